@@ -1,0 +1,27 @@
+# CassMail: `make run` starts everything on this machine, `make test` runs every test.
+.PHONY: build run test ring stop clean
+
+build:
+	mvn -q -B package -DskipTests
+
+run:
+	tools/run-local
+
+test:
+	tools/test-run
+
+# A 3-node local ring on 127.0.0.1-3 (see README "Operations").
+ring:
+	mvn -q -B package -DskipTests
+	tools/cassandra-local start --nodes 3
+	tools/ensure-rabbitmq
+	tools/cassmail-admin schema apply --set replication=datacenter1:3
+
+stop:
+	tools/cassandra-local stop
+	CASSANDRA_LOCAL_DIR=$(CURDIR)/var/test-cassandra CASSANDRA_LOCAL_PORT=19042 tools/cassandra-local stop
+
+clean:
+	-$(MAKE) stop
+	mvn -q -B clean
+	rm -rf var tools/cassandra/target

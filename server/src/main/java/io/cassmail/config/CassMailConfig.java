@@ -1,0 +1,137 @@
+package io.cassmail.config;
+
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import io.cassmail.schema.Replication;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The whole configuration, parsed once at start and passed through constructors. */
+public record CassMailConfig(
+        CassandraConfig cassandra,
+        AmqpConfig amqp,
+        SmtpConfig smtp,
+        Pop3Config pop3,
+        DeliveryConfig delivery,
+        String hostname) {
+
+    /** Where Cassandra is and how CassMail talks to it. */
+    public record CassandraConfig(List<InetSocketAddress> contactPoints, String localDc, String keyspace,
+                                  Replication replication, DefaultConsistencyLevel consistency,
+                                  Duration connectTimeout, Duration requestTimeout) {
+        public String contactPointsText() {
+            return String.join(",", contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
+        }
+    }
+
+    /** The RabbitMQ broker and the prefix of every exchange and queue name CassMail declares. */
+    public record AmqpConfig(String uri, String queuePrefix) {
+    }
+
+    /** SMTP listener limits (RFC 5321 §4.5.3). */
+    public record SmtpConfig(String bind, int port, long maxMessageSize, int maxRecipients, int maxConnections,
+                             int maxConnectionsPerIp, Duration readTimeout, Duration sessionTimeout,
+                             String postmaster) {
+    }
+
+    /** POP3 listener limits (RFC 1939 §3: the idle timer is at least 10 minutes). */
+    public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections) {
+    }
+
+    /** Delivery workers, retry tiers and give-up policy. */
+    public record DeliveryConfig(int threads, int prefetch, List<Duration> retryDelays, Duration giveUpAfter,
+                                 int deliveryLimit) {
+    }
+
+    static CassMailConfig from(Settings s) {
+        CassandraConfig cassandra = new CassandraConfig(
+                contactPoints(s.string("cassandra")),
+                s.string("cassandra.local-dc"),
+                keyspace(s.string("keyspace")),
+                replication(s.string("replication")),
+                consistency(s.string("consistency")),
+                s.duration("cassandra.connect-timeout"),
+                s.duration("cassandra.request-timeout"));
+        AmqpConfig amqp = new AmqpConfig(s.string("amqp.uri"), s.string("queue.prefix"));
+        long maxSize = s.bytes("smtp.max-message-size");
+        if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {
+            throw new ConfigException("setting 'smtp.max-message-size' must be between 1K and 2047M");
+        }
+        SmtpConfig smtp = new SmtpConfig(s.string("smtp.bind"), port(s, "smtp.port"), maxSize,
+                atLeastOne(s, "smtp.max-recipients"), atLeastOne(s, "smtp.max-connections"),
+                atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
+                s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT));
+        Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
+                atLeastOne(s, "pop3.max-connections"));
+        List<Duration> delays = s.durations("delivery.retry-delays");
+        if (delays.isEmpty()) {
+            throw new ConfigException("setting 'delivery.retry-delays' needs at least one delay");
+        }
+        DeliveryConfig delivery = new DeliveryConfig(atLeastOne(s, "worker.threads"), atLeastOne(s, "worker.prefetch"),
+                delays, s.duration("delivery.give-up-after"), atLeastOne(s, "delivery.limit"));
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, s.string("hostname"));
+    }
+
+    private static List<InetSocketAddress> contactPoints(String value) {
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int colon = p.lastIndexOf(':');
+            try {
+                String host = colon < 0 ? p : p.substring(0, colon);
+                int port = colon < 0 ? 9042 : Integer.parseInt(p.substring(colon + 1));
+                result.add(InetSocketAddress.createUnresolved(host, port));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("setting 'cassandra' must be host:port[,host:port...], got '" + value + "'");
+            }
+        }
+        if (result.isEmpty()) {
+            throw new ConfigException("setting 'cassandra' names no contact point");
+        }
+        return List.copyOf(result);
+    }
+
+    private static String keyspace(String value) {
+        if (!value.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+            throw new ConfigException("setting 'keyspace' must be a letter followed by letters, digits or _, got '" + value + "'");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    private static Replication replication(String value) {
+        try {
+            return Replication.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'replication': " + e.getMessage());
+        }
+    }
+
+    private static DefaultConsistencyLevel consistency(String value) {
+        try {
+            return DefaultConsistencyLevel.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'consistency' must be a Cassandra consistency level such as LOCAL_QUORUM, got '" + value + "'");
+        }
+    }
+
+    private static int port(Settings s, String key) {
+        int port = s.integer(key);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("setting '" + key + "' must be a port between 0 and 65535");
+        }
+        return port;
+    }
+
+    private static int atLeastOne(Settings s, String key) {
+        int n = s.integer(key);
+        if (n < 1) {
+            throw new ConfigException("setting '" + key + "' must be at least 1");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,108 @@
+package io.cassmail.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Layers configuration once at start: built-in defaults, then a properties file, then {@code CASSMAIL_*}
+ * environment variables, then {@code --set key=value} flags. Key {@code smtp.max-message-size} is
+ * overridden by {@code CASSMAIL_SMTP_MAX_MESSAGE_SIZE}.
+ */
+public final class ConfigLoader {
+
+    /** Every key CassMail reads, with its default. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private ConfigLoader() {
+    }
+
+    public static CassMailConfig load(Path file, Map<String, String> environment, List<String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        if (file != null) {
+            values.putAll(readFile(file));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String env = environment.get(envName(key));
+            if (env != null) {
+                values.put(key, env);
+            }
+        }
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq < 1) {
+                throw new ConfigException("--set expects key=value, got '" + override + "'");
+            }
+            values.put(override.substring(0, eq).strip(), override.substring(eq + 1));
+        }
+        for (String key : values.keySet()) {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+            }
+        }
+        return CassMailConfig.from(new Settings(values));
+    }
+
+    /** Loads from the process environment: file from {@code CASSMAIL_CONFIG} when set. */
+    public static CassMailConfig fromEnvironment(Path file, List<String> overrides) {
+        Map<String, String> env = System.getenv();
+        Path f = file != null ? file : (env.containsKey("CASSMAIL_CONFIG") ? Path.of(env.get("CASSMAIL_CONFIG")) : null);
+        return load(f, env, overrides);
+    }
+
+    public static String envName(String key) {
+        return "CASSMAIL_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> result.put(k, p.getProperty(k)));
+        return result;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("cassandra", "127.0.0.1:9042");
+        d.put("cassandra.local-dc", "datacenter1");
+        d.put("cassandra.connect-timeout", "15s");
+        d.put("cassandra.request-timeout", "10s");
+        d.put("keyspace", "cassmail");
+        d.put("replication", "SimpleStrategy:1");
+        d.put("consistency", "LOCAL_QUORUM");
+        d.put("amqp.uri", "amqp://guest:guest@127.0.0.1:5672/");
+        d.put("queue.prefix", "cassmail");
+        d.put("hostname", "localhost");
+        d.put("smtp.bind", "127.0.0.1");
+        d.put("smtp.port", "2525");
+        d.put("smtp.max-message-size", "25M");
+        d.put("smtp.max-recipients", "100");
+        d.put("smtp.max-connections", "1000");
+        d.put("smtp.max-connections-per-ip", "100");
+        d.put("smtp.read-timeout", "5m");
+        d.put("smtp.session-timeout", "30m");
+        d.put("smtp.postmaster", "");
+        d.put("pop3.bind", "127.0.0.1");
+        d.put("pop3.port", "2110");
+        d.put("pop3.idle-timeout", "10m");
+        d.put("pop3.max-connections", "1000");
+        d.put("worker.threads", "4");
+        d.put("worker.prefetch", "32");
+        d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
+        d.put("delivery.give-up-after", "5d");
+        d.put("delivery.limit", "5");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+}

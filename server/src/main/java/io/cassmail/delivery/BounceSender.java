@@ -1,0 +1,67 @@
+package io.cassmail.delivery;
+
+import io.cassmail.ingest.Envelope;
+import io.cassmail.ingest.MessageIntake;
+import io.cassmail.store.Addresses;
+import io.cassmail.store.Directory;
+import io.cassmail.store.MessageStore;
+import io.cassmail.store.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a DSN for recipients we gave up on to the envelope sender, through the normal pipeline. Never
+ * for a null sender (no bounce loops, RFC 5321 §4.5.5). Remote senders get none until relaying exists;
+ * that is logged.
+ */
+public final class BounceSender {
+    private static final Logger log = LoggerFactory.getLogger(BounceSender.class);
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private final MessageIntake intake;
+    private final MessageStore messages;
+    private final Directory directory;
+    private final String hostname;
+
+    public BounceSender(MessageIntake intake, MessageStore messages, Directory directory, String hostname) {
+        this.intake = intake;
+        this.messages = messages;
+        this.directory = directory;
+        this.hostname = hostname;
+    }
+
+    /** Best effort: a failure is logged, the ledger already says BOUNCED. */
+    public void send(StoredMessage original, List<DeliveryProcessor.Bounce> failed) {
+        String sender = original.envelopeFrom();
+        if (sender == null || sender.isEmpty()) {
+            log.info("message {}: {} recipient(s) failed; null sender, so no bounce", original.id(), failed.size());
+            return;
+        }
+        try {
+            String normalized = Addresses.normalize(sender);
+            if (!directory.isLocalDomain(Addresses.domainOf(normalized)) || !directory.userExists(normalized)) {
+                log.warn("message {}: bounce to remote or unknown sender {} not sent (relaying is not implemented yet)",
+                        original.id(), sender);
+                return;
+            }
+            byte[] dsn = new DsnBuilder(hostname).build(original, failed, originalHeaders(original));
+            Envelope envelope = new Envelope("", List.of(new Envelope.Recipient(normalized, normalized)), null, hostname);
+            var id = intake.submit(envelope, dsn);
+            log.info("message {}: bounce {} queued to {}", original.id(), id, sender);
+        } catch (IOException | RuntimeException e) {
+            log.error("message {}: could not queue a bounce to {}: {}", original.id(), sender, e.getMessage());
+        }
+    }
+
+    private byte[] originalHeaders(StoredMessage original) throws IOException {
+        try (InputStream in = messages.openBody(original)) {
+            byte[] head = in.readNBytes(MAX_HEADER_BYTES);
+            String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            return end < 0 ? head : java.util.Arrays.copyOf(head, end + 2);
+        }
+    }
+}

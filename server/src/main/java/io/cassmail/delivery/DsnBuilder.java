@@ -1,0 +1,65 @@
+package io.cassmail.delivery;
+
+import io.cassmail.store.StoredMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Builds a delivery status notification: {@code multipart/report; report-type=delivery-status} (RFC 3464, RFC 6522). */
+final class DsnBuilder {
+    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+    private final String hostname;
+
+    DsnBuilder(String hostname) {
+        this.hostname = hostname;
+    }
+
+    byte[] build(StoredMessage original, List<DeliveryProcessor.Bounce> failed, byte[] originalHeaders) {
+        String boundary = "=_cassmail_dsn_" + UUID.randomUUID();
+        String now = RFC5322.format(ZonedDateTime.now(ZoneOffset.UTC));
+        StringBuilder b = new StringBuilder();
+        b.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
+        b.append("To: <").append(original.envelopeFrom()).append(">\r\n");
+        b.append("Subject: Undelivered Mail Returned to Sender\r\n");
+        b.append("Date: ").append(now).append("\r\n");
+        b.append("Message-ID: <").append(UUID.randomUUID()).append("@").append(hostname).append(">\r\n");
+        b.append("Auto-Submitted: auto-replied\r\n");
+        b.append("MIME-Version: 1.0\r\n");
+        b.append("Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"").append(boundary).append("\"\r\n");
+        b.append("\r\nThis is a MIME-encapsulated message.\r\n");
+        b.append("\r\n--").append(boundary).append("\r\n");
+        b.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
+        b.append("This is the mail system at ").append(hostname).append(".\r\n\r\n");
+        b.append("Your message could not be delivered to one or more recipients.\r\n\r\n");
+        for (DeliveryProcessor.Bounce f : failed) {
+            b.append("<").append(f.recipient()).append(">: ").append(f.diagnostic()).append("\r\n");
+        }
+        b.append("\r\n--").append(boundary).append("\r\n");
+        b.append("Content-Type: message/delivery-status\r\n\r\n");
+        b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
+        b.append("X-CassMail-Queue-ID: ").append(original.id()).append("\r\n");
+        if (original.received() != null) {
+            b.append("Arrival-Date: ").append(RFC5322.format(original.received().atZone(ZoneOffset.UTC))).append("\r\n");
+        }
+        for (DeliveryProcessor.Bounce f : failed) {
+            b.append("\r\n");
+            b.append("Final-Recipient: rfc822; ").append(f.recipient()).append("\r\n");
+            b.append("Action: failed\r\n");
+            b.append("Status: ").append(f.status()).append("\r\n");
+            b.append("Diagnostic-Code: X-CassMail; ").append(f.diagnostic().replaceAll("[\r\n]+", " ")).append("\r\n");
+        }
+        b.append("\r\n--").append(boundary).append("\r\n");
+        b.append("Content-Type: text/rfc822-headers\r\n\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(b.toString().getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(originalHeaders);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,81 @@
+package io.cassmail.queue;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names and declares CassMail's exchanges and queues. Declarations are idempotent, so any number of
+ * processes may start at once. Retry tier names carry their delay, so changing the delays adds queues
+ * instead of clashing with existing arguments.
+ */
+public final class QueueTopology {
+    private final String prefix;
+    private final List<Duration> retryDelays;
+    private final int deliveryLimit;
+
+    public QueueTopology(String prefix, List<Duration> retryDelays, int deliveryLimit) {
+        this.prefix = prefix;
+        this.retryDelays = List.copyOf(retryDelays);
+        this.deliveryLimit = deliveryLimit;
+    }
+
+    /** Durable quorum queue of delivery jobs. */
+    public String deliveryQueue() {
+        return prefix + ".delivery";
+    }
+
+    /** Exchange that receives dead-lettered (poison) jobs. */
+    public String parkingExchange() {
+        return prefix + ".parking";
+    }
+
+    /** Jobs that could not be processed, kept for an operator. */
+    public String parkingQueue() {
+        return prefix + ".parked";
+    }
+
+    /** Retry tier for the given attempt (1-based); later attempts stay on the last tier. */
+    public String retryQueue(int attempt) {
+        return retryQueueFor(retryDelays.get(Math.min(attempt, retryDelays.size()) - 1));
+    }
+
+    public Duration retryDelay(int attempt) {
+        return retryDelays.get(Math.min(attempt, retryDelays.size()) - 1);
+    }
+
+    public List<String> retryQueues() {
+        List<String> names = new ArrayList<>();
+        retryDelays.forEach(d -> names.add(retryQueueFor(d)));
+        return names;
+    }
+
+    public int deliveryLimit() {
+        return deliveryLimit;
+    }
+
+    private String retryQueueFor(Duration delay) {
+        return prefix + ".retry." + delay.toMillis() + "ms";
+    }
+
+    /** Declares everything; safe to call from every process at start. */
+    public void declare(Channel channel) throws IOException {
+        channel.exchangeDeclare(parkingExchange(), BuiltinExchangeType.FANOUT, true);
+        channel.queueDeclare(parkingQueue(), true, false, false, Map.of());
+        channel.queueBind(parkingQueue(), parkingExchange(), "");
+        channel.queueDeclare(deliveryQueue(), true, false, false, Map.of(
+                "x-queue-type", "quorum",
+                "x-delivery-limit", deliveryLimit,
+                "x-dead-letter-exchange", parkingExchange()));
+        for (Duration delay : retryDelays) {
+            channel.queueDeclare(retryQueueFor(delay), true, false, false, Map.of(
+                    "x-message-ttl", delay.toMillis(),
+                    "x-dead-letter-exchange", "",
+                    "x-dead-letter-routing-key", deliveryQueue()));
+        }
+    }
+}

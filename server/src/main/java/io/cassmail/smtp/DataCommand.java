@@ -1,0 +1,109 @@
+package io.cassmail.smtp;
+
+import io.cassmail.ingest.Envelope;
+import io.cassmail.ingest.MessageIntake;
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * DATA (RFC 5321 §4.1.1.4): streams the body into Cassandra while it arrives and answers 250 only
+ * once the message is durable and its delivery job confirmed. Always reads to the end of the data
+ * before answering, and always ends the transaction, so the next MAIL works without RSET.
+ */
+final class DataCommand extends BaseCommand {
+    private static final Logger log = LoggerFactory.getLogger(DataCommand.class);
+
+    private final MessageIntake intake;
+    private final ConnectionGate gate;
+    private final long maxMessageSize;
+
+    DataCommand(MessageIntake intake, ConnectionGate gate, long maxMessageSize) {
+        super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
+        this.intake = intake;
+        this.gate = gate;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
+        if (!getArgPredicate(commandString).isEmpty()) {
+            sess.sendResponse("501 5.5.4 Syntax: DATA takes no arguments");
+            return;
+        }
+        if (!sess.isMailTransactionInProgress()) {
+            sess.sendResponse("503 5.5.1 Error: need MAIL command");
+            return;
+        }
+        Transaction tx = (Transaction) sess.getMessageHandler();
+        List<Envelope.Recipient> recipients = tx.recipients();
+        if (recipients.isEmpty()) {
+            sess.sendResponse("554 5.5.1 Error: no valid recipients");
+            return;
+        }
+        String helo = sess.getHelo().orElse(null);
+        Envelope envelope = new Envelope(tx.sender(), recipients, sess.getRemoteAddress().getAddress(), helo);
+        MessageIntake.Submission submission = intake.begin(envelope);
+        try {
+            byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), sess.getServer().getHostName(),
+                    helo != null, tx.smtpUtf8(), submission.id().toString(),
+                    recipients.size() == 1 ? recipients.get(0).address() : null, ZonedDateTime.now());
+            submission.write(received, 0, received.length);
+        } catch (IOException e) {
+            // nothing was sent to the client yet; the reader below drains nothing, so refuse DATA outright
+            submission.abort();
+            sess.resetMailTransaction();
+            sess.sendResponse("451 4.3.0 Temporary storage failure, try again later");
+            return;
+        }
+        sess.sendResponse("354 End data with <CR><LF>.<CR><LF>");
+        DataReader.Result result;
+        try {
+            result = new DataReader(maxMessageSize, gate.deadline(sess)).read(sess.getRawInput(), submission::write);
+        } catch (IOException e) {
+            submission.abort();
+            throw e;
+        }
+        String reply = switch (result.outcome()) {
+            case COMPLETE -> commit(sess, submission);
+            case TOO_BIG -> "552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes";
+            case BARE_LINE_ENDING -> "554 5.5.2 Bare CR or LF in message data; lines must end with CRLF (RFC 5321 §2.3.8)";
+            case SINK_FAILED -> {
+                log.warn("session {}: storing message {} failed: {}", sess.getSessionId(), submission.id(),
+                        result.sinkFailure().getMessage());
+                yield "451 4.3.0 Temporary storage failure, try again later";
+            }
+            case DISCONNECTED -> null;
+            case SESSION_EXPIRED -> "421 4.4.2 Session time limit exceeded, closing connection";
+        };
+        if (result.outcome() != DataReader.Outcome.COMPLETE) {
+            submission.abort();
+        }
+        sess.resetMailTransaction();
+        if (result.outcome() == DataReader.Outcome.DISCONNECTED) {
+            log.info("session {}: client disconnected during DATA; message {} discarded", sess.getSessionId(), submission.id());
+            sess.quit();
+            return;
+        }
+        if (result.outcome() == DataReader.Outcome.SESSION_EXPIRED) {
+            throw new DropConnectionException(421, "4.4.2 Session time limit exceeded, closing connection");
+        }
+        sess.sendResponse(reply);
+    }
+
+    private String commit(Session sess, MessageIntake.Submission submission) {
+        try {
+            submission.commit();
+            log.info("session {}: accepted message {} ({} bytes)", sess.getSessionId(), submission.id(), submission.size());
+            return "250 2.0.0 Ok: queued as " + submission.id();
+        } catch (IOException e) {
+            log.warn("session {}: message {} not accepted: {}", sess.getSessionId(), submission.id(), e.getMessage());
+            return "451 4.3.0 Temporary failure storing or queueing the message, try again later";
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.cassmail.smtp;
+
+import io.cassmail.store.Addresses;
+import java.io.IOException;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.Session;
+
+/** MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
+final class MailCommand extends BaseCommand {
+    private final long maxMessageSize;
+
+    MailCommand(long maxMessageSize) {
+        super("MAIL", "Starts a mail transaction and names the sender.", "FROM:<sender> [SIZE=n] [BODY=8BITMIME] [SMTPUTF8]");
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public void execute(String commandString, Session sess) throws IOException {
+        if (sess.isMailTransactionInProgress()) {
+            sess.sendResponse("503 5.5.1 Error: nested MAIL command");
+            return;
+        }
+        MailPath path;
+        try {
+            path = MailPath.parse(commandString, "FROM");
+        } catch (MailPath.SyntaxException e) {
+            sess.sendResponse("501 5.5.4 Syntax: MAIL FROM:<address> (" + e.getMessage() + ")");
+            return;
+        }
+        boolean smtpUtf8 = false;
+        for (var p : path.parameters().entrySet()) {
+            String value = p.getValue();
+            switch (p.getKey()) {
+                case "SIZE" -> {
+                    if (value == null || !value.matches("[0-9]{1,20}")) {
+                        sess.sendResponse("501 5.5.4 Bad SIZE parameter");
+                        return;
+                    }
+                    if (value.length() > 18 || Long.parseLong(value) > maxMessageSize) {
+                        sess.sendResponse("552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes");
+                        return;
+                    }
+                }
+                case "BODY" -> {
+                    if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
+                        sess.sendResponse("501 5.5.4 BODY must be 7BIT or 8BITMIME");
+                        return;
+                    }
+                }
+                case "SMTPUTF8" -> smtpUtf8 = true;
+                default -> {
+                    sess.sendResponse("555 5.5.4 Unsupported MAIL parameter " + p.getKey());
+                    return;
+                }
+            }
+        }
+        String sender = path.address();
+        if (!sender.isEmpty() && !Addresses.isValid(sender)) {
+            sess.sendResponse("501 5.1.7 <" + sender + ">: Bad sender address syntax");
+            return;
+        }
+        if (!path.isAscii() && !smtpUtf8) {
+            sess.sendResponse("553 5.6.7 <" + sender + ">: Non-ASCII sender address needs the SMTPUTF8 parameter");
+            return;
+        }
+        sess.startMailTransaction();
+        ((Transaction) sess.getMessageHandler()).sender(sender, smtpUtf8);
+        sess.sendResponse("250 2.1.0 Sender <" + sender + "> ok");
+    }
+}

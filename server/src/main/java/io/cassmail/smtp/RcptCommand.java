@@ -1,0 +1,70 @@
+package io.cassmail.smtp;
+
+import io.cassmail.store.Addresses;
+import io.cassmail.store.StoreUnavailableException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.Session;
+
+/** RCPT TO (RFC 5321 §4.1.1.3): local recipients only, at most N per message (§4.5.3.1.8). */
+final class RcptCommand extends BaseCommand {
+    private static final Logger log = LoggerFactory.getLogger(RcptCommand.class);
+
+    private final RecipientPolicy policy;
+    private final int maxRecipients;
+
+    RcptCommand(RecipientPolicy policy, int maxRecipients) {
+        super("RCPT", "Names a recipient; may be repeated.", "TO:<recipient>");
+        this.policy = policy;
+        this.maxRecipients = maxRecipients;
+    }
+
+    @Override
+    public void execute(String commandString, Session sess) throws IOException {
+        if (!sess.isMailTransactionInProgress()) {
+            sess.sendResponse("503 5.5.1 Error: need MAIL command");
+            return;
+        }
+        Transaction tx = (Transaction) sess.getMessageHandler();
+        MailPath path;
+        try {
+            path = MailPath.parse(commandString, "TO");
+        } catch (MailPath.SyntaxException e) {
+            sess.sendResponse("501 5.5.4 Syntax: RCPT TO:<address> (" + e.getMessage() + ")");
+            return;
+        }
+        if (!path.parameters().isEmpty()) {
+            sess.sendResponse("555 5.5.4 Unsupported RCPT parameter " + path.parameters().keySet().iterator().next());
+            return;
+        }
+        String address = path.address();
+        boolean bare = address.equalsIgnoreCase("postmaster");
+        if (!bare && !Addresses.isValid(address)) {
+            sess.sendResponse("501 5.1.3 <" + address + ">: Bad recipient address syntax");
+            return;
+        }
+        if (!path.isAscii() && !tx.smtpUtf8()) {
+            sess.sendResponse("553 5.6.7 <" + address + ">: Non-ASCII recipient address needs SMTPUTF8 on MAIL");
+            return;
+        }
+        if (tx.recipients().size() >= maxRecipients) {
+            sess.sendResponse("452 4.5.3 Too many recipients (at most " + maxRecipients + " per message)");
+            return;
+        }
+        RecipientPolicy.Decision decision;
+        try {
+            decision = policy.decide(address);
+        } catch (StoreUnavailableException e) {
+            log.warn("session {}: recipient lookup failed: {}", sess.getSessionId(), e.getMessage());
+            sess.sendResponse("451 4.3.0 <" + address + ">: Temporary lookup failure, try again later");
+            return;
+        }
+        if (decision.recipient() != null
+                && tx.recipients().stream().noneMatch(r -> r.address().equals(decision.recipient().address()))) {
+            tx.addRecipient(decision.recipient());
+        }
+        sess.sendResponse(decision.reply());
+    }
+}

@@ -1,0 +1,34 @@
+package io.cassmail.smtp;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The trace field we prepend to every accepted message (RFC 5321 §4.4, protocol names RFC 3848 / 6531). */
+final class ReceivedHeader {
+    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+    private ReceivedHeader() {
+    }
+
+    static byte[] format(String helo, InetAddress client, String hostname, boolean esmtp, boolean utf8, String id,
+                         String singleRecipient, ZonedDateTime when) {
+        String protocol = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+        StringBuilder b = new StringBuilder("Received: from ").append(clean(helo == null ? "unknown" : helo))
+                .append(" ([").append(client.getHostAddress()).append("])\r\n\tby ").append(hostname)
+                .append(" (CassMail) with ").append(protocol).append(" id ").append(id);
+        if (singleRecipient != null) {
+            b.append("\r\n\tfor <").append(clean(singleRecipient)).append('>');
+        }
+        b.append(";\r\n\t").append(RFC5322.format(when)).append("\r\n");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Client-supplied text must not break the header: no controls, no parentheses games, bounded. */
+    private static String clean(String s) {
+        String t = s.replaceAll("[\\p{Cntrl}()<>;]", "?");
+        return t.length() > 255 ? t.substring(0, 255) : t;
+    }
+}

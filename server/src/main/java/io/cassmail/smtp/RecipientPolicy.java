@@ -1,0 +1,51 @@
+package io.cassmail.smtp;
+
+import io.cassmail.ingest.Envelope;
+import io.cassmail.store.Addresses;
+import io.cassmail.store.Directory;
+import java.util.Locale;
+
+/**
+ * Decides RCPT: local users are accepted, unknown users of local domains refused (550 5.1.1), other
+ * domains refused as relaying (550 5.7.1), and postmaster of every local domain, or bare
+ * {@code <postmaster>}, always accepted (RFC 5321 §4.5.1).
+ */
+final class RecipientPolicy {
+    private final Directory directory;
+    private final String postmaster;
+    private final String hostname;
+
+    /** @param postmaster address whose INBOX receives postmaster mail; empty for postmaster@ of each domain */
+    RecipientPolicy(Directory directory, String postmaster, String hostname) {
+        this.directory = directory;
+        this.postmaster = postmaster;
+        this.hostname = hostname;
+    }
+
+    /** The reply for a RCPT, and the recipient to add when it is a 250. */
+    record Decision(String reply, Envelope.Recipient recipient) {
+    }
+
+    Decision decide(String rawAddress) {
+        if (rawAddress.equalsIgnoreCase("postmaster")) {
+            String mailbox = postmaster.isEmpty() ? "postmaster@" + hostname.toLowerCase(Locale.ROOT) : postmaster;
+            return accept(new Envelope.Recipient("postmaster", mailbox));
+        }
+        String address = Addresses.normalize(rawAddress);
+        String domain = Addresses.domainOf(address);
+        if (!directory.isLocalDomain(domain)) {
+            return new Decision("550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
+        }
+        if (Addresses.localPartOf(address).equals("postmaster")) {
+            return accept(new Envelope.Recipient(address, postmaster.isEmpty() ? address : postmaster));
+        }
+        if (!directory.userExists(address)) {
+            return new Decision("550 5.1.1 <" + rawAddress + ">: Recipient address rejected: User unknown in local recipient table", null);
+        }
+        return accept(new Envelope.Recipient(address, address));
+    }
+
+    private static Decision accept(Envelope.Recipient r) {
+        return new Decision("250 2.1.5 Recipient <" + r.address() + "> ok", r);
+    }
+}

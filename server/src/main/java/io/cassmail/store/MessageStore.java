@@ -1,0 +1,23 @@
+package io.cassmail.store;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Raw message bodies in chunks plus the message row. */
+public interface MessageStore {
+
+    /** Starts writing the body of a new message; chunks are written while the client is still sending. */
+    BodyWriter newBody(UUID messageId);
+
+    /** Writes the message row; call after the body writer closed. */
+    void save(StoredMessage message);
+
+    Optional<StoredMessage> find(UUID messageId);
+
+    /** Streams the stored bytes chunk by chunk; never holds more than two chunks. */
+    InputStream openBody(StoredMessage message);
+
+    /** Removes the row and every chunk of a message. */
+    void delete(UUID messageId);
+}

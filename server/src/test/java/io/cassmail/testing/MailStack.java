@@ -1,0 +1,113 @@
+package io.cassmail.testing;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.cassmail.app.CassMailServer;
+import io.cassmail.app.Role;
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.queue.BrokerConnection;
+import io.cassmail.queue.QueueTopology;
+import io.cassmail.schema.SchemaMigrator;
+import io.cassmail.store.CassandraConnector;
+import io.cassmail.store.CassandraDeliveryLedger;
+import io.cassmail.store.CassandraDirectory;
+import io.cassmail.store.CassandraMailboxStore;
+import io.cassmail.store.CassandraMessageStore;
+import io.cassmail.store.DeliveryLedger;
+import io.cassmail.store.Directory;
+import io.cassmail.store.MailboxStore;
+import io.cassmail.store.MessageStore;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A test's own slice of the real infrastructure: a fresh keyspace with the schema applied, its own
+ * queue names, and optionally a running CassMail with some roles. Closing drops all of it.
+ */
+public final class MailStack implements AutoCloseable {
+    public final CassMailConfig config;
+    public final CqlSession session;
+    public final Directory directory;
+    public final MessageStore messages;
+    public final MailboxStore mailboxes;
+    public final DeliveryLedger ledger;
+    public final QueueTopology topology;
+    private CassMailServer server;
+
+    private MailStack(CassMailConfig config) {
+        this.config = config;
+        try (CqlSession admin = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
+            new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
+        }
+        this.session = CassandraConnector.connect(config.cassandra());
+        this.directory = new CassandraDirectory(session);
+        this.messages = new CassandraMessageStore(session);
+        this.mailboxes = new CassandraMailboxStore(session);
+        this.ledger = new CassandraDeliveryLedger(session);
+        this.topology = new QueueTopology(config.amqp().queuePrefix(), config.delivery().retryDelays(),
+                config.delivery().deliveryLimit());
+    }
+
+    /** Schema applied, nothing running yet. */
+    public static MailStack create(String testName, String... overrides) {
+        String id = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
+                + UUID.randomUUID().toString().substring(0, 8);
+        String keyspace = ("t_" + id).substring(0, Math.min(48, 2 + id.length()));
+        return new MailStack(TestInfra.config(keyspace, "test." + id, overrides));
+    }
+
+    public MailStack start(Role... roles) {
+        server = CassMailServer.start(config, Set.of(roles));
+        return this;
+    }
+
+    public void stopServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    public int smtpPort() {
+        return server.smtpPort();
+    }
+
+    public MailStack withDomain(String domain) {
+        directory.addDomain(domain);
+        return this;
+    }
+
+    public MailStack withUser(String address) {
+        directory.addUser(address, null);
+        return this;
+    }
+
+    /** Opens a channel on a fresh connection to the test broker (closed with the returned connection). */
+    public static Connection broker() throws Exception {
+        ConnectionFactory f = BrokerConnection.factory(TestInfra.amqpUri());
+        f.setConnectionTimeout(5000);
+        return f.newConnection("cassmail-test");
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopServer();
+        try (Connection c = broker(); Channel ch = c.createChannel()) {
+            ch.queueDelete(topology.deliveryQueue());
+            ch.queueDelete(topology.parkingQueue());
+            for (String q : topology.retryQueues()) {
+                ch.queueDelete(q);
+            }
+            ch.exchangeDelete(topology.parkingExchange());
+        } finally {
+            session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + config.cassandra().keyspace())
+                    .setTimeout(Duration.ofSeconds(60)));
+            session.close();
+        }
+    }
+}

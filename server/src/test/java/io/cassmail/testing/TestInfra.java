@@ -1,0 +1,49 @@
+package io.cassmail.testing;
+
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.config.ConfigLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the real Cassandra node and RabbitMQ broker of this test run are. {@code make test} starts a
+ * node once per run and exports {@code CASSMAIL_TEST_CASSANDRA}; without it the tests fail, never skip.
+ */
+public final class TestInfra {
+
+    private TestInfra() {
+    }
+
+    public static String cassandra() {
+        String cp = System.getenv("CASSMAIL_TEST_CASSANDRA");
+        if (cp == null || cp.isBlank()) {
+            throw new IllegalStateException("integration tests need a real Cassandra node: run them with `make test` "
+                    + "(it starts one), or set CASSMAIL_TEST_CASSANDRA=host:port");
+        }
+        return cp;
+    }
+
+    public static String amqpUri() {
+        String uri = System.getenv("CASSMAIL_TEST_AMQP_URI");
+        return uri == null || uri.isBlank() ? "amqp://guest:guest@127.0.0.1:5672/" : uri;
+    }
+
+    /** A configuration for a test: its own keyspace and queue prefix, ephemeral ports, short retry tiers. */
+    public static CassMailConfig config(String keyspace, String queuePrefix, String... overrides) {
+        List<String> sets = new ArrayList<>(List.of(
+                "cassandra=" + cassandra(),
+                "keyspace=" + keyspace,
+                "amqp.uri=" + amqpUri(),
+                "queue.prefix=" + queuePrefix,
+                "consistency=ONE",
+                "hostname=mx.cassmail.test",
+                "smtp.port=0",
+                "pop3.port=0",
+                "worker.threads=2",
+                "delivery.retry-delays=1s,2s",
+                "cassandra.connect-timeout=10s"));
+        sets.addAll(List.of(overrides));
+        return ConfigLoader.load(null, Map.of(), sets);
+    }
+}

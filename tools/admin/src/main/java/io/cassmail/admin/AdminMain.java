@@ -1,0 +1,38 @@
+package io.cassmail.admin;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cassmail-admin}: the operator's CLI. */
+@Command(name = "cassmail-admin", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",
+        description = "Administers CassMail: schema, domains and users.",
+        subcommands = {SchemaCommand.class, DomainsCommand.class, UsersCommand.class})
+public final class AdminMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code; errors are one sentence on stderr (stack traces with --verbose). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new AdminMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean verbose = parsed.originalArgs().contains("--verbose");
+            cmd.getErr().println("cassmail-admin: " + AdminErrors.sentence(e));
+            if (verbose) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}

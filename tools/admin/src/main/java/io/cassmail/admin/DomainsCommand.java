@@ -1,0 +1,66 @@
+package io.cassmail.admin;
+
+import io.cassmail.store.Addresses;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code domains add|list|remove}: which domains are local. */
+@Command(name = "domains", description = "Manage local domains.", mixinStandardHelpOptions = true,
+        subcommands = {DomainsCommand.Add.class, DomainsCommand.ListDomains.class, DomainsCommand.Remove.class})
+final class DomainsCommand {
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Make DOMAIN local.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+        @Parameters(paramLabel = "DOMAIN")
+        String domain;
+
+        @Override
+        public Integer call() {
+            if (!Addresses.isValid("x@" + domain)) {
+                throw new IllegalArgumentException("'" + domain + "' is not a valid domain name");
+            }
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                store.directory.addDomain(domain);
+            }
+            System.out.println("added domain " + Addresses.normalizeDomain(domain));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List local domains.")
+    static final class ListDomains implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+
+        @Override
+        public Integer call() {
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                store.directory.domains().forEach(System.out::println);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop accepting mail for DOMAIN.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+        @Parameters(paramLabel = "DOMAIN")
+        String domain;
+
+        @Override
+        public Integer call() {
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                if (!store.directory.removeDomain(domain)) {
+                    throw new IllegalArgumentException("no such domain: " + domain);
+                }
+            }
+            System.out.println("removed domain " + Addresses.normalizeDomain(domain));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.cassmail.admin;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.schema.Migration;
+import io.cassmail.schema.SchemaMigrator;
+import io.cassmail.store.CassandraConnector;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code schema apply|status}: the one place schema changes run. */
+@Command(name = "schema", description = "Apply or inspect the mail keyspace schema.",
+        subcommands = {SchemaCommand.Apply.class, SchemaCommand.Status.class}, mixinStandardHelpOptions = true)
+final class SchemaCommand {
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Create the keyspace (with the configured replication) and apply pending CQL files.")
+    static final class Apply implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+
+        @Override
+        public Integer call() {
+            CassMailConfig config = options.load();
+            try (CqlSession session = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
+                SchemaMigrator migrator = new SchemaMigrator(session, config.cassandra().keyspace());
+                List<Migration> applied = migrator.apply(config.cassandra().replication());
+                for (Migration m : applied) {
+                    System.out.println("applied " + m.name());
+                }
+                System.out.println("keyspace " + config.cassandra().keyspace() + " is at schema version "
+                        + migrator.currentVersion() + (applied.isEmpty() ? " (nothing to apply)" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the applied and pending schema versions.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+
+        @Override
+        public Integer call() {
+            CassMailConfig config = options.load();
+            try (CqlSession session = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
+                SchemaMigrator migrator = new SchemaMigrator(session, config.cassandra().keyspace());
+                List<Migration> pending = migrator.pending();
+                System.out.println("keyspace " + config.cassandra().keyspace() + ": version " + migrator.currentVersion()
+                        + ", this build knows " + migrator.latestVersion());
+                pending.forEach(m -> System.out.println("pending " + m.name()));
+                return pending.isEmpty() ? 0 : 3;
+            }
+        }
+    }
+}
