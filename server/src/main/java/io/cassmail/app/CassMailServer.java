@@ -11,6 +11,7 @@ import io.cassmail.queue.JobPublisher;
 import io.cassmail.queue.QueueTopology;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
+import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.smtp.SmtpListener;
 import io.cassmail.store.CassandraConnector;
 import io.cassmail.store.CassandraDeliveryLedger;
@@ -36,6 +37,7 @@ public final class CassMailServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private SmtpListener smtp;
+    private Pop3Listener pop3;
 
     private CassMailServer() {
     }
@@ -98,7 +100,10 @@ public final class CassMailServer implements AutoCloseable {
             log.info("SMTP listening on {}:{}", config.smtp().bind(), smtp.port());
         }
         if (roles.contains(Role.POP3)) {
-            throw new IllegalStateException("the pop3 role is not part of this build yet; run with --roles smtp,worker");
+            pop3 = new Pop3Listener(config.pop3(), directory, new CassandraMailboxStore(session), messages, ledger);
+            pop3.start();
+            resources.push(pop3);
+            log.info("POP3 listening on {}:{}", config.pop3().bind(), pop3.port());
         }
         log.info("CassMail started with roles {}", roles);
     }
@@ -116,6 +121,11 @@ public final class CassMailServer implements AutoCloseable {
     /** The SMTP port actually bound (tests bind port 0), or -1 without the smtp role. */
     public int smtpPort() {
         return smtp == null ? -1 : smtp.port();
+    }
+
+    /** The POP3 port actually bound, or -1 without the pop3 role. */
+    public int pop3Port() {
+        return pop3 == null ? -1 : pop3.port();
     }
 
     @Override

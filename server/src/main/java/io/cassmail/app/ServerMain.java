@@ -27,7 +27,7 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set smtp.port=2526.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "smtp,worker",
+    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "smtp,pop3,worker",
             description = "Comma-separated roles: smtp, pop3, worker (default: ${DEFAULT-VALUE}).")
     List<String> roles;
 

@@ -37,7 +37,7 @@ public record CassMailConfig(
     }
 
     /** POP3 listener limits (RFC 1939 §3: the idle timer is at least 10 minutes). */
-    public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections) {
+    public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay) {
     }
 
     /** Delivery workers, retry tiers and give-up policy. */
@@ -64,7 +64,7 @@ public record CassMailConfig(
                 atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
                 s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT));
         Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
-                atLeastOne(s, "pop3.max-connections"));
+                atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"));
         List<Duration> delays = s.durations("delivery.retry-delays");
         if (delays.isEmpty()) {
             throw new ConfigException("setting 'delivery.retry-delays' needs at least one delay");

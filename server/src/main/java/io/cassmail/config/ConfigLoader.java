@@ -98,6 +98,7 @@ public final class ConfigLoader {
         d.put("pop3.port", "2110");
         d.put("pop3.idle-timeout", "10m");
         d.put("pop3.max-connections", "1000");
+        d.put("pop3.auth-failure-delay", "2s");
         d.put("worker.threads", "4");
         d.put("worker.prefetch", "32");
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");

@@ -38,6 +38,8 @@ public record DeliveryJob(UUID messageId, int attempt, Instant firstQueued) {
             return new DeliveryJob(UUID.fromString(required(fields, "message-id")),
                     Integer.parseInt(required(fields, "attempt")),
                     Instant.ofEpochMilli(Long.parseLong(required(fields, "first-queued"))));
+        } catch (MalformedJobException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new MalformedJobException("malformed delivery job: " + e.getMessage());
         }

@@ -87,6 +87,15 @@ public final class MailStack implements AutoCloseable {
         return this;
     }
 
+    public MailStack withUser(String address, String password) {
+        directory.addUser(address, io.cassmail.auth.PasswordHasher.hash(password));
+        return this;
+    }
+
+    public int pop3Port() {
+        return server.pop3Port();
+    }
+
     /** Opens a channel on a fresh connection to the test broker (closed with the returned connection). */
     public static Connection broker() throws Exception {
         ConnectionFactory f = BrokerConnection.factory(TestInfra.amqpUri());

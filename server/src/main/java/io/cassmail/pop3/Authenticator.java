@@ -1,0 +1,28 @@
+package io.cassmail.pop3;
+
+import io.cassmail.auth.PasswordHasher;
+import io.cassmail.store.Addresses;
+import io.cassmail.store.Directory;
+import java.util.Optional;
+
+/**
+ * Checks USER/PASS against the stored Argon2id hash. An unknown user costs the same hash work as a
+ * wrong password, so neither the answer nor its timing says whether the user exists.
+ */
+final class Authenticator {
+    private static final String DUMMY_HASH = PasswordHasher.hash("cassmail-dummy-password");
+
+    private final Directory directory;
+
+    Authenticator(Directory directory) {
+        this.directory = directory;
+    }
+
+    /** The normalized address when the password is right. */
+    Optional<String> authenticate(String user, String password) {
+        String address = Addresses.normalize(user);
+        Optional<String> hash = Addresses.isValid(address) ? directory.passwordHash(address) : Optional.empty();
+        boolean ok = PasswordHasher.matches(password, hash.orElse(DUMMY_HASH)) && hash.isPresent();
+        return ok ? Optional.of(address) : Optional.empty();
+    }
+}

@@ -1,0 +1,108 @@
+package io.cassmail.pop3;
+
+import io.cassmail.store.MailboxEntry;
+import io.cassmail.store.MailboxStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** USER and PASS (RFC 1939 §7), QUIT in either state (§5, §6) and CAPA (RFC 2449 §5). */
+final class AuthorizationCommands {
+    private static final Logger log = LoggerFactory.getLogger(AuthorizationCommands.class);
+
+    private AuthorizationCommands() {
+    }
+
+    /** USER name. */
+    static final class User implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return Pop3Session.State.AUTHORIZATION;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (argument.isBlank()) {
+                s.err("USER needs a name");
+                return;
+            }
+            s.pendingUser(argument.strip());
+            s.ok("Send PASS");
+        }
+    }
+
+    /** PASS secret: a failed login is delayed and logged, and does not say whether the user exists. */
+    static final class Pass implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return Pop3Session.State.AUTHORIZATION;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            String user = s.pendingUser();
+            if (user == null) {
+                s.err("Send USER first");
+                return;
+            }
+            s.pendingUser(null);
+            Optional<String> address = s.services().authenticator().authenticate(user, argument);
+            if (address.isEmpty()) {
+                log.warn("pop3 {}: failed login for '{}'", s.id(), user.replaceAll("[^\\x21-\\x7e]", "?"));
+                try {
+                    Thread.sleep(s.services().authFailureDelay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                s.err("[AUTH] Invalid user name or password");
+                return;
+            }
+            List<MailboxEntry> entries = new ArrayList<>();
+            s.services().mailboxes().list(address.get(), MailboxStore.INBOX).forEach(entries::add);
+            Maildrop drop = new Maildrop(entries);
+            s.loggedIn(address.get(), drop);
+            log.info("pop3 {}: {} logged in, {} messages", s.id(), address.get(), drop.size());
+            s.ok("Logged in, " + drop.liveCount() + " messages (" + drop.liveOctets() + " octets)");
+        }
+    }
+
+    /** QUIT: in TRANSACTION it enters UPDATE and removes the messages marked deleted (RFC 1939 §6). */
+    static final class Quit implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return null;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (s.state() == Pop3Session.State.TRANSACTION) {
+                int removed = new MaildropUpdate(s.services()).apply(s.address(), s.maildrop().deletedEntries());
+                s.ok("CassMail POP3 server signing off (" + removed + " messages deleted)");
+            } else {
+                s.ok("CassMail POP3 server signing off");
+            }
+            s.quit();
+        }
+    }
+
+    /** CAPA (RFC 2449 §5). */
+    static final class Capa implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return null;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            s.ok("Capability list follows");
+            for (String cap : List.of("TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
+                    "IMPLEMENTATION CassMail")) {
+                s.write(cap);
+            }
+            s.write(".");
+        }
+    }
+}

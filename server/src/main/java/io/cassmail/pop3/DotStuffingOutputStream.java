@@ -1,0 +1,51 @@
+package io.cassmail.pop3;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Byte-stuffs a multi-line response (RFC 1939 §3): a line starting with "." is sent with ".." instead. */
+final class DotStuffingOutputStream extends FilterOutputStream {
+    private boolean lineStart = true;
+    private int last = -1;
+
+    DotStuffingOutputStream(OutputStream out) {
+        super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (lineStart && b == '.') {
+            out.write('.');
+        }
+        out.write(b);
+        lineStart = b == '\n';
+        last = b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        int start = off;
+        for (int i = off; i < off + len; i++) {
+            if (lineStart && b[i] == '.') {
+                out.write(b, start, i - start);
+                out.write('.');
+                start = i;
+            }
+            lineStart = b[i] == '\n';
+        }
+        out.write(b, start, off + len - start);
+        if (len > 0) {
+            last = b[off + len - 1];
+        }
+    }
+
+    /** Ends the response: CRLF if the content did not end with one, then ".CRLF". */
+    void terminate() throws IOException {
+        if (last != '\n') {
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write(new byte[] {'.', '\r', '\n'});
+    }
+}

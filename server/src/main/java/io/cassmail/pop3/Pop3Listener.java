@@ -1,0 +1,136 @@
+package io.cassmail.pop3;
+
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.store.BodyCollector;
+import io.cassmail.store.DeliveryLedger;
+import io.cassmail.store.Directory;
+import io.cassmail.store.MailboxStore;
+import io.cassmail.store.MessageStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The POP3 server (RFC 1939): thread per connection, at most N at once. */
+public final class Pop3Listener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pop3Listener.class);
+
+    private final CassMailConfig.Pop3Config config;
+    private final Pop3Services services;
+    private final Map<String, Pop3Command> commands = new HashMap<>();
+    private final Semaphore permits;
+    private final ExecutorService sessions = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pop3-session");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong ids = new AtomicLong();
+    private ServerSocket server;
+    private Thread acceptor;
+
+    public Pop3Listener(CassMailConfig.Pop3Config config, Directory directory, MailboxStore mailboxes,
+                        MessageStore messages, DeliveryLedger ledger) {
+        this.config = config;
+        this.services = new Pop3Services(mailboxes, messages, ledger, new BodyCollector(ledger, messages),
+                new Authenticator(directory), config.idleTimeout(), config.authFailureDelay());
+        this.permits = new Semaphore(config.maxConnections());
+        commands.put("USER", new AuthorizationCommands.User());
+        commands.put("PASS", new AuthorizationCommands.Pass());
+        commands.put("QUIT", new AuthorizationCommands.Quit());
+        commands.put("CAPA", new AuthorizationCommands.Capa());
+        commands.put("STAT", new TransactionCommands.Stat());
+        commands.put("LIST", new TransactionCommands.ListMessages());
+        commands.put("UIDL", new TransactionCommands.Uidl());
+        commands.put("RETR", new TransactionCommands.Retr());
+        commands.put("TOP", new TransactionCommands.Top());
+        commands.put("DELE", new TransactionCommands.Dele());
+        commands.put("RSET", new TransactionCommands.Rset());
+        commands.put("NOOP", new TransactionCommands.Noop());
+    }
+
+    public void start() {
+        try {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 100);
+        } catch (BindException e) {
+            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + config.port()
+                    + ": the address is already in use; set pop3.port or pop3.bind", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        acceptor = new Thread(this::acceptLoop, "pop3-accept");
+        acceptor.start();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                if (!permits.tryAcquire()) {
+                    refuse(socket);
+                    continue;
+                }
+                String id = "p" + ids.incrementAndGet();
+                sessions.execute(() -> {
+                    try {
+                        new Pop3Session(socket, services, commands, id).run();
+                    } finally {
+                        permits.release();
+                    }
+                });
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    log.warn("pop3 accept failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private static void refuse(Socket socket) {
+        try (socket; OutputStream out = socket.getOutputStream()) {
+            out.write("-ERR [SYS/TEMP] Too many connections, try again later\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the client left already
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (acceptor != null) {
+                acceptor.join(Duration.ofSeconds(5).toMillis());
+            }
+        } catch (IOException | InterruptedException e) {
+            log.debug("closing pop3: {}", e.toString());
+        }
+        sessions.shutdownNow();
+        try {
+            sessions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.cassmail.pop3;
+
+import io.cassmail.store.BodyCollector;
+import io.cassmail.store.DeliveryLedger;
+import io.cassmail.store.MailboxStore;
+import io.cassmail.store.MessageStore;
+import java.time.Duration;
+
+/** What POP3 commands reach: the stores, the authenticator and the session limits. */
+record Pop3Services(MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger, BodyCollector collector,
+                    Authenticator authenticator, Duration idleTimeout, Duration authFailureDelay) {
+}

@@ -1,0 +1,183 @@
+package io.cassmail.pop3;
+
+import io.cassmail.store.StoreUnavailableException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One POP3 connection: owns the read loop and the state machine (RFC 1939 §3), maps failures to
+ * {@code -ERR} replies with response codes (RFC 2449 §8), and never shows a client a stack trace.
+ */
+final class Pop3Session implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
+    /** RFC 2449 §4: a command line is at most 255 octets including the CRLF. */
+    static final int MAX_LINE = 255;
+
+    /** RFC 1939 §3 states. */
+    enum State { AUTHORIZATION, TRANSACTION }
+
+    private final Socket socket;
+    private final Pop3Services services;
+    private final Map<String, Pop3Command> commands;
+    private final String id;
+    private InputStream in;
+    private OutputStream out;
+    private State state = State.AUTHORIZATION;
+    private String pendingUser;
+    private String address;
+    private Maildrop maildrop;
+    private boolean quitting;
+
+    Pop3Session(Socket socket, Pop3Services services, Map<String, Pop3Command> commands, String id) {
+        this.socket = socket;
+        this.services = services;
+        this.commands = commands;
+        this.id = id;
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            socket.setSoTimeout((int) services.idleTimeout().toMillis());
+            in = new BufferedInputStream(socket.getInputStream());
+            out = new BufferedOutputStream(socket.getOutputStream());
+            ok("CassMail POP3 server ready");
+            while (!quitting) {
+                String line = readLine();
+                if (line == null) {
+                    break;
+                }
+                dispatch(line);
+                if (in.available() == 0) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (SocketTimeoutException e) {
+            log.info("pop3 {}: idle timeout for {}; nothing deleted", id, address == null ? "unauthenticated client" : address);
+        } catch (IOException e) {
+            log.debug("pop3 {}: connection ended: {}", id, e.toString());
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1);
+        Pop3Command command = commands.get(verb);
+        if (command == null) {
+            err("Unknown command " + printable(verb));
+            return;
+        }
+        if (command.state() != null && command.state() != state) {
+            err(verb + " is not allowed " + (state == State.AUTHORIZATION ? "before login" : "after login"));
+            return;
+        }
+        try {
+            command.execute(this, argument);
+        } catch (StoreUnavailableException e) {
+            log.warn("pop3 {}: {} failed: {}", id, verb, e.getMessage());
+            err("[SYS/TEMP] Mail storage is temporarily unavailable, try again later");
+        } catch (RuntimeException e) {
+            log.error("pop3 {}: {} failed", id, verb, e);
+            err("[SYS/TEMP] Internal error, try again later");
+        }
+    }
+
+    /** Reads one CRLF (or LF) terminated line; an over-long line is answered and skipped. */
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        boolean tooLong = false;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                if (tooLong) {
+                    err("Command line too long (at most " + (MAX_LINE - 2) + " octets)");
+                    out.flush();
+                    line.reset();
+                    tooLong = false;
+                    continue;
+                }
+                byte[] b = line.toByteArray();
+                int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+                return new String(b, 0, len, StandardCharsets.UTF_8);
+            }
+            if (line.size() >= MAX_LINE) {
+                tooLong = true;
+            } else {
+                line.write(c);
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        String t = s.replaceAll("[^\\x21-\\x7e]", "?");
+        return t.length() > 40 ? t.substring(0, 40) : t;
+    }
+
+    void ok(String text) throws IOException {
+        write("+OK " + text);
+    }
+
+    void err(String text) throws IOException {
+        write("-ERR " + text);
+    }
+
+    void write(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    OutputStream rawOutput() {
+        return out;
+    }
+
+    Pop3Services services() {
+        return services;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String pendingUser() {
+        return pendingUser;
+    }
+
+    void pendingUser(String user) {
+        this.pendingUser = user;
+    }
+
+    void loggedIn(String address, Maildrop maildrop) {
+        this.address = address;
+        this.maildrop = maildrop;
+        this.state = State.TRANSACTION;
+    }
+
+    String address() {
+        return address;
+    }
+
+    Maildrop maildrop() {
+        return maildrop;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void quit() {
+        quitting = true;
+    }
+}

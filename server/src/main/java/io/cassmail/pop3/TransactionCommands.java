@@ -1,0 +1,190 @@
+package io.cassmail.pop3;
+
+import io.cassmail.store.MailboxEntry;
+import io.cassmail.store.StoredMessage;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** The TRANSACTION-state verbs of RFC 1939 §5 and §7, one class each. */
+final class TransactionCommands {
+
+    private TransactionCommands() {
+    }
+
+    /** Base for verbs allowed only after login. */
+    abstract static class InTransaction implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return Pop3Session.State.TRANSACTION;
+        }
+
+        /** The entry named by the argument, or an -ERR already sent and null. */
+        static MailboxEntry entry(Pop3Session s, String argument) throws IOException {
+            OptionalInt n = Maildrop.number(argument.strip());
+            if (n.isEmpty()) {
+                s.err("Message number required");
+                return null;
+            }
+            MailboxEntry e = s.maildrop().get(n.getAsInt());
+            if (e == null) {
+                s.err(s.maildrop().exists(n.getAsInt()) || n.getAsInt() > s.maildrop().size() || n.getAsInt() < 1
+                        ? "No such message" : "Message " + n.getAsInt() + " already deleted");
+            }
+            return e;
+        }
+    }
+
+    /** STAT: count and octets of the messages not marked deleted. */
+    static final class Stat extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            s.ok(s.maildrop().liveCount() + " " + s.maildrop().liveOctets());
+        }
+    }
+
+    /** LIST [n]: exact sizes, the octets RETR sends before byte-stuffing. */
+    static final class ListMessages extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (!argument.isBlank()) {
+                MailboxEntry e = entry(s, argument);
+                if (e != null) {
+                    s.ok(argument.strip() + " " + e.size());
+                }
+                return;
+            }
+            Maildrop drop = s.maildrop();
+            s.ok(drop.liveCount() + " messages (" + drop.liveOctets() + " octets)");
+            for (int i = 1; i <= drop.size(); i++) {
+                if (drop.exists(i)) {
+                    s.write(i + " " + drop.get(i).size());
+                }
+            }
+            s.write(".");
+        }
+    }
+
+    /** UIDL [n]: the message id, stable for the life of the message. */
+    static final class Uidl extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (!argument.isBlank()) {
+                MailboxEntry e = entry(s, argument);
+                if (e != null) {
+                    s.ok(argument.strip() + " " + e.messageId());
+                }
+                return;
+            }
+            Maildrop drop = s.maildrop();
+            s.ok("Unique-ID listing follows");
+            for (int i = 1; i <= drop.size(); i++) {
+                if (drop.exists(i)) {
+                    s.write(i + " " + drop.get(i).messageId());
+                }
+            }
+            s.write(".");
+        }
+    }
+
+    /** RETR n: streams the stored bytes chunk by chunk, byte-stuffed. */
+    static final class Retr extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            MailboxEntry e = entry(s, argument);
+            if (e != null) {
+                send(s, e, -1);
+            }
+        }
+    }
+
+    /** TOP n m: the header, the blank line and the first m body lines (RFC 1939 §7). */
+    static final class Top extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            String[] parts = argument.strip().split("\\s+");
+            OptionalInt lines = parts.length == 2 ? Maildrop.number(parts[1]) : OptionalInt.empty();
+            if (lines.isEmpty()) {
+                s.err("Syntax: TOP message lines");
+                return;
+            }
+            MailboxEntry e = entry(s, parts[0]);
+            if (e != null) {
+                send(s, e, lines.getAsInt());
+            }
+        }
+    }
+
+    /** DELE n: marks only; the message goes at QUIT. */
+    static final class Dele extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            MailboxEntry e = entry(s, argument);
+            if (e != null) {
+                s.maildrop().delete(Integer.parseInt(argument.strip()));
+                s.ok("Message " + argument.strip() + " deleted");
+            }
+        }
+    }
+
+    /** RSET: unmarks every deletion. */
+    static final class Rset extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            s.maildrop().undeleteAll();
+            s.ok(s.maildrop().liveCount() + " messages (" + s.maildrop().liveOctets() + " octets)");
+        }
+    }
+
+    /** NOOP. */
+    static final class Noop extends InTransaction {
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            s.ok("");
+        }
+    }
+
+    private static void send(Pop3Session s, MailboxEntry e, int bodyLines) throws IOException {
+        Optional<StoredMessage> message = s.services().messages().find(e.messageId());
+        if (message.isEmpty()) {
+            s.err("Message was removed by another session");
+            return;
+        }
+        s.ok(bodyLines < 0 ? e.size() + " octets" : "Top of message follows");
+        DotStuffingOutputStream out = new DotStuffingOutputStream(s.rawOutput());
+        try (InputStream body = new BufferedInputStream(s.services().messages().openBody(message.get()), 64 * 1024)) {
+            if (bodyLines < 0) {
+                body.transferTo(out);
+            } else {
+                copyTop(body, out, bodyLines);
+            }
+        }
+        out.terminate();
+    }
+
+    /** Copies the header section, its blank line, and then at most {@code bodyLines} lines. */
+    private static void copyTop(InputStream in, DotStuffingOutputStream out, int bodyLines) throws IOException {
+        boolean inBody = false;
+        int lineLength = 0;
+        int linesLeft = bodyLines;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (inBody && linesLeft == 0) {
+                return;
+            }
+            out.write(c);
+            if (c == '\n') {
+                if (!inBody && lineLength == 0) {
+                    inBody = true;
+                } else if (inBody) {
+                    linesLeft--;
+                }
+                lineLength = 0;
+            } else if (c != '\r') {
+                lineLength++;
+            }
+        }
+    }
+}
