@@ -53,6 +53,7 @@ final class Pop3Session implements Runnable {
             in = new BufferedInputStream(socket.getInputStream());
             out = new BufferedOutputStream(socket.getOutputStream());
             ok("CassMail POP3 server ready");
+            out.flush();
             while (!quitting) {
                 String line = readLine();
                 if (line == null) {

@@ -222,7 +222,7 @@ class Pop3IT {
             c.send("RCPT TO:<big@cassmail.test>").expect("250");
             c.send("DATA").expect("354");
             byte[] l = line.toString().getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < 31_457; i++) {
+            for (int i = 0; i < 31_458; i++) {
                 c.sendRaw(l);
             }
             c.sendRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -58,7 +58,7 @@ class SmtpLoadIT {
         try (SmtpLineClient c = new SmtpLineClient(stack.smtpPort())) {
             c.expect("220");
             c.send("EHLO client.test").expect("250");
-            c.send("MAIL FROM:<alice@cassmail.test> SIZE=31457280").expect("250");
+            c.send("MAIL FROM:<alice@cassmail.test> SIZE=31458100").expect("250");
             c.send("RCPT TO:<bob@cassmail.test>").expect("250");
             c.send("DATA").expect("354");
             c.sendRaw(header);
@@ -68,7 +68,7 @@ class SmtpLoadIT {
             }
             line[998] = '\r';
             line[999] = '\n';
-            for (int i = 0; i < 31_457; i++) {
+            for (int i = 0; i < 31_458; i++) {
                 c.sendRaw(line);
                 sent.update(line);
             }

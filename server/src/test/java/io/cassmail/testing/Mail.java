@@ -19,12 +19,12 @@ public final class Mail {
     private Mail() {
     }
 
-    /** One SMTP transaction on an open session (after EHLO); returns the queue id of the 250. */
+    /** One SMTP transaction on an open session (after EHLO), dot-stuffing the data; returns the queue id of the 250. */
     public static UUID send(SmtpLineClient c, String from, String to, String data) throws IOException {
         c.send("MAIL FROM:<" + from + ">").expect("250 2.1.0");
         c.send("RCPT TO:<" + to + ">").expect("250 2.1.5");
         c.send("DATA").expect("354");
-        c.sendRaw((data + ".\r\n").getBytes(StandardCharsets.UTF_8));
+        c.sendRaw((data.replaceAll("(?m)^\\.", "..") + ".\r\n").getBytes(StandardCharsets.UTF_8));
         return queuedId(c.reply());
     }
 
