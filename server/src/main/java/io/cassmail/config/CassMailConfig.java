@@ -15,7 +15,15 @@ public record CassMailConfig(
         SmtpConfig smtp,
         Pop3Config pop3,
         DeliveryConfig delivery,
+        PasswordConfig password,
         String hostname) {
+
+    /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
+    public record PasswordConfig(int argon2MemoryKib, int argon2Iterations) {
+        public io.cassmail.auth.PasswordHasher hasher() {
+            return new io.cassmail.auth.PasswordHasher(argon2MemoryKib, argon2Iterations);
+        }
+    }
 
     /** Where Cassandra is and how CassMail talks to it. */
     public record CassandraConfig(List<InetSocketAddress> contactPoints, String localDc, String keyspace,
@@ -71,7 +79,12 @@ public record CassMailConfig(
         }
         DeliveryConfig delivery = new DeliveryConfig(atLeastOne(s, "worker.threads"), atLeastOne(s, "worker.prefetch"),
                 delays, s.duration("delivery.give-up-after"), atLeastOne(s, "delivery.limit"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, s.string("hostname"));
+        long memory = s.bytes("password.argon2-memory") / 1024;
+        if (memory < 8 || memory > 4 * 1024 * 1024) {
+            throw new ConfigException("setting 'password.argon2-memory' must be between 8K and 4G");
+        }
+        PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, password, s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {

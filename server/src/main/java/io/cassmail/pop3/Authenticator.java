@@ -10,7 +10,7 @@ import java.util.Optional;
  * wrong password, so neither the answer nor its timing says whether the user exists.
  */
 final class Authenticator {
-    private static final String DUMMY_HASH = PasswordHasher.hash("cassmail-dummy-password");
+    private static final String DUMMY_HASH = PasswordHasher.OWASP.hash("cassmail-dummy-password");
 
     private final Directory directory;
 

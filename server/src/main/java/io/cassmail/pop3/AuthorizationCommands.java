@@ -79,8 +79,12 @@ final class AuthorizationCommands {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
             if (s.state() == Pop3Session.State.TRANSACTION) {
-                int removed = new MaildropUpdate(s.services()).apply(s.address(), s.maildrop().deletedEntries());
-                s.ok("CassMail POP3 server signing off (" + removed + " messages deleted)");
+                // UPDATE state (RFC 1939 §6): only now do DELE marks take effect
+                List<MailboxEntry> deleted = s.maildrop().deletedEntries();
+                for (MailboxEntry e : deleted) {
+                    s.services().remover().remove(s.address(), MailboxStore.INBOX, e.messageId());
+                }
+                s.ok("CassMail POP3 server signing off (" + deleted.size() + " messages deleted)");
             } else {
                 s.ok("CassMail POP3 server signing off");
             }

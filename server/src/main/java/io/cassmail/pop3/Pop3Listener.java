@@ -1,10 +1,10 @@
 package io.cassmail.pop3;
 
 import io.cassmail.config.CassMailConfig;
-import io.cassmail.store.BodyCollector;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
+import io.cassmail.store.MessageRemover;
 import io.cassmail.store.MessageStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +45,7 @@ public final class Pop3Listener implements AutoCloseable {
     public Pop3Listener(CassMailConfig.Pop3Config config, Directory directory, MailboxStore mailboxes,
                         MessageStore messages, DeliveryLedger ledger) {
         this.config = config;
-        this.services = new Pop3Services(mailboxes, messages, ledger, new BodyCollector(ledger, messages),
+        this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
                 new Authenticator(directory), config.idleTimeout(), config.authFailureDelay());
         this.permits = new Semaphore(config.maxConnections());
         commands.put("USER", new AuthorizationCommands.User());

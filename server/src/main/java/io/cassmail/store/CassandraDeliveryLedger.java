@@ -19,6 +19,7 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
     private final PreparedStatement select;
     private final PreparedStatement update;
     private final PreparedStatement delete;
+    private final PreparedStatement selectUpdated;
 
     public CassandraDeliveryLedger(CqlSession session) {
         this.session = session;
@@ -28,6 +29,7 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
         update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
                 + "WHERE message_id = ? AND recipient = ?");
         delete = session.prepare("DELETE FROM deliveries WHERE message_id = ?");
+        selectUpdated = session.prepare("SELECT max(updated) FROM deliveries WHERE message_id = ?");
     }
 
     @Override
@@ -51,6 +53,11 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
     @Override
     public void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError) {
         run(() -> session.execute(update.bind(status.name(), attempts, lastError, Instant.now(), messageId, recipient)));
+    }
+
+    /** Latest update time of any recipient of the message (for latency measurements). */
+    public java.time.Instant updated(UUID messageId) {
+        return call(() -> session.execute(selectUpdated.bind(messageId)).one().getInstant(0));
     }
 
     @Override

@@ -13,6 +13,9 @@ public final class CassandraMailboxStore implements MailboxStore {
     private final PreparedStatement insert;
     private final PreparedStatement select;
     private final PreparedStatement delete;
+    private final PreparedStatement newest;
+    private final PreparedStatement insertMailbox;
+    private final PreparedStatement selectMailboxes;
 
     public CassandraMailboxStore(CqlSession session) {
         this.session = session;
@@ -21,6 +24,10 @@ public final class CassandraMailboxStore implements MailboxStore {
         select = session.prepare("SELECT message_id, size, sender, subject FROM mailbox_messages "
                 + "WHERE address = ? AND mailbox = ?");
         delete = session.prepare("DELETE FROM mailbox_messages WHERE address = ? AND mailbox = ? AND message_id = ?");
+        newest = session.prepare("SELECT message_id, size, sender, subject FROM mailbox_messages "
+                + "WHERE address = ? AND mailbox = ? ORDER BY message_id DESC LIMIT ?");
+        insertMailbox = session.prepare("INSERT INTO mailboxes (address, mailbox, created) VALUES (?, ?, toTimestamp(now()))");
+        selectMailboxes = session.prepare("SELECT mailbox FROM mailboxes WHERE address = ?");
     }
 
     @Override
@@ -33,6 +40,22 @@ public final class CassandraMailboxStore implements MailboxStore {
     public Iterable<MailboxEntry> list(String address, String mailbox) {
         return call(() -> session.execute(select.bind(Addresses.normalize(address), mailbox))
                 .map(r -> new MailboxEntry(r.getUuid(0), r.getLong(1), r.getString(2), r.getString(3))));
+    }
+
+    @Override
+    public Iterable<MailboxEntry> newest(String address, String mailbox, int limit) {
+        return call(() -> session.execute(newest.bind(Addresses.normalize(address), mailbox, limit))
+                .map(r -> new MailboxEntry(r.getUuid(0), r.getLong(1), r.getString(2), r.getString(3))));
+    }
+
+    @Override
+    public void createMailbox(String address, String mailbox) {
+        run(() -> session.execute(insertMailbox.bind(Addresses.normalize(address), mailbox)));
+    }
+
+    @Override
+    public Iterable<String> mailboxNames(String address) {
+        return call(() -> session.execute(selectMailboxes.bind(Addresses.normalize(address))).map(r -> r.getString(0)));
     }
 
     @Override

@@ -13,4 +13,11 @@ public interface MailboxStore {
     Iterable<MailboxEntry> list(String address, String mailbox);
 
     void remove(String address, String mailbox, UUID messageId);
+
+    /** Newest first, at most {@code limit} entries. */
+    Iterable<MailboxEntry> newest(String address, String mailbox, int limit);
+
+    void createMailbox(String address, String mailbox);
+
+    Iterable<String> mailboxNames(String address);
 }

@@ -37,10 +37,13 @@ public final class MailStack implements AutoCloseable {
     public final MailboxStore mailboxes;
     public final DeliveryLedger ledger;
     public final QueueTopology topology;
+    /** The settings this stack runs with, as {@code key=value} (for starting real cassmail-server processes). */
+    public final java.util.List<String> settings;
     private CassMailServer server;
 
-    private MailStack(CassMailConfig config) {
-        this.config = config;
+    private MailStack(java.util.List<String> settings) {
+        this.settings = java.util.List.copyOf(settings);
+        this.config = TestInfra.config(settings);
         try (CqlSession admin = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
             new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
         }
@@ -58,7 +61,7 @@ public final class MailStack implements AutoCloseable {
         String id = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                 + UUID.randomUUID().toString().substring(0, 8);
         String keyspace = ("t_" + id).substring(0, Math.min(48, 2 + id.length()));
-        return new MailStack(TestInfra.config(keyspace, "test." + id, overrides));
+        return new MailStack(TestInfra.settings(keyspace, "test." + id, overrides));
     }
 
     public MailStack start(Role... roles) {
@@ -88,7 +91,7 @@ public final class MailStack implements AutoCloseable {
     }
 
     public MailStack withUser(String address, String password) {
-        directory.addUser(address, io.cassmail.auth.PasswordHasher.hash(password));
+        directory.addUser(address, io.cassmail.auth.PasswordHasher.OWASP.hash(password));
         return this;
     }
 

@@ -31,6 +31,15 @@ public final class TestInfra {
 
     /** A configuration for a test: its own keyspace and queue prefix, ephemeral ports, short retry tiers. */
     public static CassMailConfig config(String keyspace, String queuePrefix, String... overrides) {
+        return config(settings(keyspace, queuePrefix, overrides));
+    }
+
+    public static CassMailConfig config(List<String> settings) {
+        return ConfigLoader.load(null, Map.of(), settings);
+    }
+
+    /** The {@code key=value} settings behind {@link #config(String, String, String...)}. */
+    public static List<String> settings(String keyspace, String queuePrefix, String... overrides) {
         List<String> sets = new ArrayList<>(List.of(
                 "cassandra=" + cassandra(),
                 "keyspace=" + keyspace,
@@ -44,6 +53,6 @@ public final class TestInfra {
                 "delivery.retry-delays=1s,2s",
                 "cassandra.connect-timeout=10s"));
         sets.addAll(List.of(overrides));
-        return ConfigLoader.load(null, Map.of(), sets);
+        return sets;
     }
 }

@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code cassmail-admin}: the operator's CLI. */
 @Command(name = "cassmail-admin", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",
-        description = "Administers CassMail: schema, domains and users.",
-        subcommands = {SchemaCommand.class, DomainsCommand.class, UsersCommand.class})
+        description = "Administers CassMail: schema, domains, users, mailboxes, messages, queue and cluster.",
+        subcommands = {SchemaCommand.class, DomainsCommand.class, UsersCommand.class, MailboxesCommand.class,
+                MessagesCommand.class, QueueCommand.class, ClusterCommand.class, StatsCommand.class})
 public final class AdminMain implements Runnable {
 
     @CommandLine.Spec
@@ -19,6 +20,9 @@ public final class AdminMain implements Runnable {
     /** Runs the CLI and returns the exit code; errors are one sentence on stderr (stack traces with --verbose). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new AdminMain());
+        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().description("Print a bash/zsh completion script: source <(cassmail-admin completion)");
+        cli.addSubcommand("completion", completion);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean verbose = parsed.originalArgs().contains("--verbose");
             cmd.getErr().println("cassmail-admin: " + AdminErrors.sentence(e));

@@ -36,10 +36,15 @@ final class DomainsCommand {
         @Mixin
         ConnectionOptions options;
 
+        @picocli.CommandLine.Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                store.directory.domains().forEach(System.out::println);
+                java.util.List<String> all = new java.util.ArrayList<>();
+                store.directory.domains().forEach(all::add);
+                System.out.println(json ? Json.write(all) : String.join("\n", all));
             }
             return 0;
         }

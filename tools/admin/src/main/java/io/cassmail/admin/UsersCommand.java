@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code users add|list|remove|passwd}: accounts of local domains. */
 @Command(name = "users", description = "Manage user accounts.", mixinStandardHelpOptions = true,
         subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Remove.class,
-                UsersCommand.Passwd.class})
+                UsersCommand.Passwd.class, UsersImport.class})
 final class UsersCommand {
 
     static String readPassword() throws IOException {
@@ -45,7 +45,7 @@ final class UsersCommand {
         @Override
         public Integer call() throws IOException {
             String a = validAddress(address);
-            String hash = passwordStdin ? PasswordHasher.hash(readPassword()) : null;
+            String hash = passwordStdin ? options.load().password().hasher().hash(readPassword()) : null;
             try (StoreAccess store = new StoreAccess(options.load())) {
                 if (!store.directory.isLocalDomain(Addresses.domainOf(a))) {
                     throw new IllegalArgumentException("domain " + Addresses.domainOf(a)
@@ -67,11 +67,22 @@ final class UsersCommand {
         ConnectionOptions options;
         @Option(names = "--domain", paramLabel = "D", description = "Only users of this domain.")
         String domain;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
 
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                store.directory.users(domain).forEach(System.out::println);
+                if (json) {
+                    java.util.List<String> all = new java.util.ArrayList<>();
+                    store.directory.users(domain).forEach(all::add);
+                    System.out.println(Json.write(all));
+                } else {
+                    java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(
+                            new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
+                    store.directory.users(domain).forEach(out::println);
+                    out.flush();
+                }
             }
             return 0;
         }
@@ -109,7 +120,7 @@ final class UsersCommand {
         @Override
         public Integer call() throws IOException {
             String a = validAddress(address);
-            String hash = PasswordHasher.hash(readPassword());
+            String hash = options.load().password().hasher().hash(readPassword());
             try (StoreAccess store = new StoreAccess(options.load())) {
                 if (!store.directory.userExists(a)) {
                     throw new IllegalArgumentException("no such user: " + a);

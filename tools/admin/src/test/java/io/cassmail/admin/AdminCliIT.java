@@ -1,0 +1,218 @@
+package io.cassmail.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cassmail.app.Role;
+import io.cassmail.testing.Mail;
+import io.cassmail.testing.MailStack;
+import io.cassmail.testing.SmtpLineClient;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every cassmail-admin command against real Cassandra and RabbitMQ, run in-process through its main entry. */
+class AdminCliIT {
+    static MailStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = MailStack.create("admin", "password.argon2-memory=64K", "password.argon2-iterations=1").start(Role.SMTP);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    /** Exit code, stdout and stderr of one CLI run. */
+    record Run(int exit, String out, String err, byte[] outBytes) {
+    }
+
+    static Run admin(String... args) {
+        return adminWithInput("", args);
+    }
+
+    static synchronized Run adminWithInput(String stdin, String... args) {
+        List<String> all = new ArrayList<>();
+        List<String> explicitSets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--set")) {
+                explicitSets.add(args[++i]);
+            } else {
+                all.add(args[i]);
+            }
+        }
+        boolean help = all.contains("--help") || all.get(0).equals("completion");
+        if (!help) {
+            // later --set wins: the test's own overrides come after the stack's settings
+            List<String> sets = new ArrayList<>(stack.settings);
+            sets.addAll(explicitSets);
+            for (String s : sets) {
+                all.add("--set");
+                all.add(s);
+            }
+        }
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            int exit = AdminMain.run(all.toArray(String[]::new));
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    @Test
+    void domainsAddListRemoveAndTheirErrors() {
+        assertThat(admin("domains", "add", "Dom.Test").out()).contains("added domain dom.test");
+        assertThat(admin("domains", "list", "--json").out().strip()).contains("\"dom.test\"").startsWith("[");
+        Run bad = admin("domains", "add", "not a domain");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("is not a valid domain name").doesNotContain("Exception");
+        assertThat(admin("domains", "remove", "dom.test").exit()).isZero();
+        Run gone = admin("domains", "remove", "dom.test");
+        assertThat(gone.exit()).isNotZero();
+        assertThat(gone.err()).contains("no such domain: dom.test");
+    }
+
+    @Test
+    void usersAddPasswdListRemoveAndErrors() {
+        admin("domains", "add", "users.test");
+        assertThat(adminWithInput("s3cret\n", "users", "add", "Ann@Users.Test", "--password-stdin").out())
+                .contains("added user ann@users.test");
+        Run dup = admin("users", "add", "ann@users.test");
+        assertThat(dup.exit()).isNotZero();
+        assertThat(dup.err()).contains("user ann@users.test already exists");
+        Run invalid = admin("users", "add", "no-at-sign");
+        assertThat(invalid.err()).contains("'no-at-sign' is not a valid mail address");
+        Run foreign = admin("users", "add", "x@elsewhere.test");
+        assertThat(foreign.err()).contains("domain elsewhere.test is not local");
+        assertThat(stack.directory.passwordHash("ann@users.test")).isPresent();
+        String before = stack.directory.passwordHash("ann@users.test").orElseThrow();
+        assertThat(adminWithInput("n3w\n", "users", "passwd", "ann@users.test", "--password-stdin").exit()).isZero();
+        assertThat(stack.directory.passwordHash("ann@users.test").orElseThrow()).isNotEqualTo(before);
+        assertThat(admin("users", "list", "--domain", "users.test", "--json").out().strip()).isEqualTo("[\"ann@users.test\"]");
+        assertThat(admin("users", "remove", "ann@users.test").exit()).isZero();
+        Run unknown = admin("users", "remove", "ann@users.test");
+        assertThat(unknown.exit()).isNotZero();
+        assertThat(unknown.err()).contains("no such user: ann@users.test");
+    }
+
+    @Test
+    void importsTenThousandUsersAndReportsBadLinesByNumber(@TempDir Path dir) throws Exception {
+        admin("domains", "add", "bulk.test");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            lines.add("user" + i + "@bulk.test pw" + i);
+        }
+        lines.add(3, "broken-line-without-password");
+        lines.add(7, "someone@not-local.test pw");
+        Path file = dir.resolve("users.txt");
+        Files.write(file, lines);
+        Run run = admin("users", "import", file.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("imported 10000 users, 2 lines failed");
+        assertThat(run.err()).contains("line 4: expected 'address password'", "line 8: domain not-local.test is not local");
+        Run list = admin("users", "list", "--domain", "bulk.test");
+        assertThat(list.out().lines().count()).isEqualTo(10_000);
+        // re-import with --replace succeeds line by line
+        Files.write(file, lines.subList(0, 3));
+        assertThat(admin("users", "import", "--replace", file.toString()).out()).contains("imported 3 users, 0 lines failed");
+    }
+
+    @Test
+    void mailboxesAndMessagesListShowRawAndDelete() throws Exception {
+        admin("domains", "add", "mail.test");
+        admin("users", "add", "mia@mail.test");
+        assertThat(admin("mailboxes", "create", "mia@mail.test", "Archive").exit()).isZero();
+        assertThat(admin("mailboxes", "list", "mia@mail.test", "--json").out().strip()).isEqualTo("[\"Archive\",\"INBOX\"]");
+        String body = "From: Zed <zed@example.org>\r\nSubject: for the cli\r\n\r\nbody line\r\n";
+        UUID id;
+        stack.stopServer();
+        stack.start(Role.SMTP, Role.WORKER);
+        try (SmtpLineClient c = new SmtpLineClient(stack.smtpPort())) {
+            c.expect("220");
+            c.send("EHLO cli.test").expect("250");
+            id = Mail.send(c, "zed@example.org", "mia@mail.test", body);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Mail.inbox(stack.mailboxes, "mia@mail.test").contains(id));
+        Run list = admin("messages", "list", "mia@mail.test", "--json");
+        assertThat(list.out()).contains("\"id\":\"" + id + "\"", "\"subject\":\"for the cli\"", "\"from\":\"Zed <zed@example.org>\"");
+        assertThat(admin("messages", "list", "mia@mail.test").out()).contains(id.toString(), "for the cli");
+        Run raw = admin("messages", "show", id.toString(), "--raw");
+        String rawText = new String(raw.outBytes(), StandardCharsets.UTF_8);
+        assertThat(rawText).startsWith("Received: from cli.test").endsWith(body);
+        assertThat(admin("messages", "show", id.toString(), "--headers").out()).contains("Subject: for the cli").doesNotContain("body line");
+        assertThat(admin("messages", "show", id.toString(), "--json").out()).contains("\"status\":\"DELIVERED\"", "\"envelope_from\":\"zed@example.org\"");
+        Run noSuch = admin("messages", "show", com.datastax.oss.driver.api.core.uuid.Uuids.timeBased().toString());
+        assertThat(noSuch.exit()).isNotZero();
+        assertThat(noSuch.err()).contains("no such message");
+        assertThat(admin("messages", "show", "not-a-uuid").err()).contains("is not a message id");
+        assertThat(admin("messages", "show", UUID.randomUUID().toString()).err()).contains("is not a message id");
+        assertThat(admin("messages", "delete", "mia@mail.test", id.toString()).exit()).isZero();
+        assertThat(Mail.inbox(stack.mailboxes, "mia@mail.test")).doesNotContain(id);
+        assertThat(stack.messages.find(id)).as("body released").isEmpty();
+        assertThat(admin("messages", "delete", "mia@mail.test", id.toString()).err()).contains("is not in mia@mail.test's INBOX");
+        assertThat(admin("stats", "--json").out()).containsPattern("\\{\"domains\":\\d+,\"users\":\\d+,\"messages\":\\d+,\"bytes\":\\d+\\}");
+    }
+
+    @Test
+    void queueStatusParkedAndRequeue() throws Exception {
+        Run status = admin("queue", "status", "--json");
+        assertThat(status.exit()).isZero();
+        assertThat(status.out()).contains("\"queue\":\"" + stack.topology.deliveryQueue() + "\"", "\"ready\":", "\"consumers\":");
+        try (var c = MailStack.broker(); var ch = c.createChannel()) {
+            ch.confirmSelect();
+            ch.basicPublish("", stack.topology.parkingQueue(), com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC.builder()
+                    .headers(java.util.Map.of("x-cassmail-reason", "test parking")).build(), "garbage".getBytes(StandardCharsets.US_ASCII));
+            ch.waitForConfirmsOrDie(10_000);
+        }
+        assertThat(admin("queue", "parked").out()).contains("test parking");
+        assertThat(admin("queue", "parked", "--json").out()).contains("\"reason\":\"test parking\"");
+        assertThat(admin("queue", "requeue-parked", "--all").out()).contains("requeued 1 parked job(s)");
+        assertThat(admin("queue", "parked").out()).contains("no parked jobs");
+        Run missing = admin("queue", "requeue-parked", UUID.randomUUID().toString());
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("no parked job for message");
+    }
+
+    @Test
+    void clusterStatusAndCompletionAndHelp() {
+        Run cluster = admin("cluster", "status", "--json");
+        assertThat(cluster.out()).contains("\"state\":\"UP\"", "\"datacenter\":\"datacenter1\"", "\"schema_agreement\":true");
+        assertThat(admin("completion").out()).contains("cassmail-admin");
+        assertThat(admin("--help").out()).contains("schema", "domains", "users", "mailboxes", "messages", "queue", "cluster", "stats");
+    }
+
+    @Test
+    void unreachableServicesAreNamedInOneSentence() {
+        long t0 = System.nanoTime();
+        Run cassandra = admin("domains", "list", "--set", "cassandra=127.0.0.1:1", "--set", "cassandra.connect-timeout=3s");
+        assertThat(cassandra.exit()).isNotZero();
+        assertThat(cassandra.err()).contains("cannot reach Cassandra at 127.0.0.1:1").doesNotContain("\tat ");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        Run rabbit = admin("queue", "status", "--set", "amqp.uri=amqp://guest:guest@127.0.0.1:1/");
+        assertThat(rabbit.exit()).isNotZero();
+        assertThat(rabbit.err()).contains("cannot reach RabbitMQ at 127.0.0.1:1").doesNotContain("\tat ");
+    }
+}
