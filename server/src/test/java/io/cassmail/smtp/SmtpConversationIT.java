@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cassmail.app.Role;
 import io.cassmail.store.DeliveryStatus;
-import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.StoredMessage;
+import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
 import io.cassmail.testing.SmtpLineClient;
 import java.io.IOException;
@@ -16,16 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SMTP conversations over real sockets against real Cassandra and RabbitMQ, with the workers delivering. */
 class SmtpConversationIT {
-    private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as ([0-9a-f-]{36})");
     static MailStack stack;
     static int port;
 
@@ -56,10 +52,7 @@ class SmtpConversationIT {
         c.send("DATA").expect("354");
         c.sendRaw(data);
         c.sendRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
-        String reply = c.reply();
-        Matcher m = QUEUED.matcher(reply);
-        assertThat(m.find()).as("reply %s", reply).isTrue();
-        return UUID.fromString(m.group(1));
+        return Mail.queuedId(c.reply());
     }
 
     private byte[] stored(UUID id) throws IOException {
@@ -77,8 +70,7 @@ class SmtpConversationIT {
     }
 
     private List<UUID> inbox(String address) {
-        return StreamSupport.stream(stack.mailboxes.list(address, "INBOX").spliterator(), false)
-                .map(MailboxEntry::messageId).toList();
+        return Mail.inbox(stack.mailboxes, address);
     }
 
     @Test
