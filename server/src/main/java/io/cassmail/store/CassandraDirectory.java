@@ -4,8 +4,6 @@ import static io.cassmail.store.CassandraMessageStore.call;
 import static io.cassmail.store.CassandraMessageStore.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Instant;
@@ -24,6 +22,7 @@ public final class CassandraDirectory implements Directory {
     private final PreparedStatement deleteUser;
     private final PreparedStatement deleteDomainUser;
     private final PreparedStatement updatePassword;
+    private final PreparedStatement selectDomainUsers;
 
     public CassandraDirectory(CqlSession session) {
         this.session = session;
@@ -37,6 +36,7 @@ public final class CassandraDirectory implements Directory {
         deleteUser = session.prepare("DELETE FROM users WHERE address = ?");
         deleteDomainUser = session.prepare("DELETE FROM domain_users WHERE domain = ? AND address = ?");
         updatePassword = session.prepare("UPDATE users SET password_hash = ? WHERE address = ?");
+        selectDomainUsers = session.prepare("SELECT address FROM domain_users WHERE domain = ?");
     }
 
     @Override
@@ -80,8 +80,7 @@ public final class CassandraDirectory implements Directory {
         Instant now = Instant.now();
         run(() -> {
             session.execute(insertUser.bind(a, domain, passwordHash, now));
-            session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED,
-                    insertDomainUser.bind(domain, a)));
+            session.execute(insertDomainUser.bind(domain, a));
             session.execute(insertInbox.bind(a, now));
         });
     }
@@ -107,7 +106,7 @@ public final class CassandraDirectory implements Directory {
         if (domain == null) {
             return call(() -> session.execute("SELECT address FROM users").map(r -> r.getString(0)));
         }
-        return call(() -> session.execute(session.prepare("SELECT address FROM domain_users WHERE domain = ?")
-                .bind(Addresses.normalizeDomain(domain))).map(r -> r.getString(0)));
+        return call(() -> session.execute(selectDomainUsers.bind(Addresses.normalizeDomain(domain)))
+                .map(r -> r.getString(0)));
     }
 }

@@ -21,7 +21,6 @@ final class ChunkedBodyWriter implements BodyWriter {
     private final PreparedStatement insertChunk;
     private final UUID messageId;
     private final Semaphore inFlight;
-    private final int maxInFlight;
     private final Runnable cleanup;
     private final List<CompletableFuture<?>> writes = new ArrayList<>();
     private byte[] buffer;
@@ -35,7 +34,6 @@ final class ChunkedBodyWriter implements BodyWriter {
         this.session = session;
         this.insertChunk = insertChunk;
         this.messageId = messageId;
-        this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
         this.cleanup = cleanup;
         this.buffer = new byte[chunkSize];
@@ -121,9 +119,5 @@ final class ChunkedBodyWriter implements BodyWriter {
         // the driver encodes asynchronously, so the buffer just handed over must not be reused
         buffer = new byte[buffer.length];
         filled = 0;
-    }
-
-    int maxInFlight() {
-        return maxInFlight;
     }
 }

@@ -1,6 +1,5 @@
 package io.cassmail.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,9 +59,5 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             stop();
         }
-    }
-
-    static String classpathSeparator() {
-        return File.pathSeparator;
     }
 }
