@@ -36,6 +36,8 @@ final class UsersImport implements Callable<Integer> {
     String file;
     @Option(names = "--replace", description = "Set the password of users that already exist instead of failing the line.")
     boolean replace;
+    @Option(names = "--skip-existing", description = "Leave users that already exist as they are and count them as skipped.")
+    boolean skipExisting;
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (default: one per core).")
     int threads;
 
@@ -45,6 +47,7 @@ final class UsersImport implements Callable<Integer> {
         Map<Integer, String> failures = new ConcurrentSkipListMap<>();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger imported = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
         PrintStream err = System.err;
         boolean tty = System.console() != null;
         long t0 = System.nanoTime();
@@ -60,8 +63,7 @@ final class UsersImport implements Callable<Integer> {
                 String line = lines.get(i);
                 work.add(pool.submit(() -> {
                     try {
-                        importLine(store, hasher, localDomains, line);
-                        imported.incrementAndGet();
+                        (importLine(store, hasher, localDomains, line) ? imported : skipped).incrementAndGet();
                     } catch (IllegalArgumentException e) {
                         failures.put(lineNo, e.getMessage());
                     } catch (RuntimeException e) {
@@ -82,12 +84,13 @@ final class UsersImport implements Callable<Integer> {
             err.println();
         }
         failures.forEach((line, why) -> err.println("line " + line + ": " + why));
-        System.out.printf("imported %d users, %d lines failed, in %.1f s%n", imported.get(), failures.size(),
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf("imported %d users, %s%d lines failed, in %.1f s%n", imported.get(),
+                skipExisting ? skipped.get() + " already existed, " : "", failures.size(), (System.nanoTime() - t0) / 1e9);
         return failures.isEmpty() ? 0 : 1;
     }
 
-    private void importLine(StoreAccess store, PasswordHasher hasher, Map<String, Boolean> localDomains, String line) {
+    /** Returns false when the user existed and was skipped. */
+    private boolean importLine(StoreAccess store, PasswordHasher hasher, Map<String, Boolean> localDomains, String line) {
         String[] f = line.strip().split("\\s+", 2);
         if (f.length != 2 || f[1].isEmpty()) {
             throw new IllegalArgumentException("expected 'address password'");
@@ -97,6 +100,9 @@ final class UsersImport implements Callable<Integer> {
             throw new IllegalArgumentException("domain " + Addresses.domainOf(address) + " is not local");
         }
         boolean exists = store.directory.userExists(address);
+        if (exists && skipExisting) {
+            return false;
+        }
         if (exists && !replace) {
             throw new IllegalArgumentException("user " + address + " already exists (use --replace to set its password)");
         }
@@ -106,6 +112,7 @@ final class UsersImport implements Callable<Integer> {
         } else {
             store.directory.addUser(address, hash);
         }
+        return true;
     }
 
     private List<String> readLines() throws IOException {

@@ -108,7 +108,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
             System.out.printf("sent %d messages of ~%d bytes over %d connections in %.1f s: %.0f messages/minute accepted, %d SMTP errors%n",
                     sent.size(), size, connections, sendSeconds, sent.size() / sendSeconds * 60, errors.get());
             System.out.printf("delivered %d of %d; latency 250 -> in mailbox: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-                    latencies.size(), sent.size(), pct(latencies, 50), pct(latencies, 95), pct(latencies, 99),
+                    latencies.size(), sent.size(), Percentiles.of(latencies, 50), Percentiles.of(latencies, 95), Percentiles.of(latencies, 99),
                     latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
             return latencies.size() == sent.size() && errors.get() == 0 ? 0 : 1;
         }
@@ -192,14 +192,6 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
     private static long deliveredAt(DeliveryLedger ledger, UUID id) {
         Instant updated = ((CassandraDeliveryLedger) ledger).updated(id);
         return updated == null ? System.currentTimeMillis() : updated.toEpochMilli();
-    }
-
-    private static long pct(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
     private static void command(OutputStream out, BufferedReader in, String line) throws IOException {

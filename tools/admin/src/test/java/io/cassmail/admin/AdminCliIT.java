@@ -138,6 +138,12 @@ class AdminCliIT {
         // re-import with --replace succeeds line by line
         Files.write(file, lines.subList(0, 3));
         assertThat(admin("users", "import", "--replace", file.toString()).out()).contains("imported 3 users, 0 lines failed");
+        // re-import with --skip-existing adds only the new line and keeps the rest as they are
+        Files.write(file, List.of("user0@bulk.test other", "fresh@bulk.test pw"));
+        Run skip = admin("users", "import", "--skip-existing", file.toString());
+        assertThat(skip.exit()).isZero();
+        assertThat(skip.out()).contains("imported 1 users, 1 already existed, 0 lines failed");
+        assertThat(admin("users", "list", "--domain", "bulk.test").out().lines().count()).isEqualTo(10_001);
     }
 
     @Test
