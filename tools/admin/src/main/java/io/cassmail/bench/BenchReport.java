@@ -52,7 +52,7 @@ public final class BenchReport implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PostalRun postal = PostalRun.read(dir.resolve("postal.out"), dir.resolve("postal"));
-        List<String> users = readUsers();
+        List<String> users = readUsers(usersFile);
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         Map<UUID, MailboxSweep.Found> found;
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
@@ -109,16 +109,22 @@ public final class BenchReport implements Callable<Integer> {
                                           Set<UUID> unexpected, ResourceSamples resources) {
         double sendSeconds = (until - since) / 1000.0;
         List<Long> latencies = new ArrayList<>();
+        List<Long> secondHalf = new ArrayList<>();
+        long halfway = since + (until - since) / 2;
         long bytes = 0;
         long lastListed = since;
         for (MailboxSweep.Found f : found.values()) {
             if (postal.accepted().contains(f.id())) {
                 latencies.add(f.latencyMillis());
+                if (f.acceptedMillis() >= halfway) {
+                    secondHalf.add(f.latencyMillis());
+                }
                 bytes += f.size();
                 lastListed = Math.max(lastListed, f.listedMillis());
             }
         }
         latencies.sort(null);
+        secondHalf.sort(null);
         double[] cpu = resources.cpuSeconds();
         long n = Math.max(1, postal.accepted().size());
         Map<String, String> s = new LinkedHashMap<>();
@@ -140,6 +146,8 @@ public final class BenchReport implements Callable<Integer> {
         s.put("latency_p95_ms", Long.toString(Percentiles.of(latencies, 95)));
         s.put("latency_p99_ms", Long.toString(Percentiles.of(latencies, 99)));
         s.put("latency_max_ms", latencies.isEmpty() ? "0" : Long.toString(latencies.get(latencies.size() - 1)));
+        s.put("latency_second_half_p50_p99", Percentiles.of(secondHalf, 50) + " / " + Percentiles.of(secondHalf, 99)
+                + " ms (messages accepted in the second half of the run: past warm-up)");
         s.put("drain_seconds_after_stop", String.format("%.1f", Math.max(0, lastListed - until) / 1000.0));
         s.put("server_rss_max_mib", Long.toString(resources.maxServerRssMiB()));
         s.put("cassandra_rss_max_mib", Long.toString(resources.maxCassandraRssMiB()));
@@ -195,7 +203,7 @@ public final class BenchReport implements Callable<Integer> {
                         "resident memory (MiB)"));
     }
 
-    private List<String> readUsers() throws IOException {
+    static List<String> readUsers(Path usersFile) throws IOException {
         List<String> users = new ArrayList<>();
         for (String line : Files.readAllLines(usersFile, StandardCharsets.UTF_8)) {
             String[] f = line.strip().split("\\s+");

@@ -24,8 +24,7 @@ import java.util.stream.Stream;
  * must keep reading, as treating that line as the end would reopen SMTP smuggling.
  */
 record PostalRun(List<Minute> minutes, Set<UUID> accepted, int unterminated) {
-    private static final Pattern DATA_SECTION =
-            Pattern.compile("^354 [^\\n]*\\n(.*?)(?=\\n(?:250|221|[45]\\d\\d) |\\z)", Pattern.MULTILINE | Pattern.DOTALL);
+    private static final Pattern DATA_GO_AHEAD = Pattern.compile("^354 ", Pattern.MULTILINE);
     private static final Pattern QUEUED = Pattern.compile("^250 [0-9.]+ Ok: queued as ([0-9a-f-]{36})", Pattern.MULTILINE);
 
     /** One line of postal's report. */
@@ -50,16 +49,31 @@ record PostalRun(List<Minute> minutes, Set<UUID> accepted, int unterminated) {
                 while (m.find()) {
                     accepted.add(UUID.fromString(m.group(1)));
                 }
-                Matcher d = DATA_SECTION.matcher(text);
-                while (d.find()) {
-                    String data = d.group(1);
-                    if (!data.endsWith("\r\n.\r") && !data.endsWith("\r\n.\r\n")) {
-                        unterminated++;
-                    }
-                }
+                unterminated += unterminatedData(text);
             }
         }
         return new PostalRun(minutes, accepted, unterminated);
+    }
+
+    /**
+     * Cuts a conversation at each 354 reply: every piece must hold the end of data (CRLF "." CRLF) before
+     * the next 354; one that does not is a message postal never finished.
+     */
+    private static int unterminatedData(String conversation) {
+        List<Integer> starts = new ArrayList<>();
+        Matcher m = DATA_GO_AHEAD.matcher(conversation);
+        while (m.find()) {
+            starts.add(m.start());
+        }
+        int unterminated = 0;
+        for (int i = 0; i < starts.size(); i++) {
+            int end = i + 1 < starts.size() ? starts.get(i + 1) : conversation.length();
+            int dot = conversation.indexOf("\r\n.\r\n", starts.get(i));
+            if (dot < 0 || dot >= end) {
+                unterminated++;
+            }
+        }
+        return unterminated;
     }
 
     long reportedMessages() {

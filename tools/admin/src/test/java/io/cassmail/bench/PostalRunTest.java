@@ -18,7 +18,9 @@ class PostalRunTest {
         Path logs = Files.createDirectories(dir.resolve("postal"));
         StringBuilder thread1 = new StringBuilder("220 cassmail ESMTP\r\nEHLO x\r\n250 ok\r\n");
         List<UUID> ids = new java.util.ArrayList<>();
-        String body = ("0123456789".repeat(7) + "\r\n").repeat(80); // ~6 KB, like postal's bodies
+        // ~6 KB, like postal's bodies, with random lines that look like replies
+        String body = ("0123456789".repeat(7) + "\r\n").repeat(40) + "250 not a reply\r\n221 nor this\r\n"
+                + ("0123456789".repeat(7) + "\r\n").repeat(40);
         for (int i = 0; i < 700; i++) { // a 4 MB log: the DATA scan must not recurse per byte
             UUID id = UUID.randomUUID();
             ids.add(id);
