@@ -1,5 +1,5 @@
 # CassMail: `make run` starts everything on this machine, `make test` runs every test.
-.PHONY: build run test ring stop clean
+.PHONY: build run test bench ring stop clean
 
 build:
 	mvn -q -B package -DskipTests
@@ -9,6 +9,10 @@ run:
 
 test:
 	tools/test-run
+
+# The Postal benchmark against a running `make run` (README "Benchmarks"), e.g. make bench BENCH_ARGS="--rabid 120".
+bench:
+	tools/bench $(BENCH_ARGS)
 
 # A 3-node local ring on 127.0.0.1-3 (see README "Operations").
 ring:

@@ -3,6 +3,7 @@ package io.cassmail.ingest;
 import io.cassmail.store.HeaderSummary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -16,6 +17,7 @@ import org.apache.james.mime4j.stream.MimeTokenStream;
  * a broken header yields nulls, never an exception. Encoded words (RFC 2047) are decoded for display.
  */
 public final class HeaderSummaryParser {
+    private static final Pattern FOLD = Pattern.compile("\r?\n[ \t]+");
     private static final int MAX_FIELD = 998;
 
     private HeaderSummaryParser() {
@@ -58,7 +60,7 @@ public final class HeaderSummaryParser {
         if (raw == null) {
             return null;
         }
-        String unfolded = raw.replaceAll("\r?\n[ \t]+", " ").replace('\0', ' ').strip();
+        String unfolded = FOLD.matcher(raw).replaceAll(" ").replace('\0', ' ').strip();
         String decoded;
         try {
             decoded = DecoderUtil.decodeEncodedWords(unfolded, DecodeMonitor.SILENT);

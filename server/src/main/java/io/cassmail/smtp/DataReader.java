@@ -34,6 +34,7 @@ final class DataReader {
 
     Result read(InputStream in, Sink sink) throws IOException {
         byte[] seg = new byte[SEGMENT];
+        DataLines lines = new DataLines(in, SEGMENT);
         boolean lineStart = true;
         boolean pendingCr = false;
         boolean bare = false;
@@ -41,20 +42,13 @@ final class DataReader {
         IOException sinkFailure = null;
         long size = 0;
         while (true) {
-            int n = 0;
-            boolean eol = false;
-            while (n < SEGMENT) {
-                int c = in.read();
-                if (c < 0) {
-                    return new Result(Outcome.DISCONNECTED, size, sinkFailure);
-                }
-                seg[n++] = (byte) c;
-                if (c == '\n') {
-                    eol = true;
-                    break;
-                }
+            int n = lines.next(seg);
+            if (n < 0 || (n < SEGMENT && seg[n - 1] != '\n')) {
+                return new Result(Outcome.DISCONNECTED, size, sinkFailure);
             }
+            boolean eol = seg[n - 1] == '\n';
             if (lineStart && eol && n == 3 && seg[0] == '.' && seg[1] == '\r') {
+                lines.finish();
                 break;
             }
             if (System.nanoTime() - deadlineNanos > 0) {

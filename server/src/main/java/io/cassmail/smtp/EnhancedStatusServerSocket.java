@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * A server socket whose connections pass every reply through {@link Replies#withEnhancedCode}, so no
  * reply leaves without an enhanced status code, including the ones SubEthaSMTP writes itself.
  */
 final class EnhancedStatusServerSocket extends ServerSocket {
+    private static final Pattern CRLF = Pattern.compile("\r\n");
 
     EnhancedStatusServerSocket() throws IOException {
         super();
@@ -61,7 +63,7 @@ final class EnhancedStatusServerSocket extends ServerSocket {
                 String text = pending.toString(StandardCharsets.UTF_8);
                 pending.reset();
                 StringBuilder out = new StringBuilder(text.length() + 16);
-                for (String line : text.split("\r\n", -1)) {
+                for (String line : CRLF.split(text, -1)) {
                     if (out.length() > 0) {
                         out.append("\r\n");
                     }

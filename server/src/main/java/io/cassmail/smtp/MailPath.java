@@ -3,12 +3,15 @@ package io.cassmail.smtp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The argument of MAIL FROM / RCPT TO (RFC 5321 §4.1.2): a path in angle brackets and ESMTP parameters.
  * Like Postfix's default, a space after the colon and a missing pair of brackets are tolerated.
  */
 record MailPath(String address, Map<String, String> parameters) {
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
 
     /** Thrown for a line that is not {@code KEYWORD:<path> [params]}. */
     static final class SyntaxException extends Exception {
@@ -22,7 +25,7 @@ record MailPath(String address, Map<String, String> parameters) {
         if (colon < 0) {
             throw new SyntaxException("missing " + keyword + ":");
         }
-        String verbAndKeyword = commandLine.substring(0, colon).replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+        String verbAndKeyword = SPACES.matcher(commandLine.substring(0, colon)).replaceAll(" ").toUpperCase(Locale.ROOT);
         if (!verbAndKeyword.endsWith(" " + keyword)) {
             throw new SyntaxException("expected " + keyword + ":");
         }
@@ -52,7 +55,7 @@ record MailPath(String address, Map<String, String> parameters) {
             address = address.substring(address.indexOf(':') + 1);
         }
         Map<String, String> parameters = new LinkedHashMap<>();
-        for (String p : params.strip().split("\\s+")) {
+        for (String p : SPACES.split(params.strip())) {
             if (p.isEmpty()) {
                 continue;
             }

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The trace field we prepend to every accepted message (RFC 5321 §4.4, protocol names RFC 3848 / 6531). */
 final class ReceivedHeader {
+    private static final Pattern UNSAFE = Pattern.compile("[\\p{Cntrl}()<>;]");
     private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private ReceivedHeader() {
@@ -28,7 +30,7 @@ final class ReceivedHeader {
 
     /** Client-supplied text must not break the header: no controls, no parentheses games, bounded. */
     private static String clean(String s) {
-        String t = s.replaceAll("[\\p{Cntrl}()<>;]", "?");
+        String t = UNSAFE.matcher(s).replaceAll("?");
         return t.length() > 255 ? t.substring(0, 255) : t;
     }
 }

@@ -2,9 +2,14 @@ package io.cassmail.store;
 
 import java.net.IDN;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Normal form of mail addresses used as keys: local part kept, domain lower-cased (RFC 5321 §2.4). */
 public final class Addresses {
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[[0-9a-fA-F:.]+\\]|\\[IPv6:[0-9a-fA-F:.]+\\]");
+
 
     private Addresses() {
     }
@@ -51,8 +56,7 @@ public final class Addresses {
         }
         try {
             String ascii = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
-            return ascii.matches("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?")
-                    || ascii.matches("\\[[0-9a-fA-F:.]+\\]|\\[IPv6:[0-9a-fA-F:.]+\\]");
+            return HOST_NAME.matcher(ascii).matches() || ADDRESS_LITERAL.matcher(ascii).matches();
         } catch (IllegalArgumentException e) {
             return false;
         }
