@@ -63,10 +63,9 @@ final class DataLines {
         }
         in.reset();
         int keep = start - lastReadAt;
-        byte[] scratch = new byte[Math.max(1, keep)];
         int n = 0;
-        while (n < keep) {
-            n += in.read(scratch, n, keep - n);
+        while (n < keep) { // re-consume, into the buffer no longer needed, what belonged to the message
+            n += in.read(buf, n, keep - n);
         }
         start = end;
     }

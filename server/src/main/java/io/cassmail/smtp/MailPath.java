@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 record MailPath(String address, Map<String, String> parameters) {
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
-
     /** Thrown for a line that is not {@code KEYWORD:<path> [params]}. */
     static final class SyntaxException extends Exception {
         SyntaxException(String message) {

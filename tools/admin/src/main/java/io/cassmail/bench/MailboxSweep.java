@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * Lists what the benchmark users' INBOXes received since a moment: per message its id, size, when it was
@@ -44,19 +46,12 @@ final class MailboxSweep {
     /** Replaces each entry's accepted time by the write time of its ledger row (intake's last write before the 250). */
     Map<UUID, Found> refineAccepted(Map<UUID, Found> found) throws InterruptedException {
         Map<UUID, Found> refined = new ConcurrentHashMap<>();
-        Semaphore permits = new Semaphore(IN_FLIGHT);
-        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
-        for (Found f : found.values()) {
-            permits.acquire();
-            all.add(session.executeAsync(queuedAt.bind(f.id())).toCompletableFuture().handle((rs, e) -> {
-                permits.release();
-                Row row = e == null ? rs.one() : null;
-                long at = row != null && !row.isNull("queued") ? row.getLong("queued") / 1000 : f.acceptedMillis();
-                refined.put(f.id(), new Found(f.id(), f.address(), f.size(), at, f.listedMillis()));
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        boundedFanOut(found.values(), f -> session.executeAsync(queuedAt.bind(f.id())).handle((rs, e) -> {
+            Row row = e == null ? rs.one() : null;
+            long at = row != null && !row.isNull("queued") ? row.getLong("queued") / 1000 : f.acceptedMillis();
+            refined.put(f.id(), new Found(f.id(), f.address(), f.size(), at, f.listedMillis()));
+            return null;
+        }));
         return refined;
     }
 
@@ -64,28 +59,23 @@ final class MailboxSweep {
     Map<UUID, Found> entriesSince(List<String> users, Instant from) throws InterruptedException {
         Map<UUID, Found> found = new ConcurrentHashMap<>();
         Map<UUID, Boolean> seenTwice = new ConcurrentHashMap<>();
-        Semaphore permits = new Semaphore(IN_FLIGHT);
-        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
-        for (String user : users) {
-            permits.acquire();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            all.add(done);
-            session.executeAsync(since.bind(user, from))
-                    .thenCompose(rs -> drain(rs, user, found, seenTwice))
-                    .whenComplete((v, e) -> {
-                        permits.release();
-                        if (e != null) {
-                            done.completeExceptionally(e);
-                        } else {
-                            done.complete(null);
-                        }
-                    });
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        boundedFanOut(users, user -> session.executeAsync(since.bind(user, from))
+                .thenCompose(rs -> drain(rs, user, found, seenTwice)));
         if (!seenTwice.isEmpty()) {
             throw new IllegalStateException(seenTwice.size() + " messages are listed in more than one benchmark mailbox");
         }
         return found;
+    }
+
+    /** Starts {@code query} for every item with at most {@value #IN_FLIGHT} in flight, and waits for all (failing if one failed). */
+    private static <T> void boundedFanOut(Iterable<T> items, Function<T, CompletionStage<?>> query) throws InterruptedException {
+        Semaphore permits = new Semaphore(IN_FLIGHT);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (T item : items) {
+            permits.acquire();
+            all.add(query.apply(item).whenComplete((v, e) -> permits.release()).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     }
 
     private static CompletionStage<Void> drain(AsyncResultSet rs, String user, Map<UUID, Found> found,
