@@ -4,25 +4,24 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
 import io.cassmail.delivery.DeliveryProcessor;
-import io.cassmail.delivery.DeliveryWorkers;
+import io.cassmail.delivery.DeliveryWorker;
+import io.cassmail.delivery.LocalMailboxTransport;
 import io.cassmail.ingest.MessageIntake;
+import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.queue.BrokerConnection;
-import io.cassmail.queue.JobPublisher;
-import io.cassmail.queue.QueueTopology;
+import io.cassmail.queue.RabbitJobConsumers;
+import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
-import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.smtp.SmtpListener;
-import io.cassmail.store.CassandraConnector;
-import io.cassmail.store.CassandraDeliveryLedger;
-import io.cassmail.store.CassandraDirectory;
-import io.cassmail.store.CassandraMailboxStore;
-import io.cassmail.store.CassandraMessageStore;
-import io.cassmail.store.Directory;
-import io.cassmail.store.MessageStore;
+import io.cassmail.smtp.SmtpProfile;
+import io.cassmail.store.Stores;
+import io.cassmail.store.cassandra.CassandraConnector;
+import io.cassmail.store.cassandra.CassandraStores;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +35,7 @@ public final class CassMailServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CassMailServer.class);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private SmtpListener smtp;
+    private final List<SmtpListener> smtp = new ArrayList<>();
     private Pop3Listener pop3;
 
     private CassMailServer() {
@@ -61,23 +60,12 @@ public final class CassMailServer implements AutoCloseable {
         CqlSession session = CassandraConnector.connect(config.cassandra());
         resources.push(session);
         requireCurrentSchema(session, config.cassandra().keyspace());
+        Stores stores = CassandraStores.on(session);
 
-        MessageStore messages = new CassandraMessageStore(session);
-        CassandraDeliveryLedger ledger = new CassandraDeliveryLedger(session);
-        Directory directory = new CassandraDirectory(session);
-        QueueTopology topology = new QueueTopology(config.amqp().queuePrefix(), config.delivery().retryDelays(),
-                config.delivery().deliveryLimit());
-
-        BrokerConnection publishing = new BrokerConnection(config.amqp().uri(), "cassmail-publish", null);
-        resources.push(publishing);
-        try (var channel = publishing.newChannel()) {
-            topology.declare(channel);
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot declare queues on RabbitMQ at " + publishing.displayUri() + ": "
-                    + e.getMessage(), e);
-        }
-        JobPublisher publisher = new JobPublisher(publishing, topology);
-        MessageIntake intake = new MessageIntake(messages, ledger, publisher);
+        RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
+        resources.push(queues);
+        queues.declare();
+        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queues.jobs());
 
         if (roles.contains(Role.WORKER)) {
             ExecutorService consumerThreads = Executors.newFixedThreadPool(config.delivery().threads(),
@@ -85,22 +73,26 @@ public final class CassMailServer implements AutoCloseable {
             BrokerConnection consuming = new BrokerConnection(config.amqp().uri(), "cassmail-worker", consumerThreads);
             resources.push(consumerThreads::shutdown);
             resources.push(consuming);
-            DeliveryProcessor processor = new DeliveryProcessor(messages, new CassandraMailboxStore(session), ledger,
-                    directory, new BounceSender(intake, messages, directory, config.hostname()),
+            DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(),
+                    new LocalMailboxTransport(stores.mailboxes(), stores.directory()),
+                    new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                     config.delivery().giveUpAfter(), Clock.systemUTC());
-            DeliveryWorkers workers = new DeliveryWorkers(consuming, topology, publisher, processor,
-                    config.delivery().threads(), config.delivery().prefetch());
+            RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
+                    new DeliveryWorker(processor, queues.jobs()), config.delivery().threads(), config.delivery().prefetch());
             workers.start();
             resources.push(workers);
         }
         if (roles.contains(Role.SMTP)) {
-            smtp = new SmtpListener(config.smtp(), config.hostname(), directory, intake);
-            smtp.start();
-            resources.push(smtp);
-            log.info("SMTP listening on {}:{}", config.smtp().bind(), smtp.port());
+            for (SmtpProfile profile : List.of(SmtpProfile.mx(config.smtp()))) {
+                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(), intake);
+                listener.start();
+                resources.push(listener);
+                smtp.add(listener);
+                log.info("SMTP listener '{}' on {}:{}", profile.name(), profile.bind(), listener.port());
+            }
         }
         if (roles.contains(Role.POP3)) {
-            pop3 = new Pop3Listener(config.pop3(), directory, new CassandraMailboxStore(session), messages, ledger);
+            pop3 = new Pop3Listener(config.pop3(), stores.directory(), stores.mailboxes(), stores.messages(), stores.ledger());
             pop3.start();
             resources.push(pop3);
             log.info("POP3 listening on {}:{}", config.pop3().bind(), pop3.port());
@@ -118,9 +110,9 @@ public final class CassMailServer implements AutoCloseable {
         }
     }
 
-    /** The SMTP port actually bound (tests bind port 0), or -1 without the smtp role. */
+    /** The MX port actually bound (tests bind port 0), or -1 without the smtp role. */
     public int smtpPort() {
-        return smtp == null ? -1 : smtp.port();
+        return smtp.isEmpty() ? -1 : smtp.get(0).port();
     }
 
     /** The POP3 port actually bound, or -1 without the pop3 role. */

@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code cassmail-server}: the daemon. Runs until SIGTERM or Ctrl-C, then stops its roles gracefully. */
 @Command(name = "cassmail-server", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",

@@ -1,8 +1,9 @@
 package io.cassmail.delivery;
 
-import io.cassmail.ingest.Envelope;
 import io.cassmail.ingest.MessageIntake;
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
+import io.cassmail.mail.Envelope;
+import io.cassmail.mail.HeaderSection;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
@@ -58,10 +59,7 @@ public final class BounceSender {
 
     private byte[] originalHeaders(StoredMessage original) throws IOException {
         try (InputStream in = messages.openBody(original)) {
-            byte[] head = in.readNBytes(MAX_HEADER_BYTES);
-            String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            return end < 0 ? head : java.util.Arrays.copyOf(head, end + 2);
+            return HeaderSection.read(in, MAX_HEADER_BYTES);
         }
     }
 }

@@ -1,14 +1,10 @@
 package io.cassmail.delivery;
 
+import io.cassmail.mailbox.BodyCollector;
 import io.cassmail.queue.DeliveryJob;
-import io.cassmail.store.Addresses;
-import io.cassmail.store.BodyCollector;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
-import io.cassmail.store.Directory;
-import io.cassmail.store.MailboxEntry;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.StoredMessage;
@@ -16,14 +12,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one job: for each recipient not yet final, lists the message in the recipient's INBOX (an
- * upsert keyed by the message id, so a redelivered job changes nothing) and records the outcome. Returns
- * whether a retry is needed; the caller acks only after that outcome is durable (DESIGN.md §3, §4).
+ * Delivers one job: hands every recipient not yet final to the transport, records each outcome in the
+ * ledger, and decides the rest: a temporary failure is retried until {@code giveUpAfter} since the job was
+ * first queued, then bounced with 4.4.7; a permanent one is bounced at once. Returns whether a retry is
+ * needed; the caller acks only after that outcome is durable (DESIGN.md §3, §4).
  */
 public final class DeliveryProcessor {
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -32,20 +32,18 @@ public final class DeliveryProcessor {
     public enum Outcome { DONE, RETRY }
 
     private final MessageStore messages;
-    private final MailboxStore mailboxes;
     private final DeliveryLedger ledger;
-    private final Directory directory;
+    private final DeliveryTransport transport;
     private final BounceSender bounces;
     private final BodyCollector collector;
     private final Duration giveUpAfter;
     private final Clock clock;
 
-    public DeliveryProcessor(MessageStore messages, MailboxStore mailboxes, DeliveryLedger ledger, Directory directory,
+    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock) {
         this.messages = messages;
-        this.mailboxes = mailboxes;
         this.ledger = ledger;
-        this.directory = directory;
+        this.transport = transport;
         this.bounces = bounces;
         this.collector = new BodyCollector(ledger, messages);
         this.giveUpAfter = giveUpAfter;
@@ -54,46 +52,43 @@ public final class DeliveryProcessor {
 
     public Outcome process(DeliveryJob job) {
         Optional<StoredMessage> found;
-        List<DeliveryRecord> records;
+        List<DeliveryRecord> pending;
         try {
             found = messages.find(job.messageId());
             if (found.isEmpty()) {
                 log.info("message {}: no longer stored (withdrawn or collected); job done", job.messageId());
                 return Outcome.DONE;
             }
-            records = ledger.records(job.messageId());
+            pending = ledger.records(job.messageId()).stream().filter(r -> !r.status().isFinal()).toList();
         } catch (StoreUnavailableException e) {
             log.warn("message {}: Cassandra unavailable, will retry: {}", job.messageId(), e.getMessage());
             return Outcome.RETRY;
         }
+        if (pending.isEmpty()) {
+            return Outcome.DONE;
+        }
         StoredMessage message = found.get();
         boolean expired = clock.instant().isAfter(job.firstQueued().plus(giveUpAfter));
-        MailboxEntry entry = new MailboxEntry(message.id(), message.size(),
-                message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
-                message.headers().subject());
+        Map<String, DeliveryRecord> byRecipient = pending.stream()
+                .collect(Collectors.toMap(DeliveryRecord::recipient, Function.identity()));
         List<Bounce> failed = new ArrayList<>();
         boolean retry = false;
-        for (DeliveryRecord r : records) {
-            if (r.status().isFinal()) {
-                continue;
-            }
+        for (RecipientOutcome o : transport.deliver(message, pending)) {
+            DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
-            try {
-                if (!deliverable(r)) {
-                    ledger.update(message.id(), r.recipient(), DeliveryStatus.BOUNCED, attempts, "5.1.1 user unknown");
-                    failed.add(new Bounce(r.recipient(), "5.1.1", "user unknown (the account no longer exists)"));
-                    continue;
-                }
-                mailboxes.add(r.mailbox(), MailboxStore.INBOX, entry);
-                ledger.update(message.id(), r.recipient(), DeliveryStatus.DELIVERED, attempts, null);
-            } catch (StoreUnavailableException e) {
-                if (expired) {
-                    failed.add(new Bounce(r.recipient(), "4.4.7", "delivery time expired after " + attempts
-                            + " attempts; last error: " + e.getMessage()));
-                    tryUpdate(message, r, DeliveryStatus.BOUNCED, attempts, "4.4.7 " + e.getMessage());
-                } else {
-                    retry = true;
-                    tryUpdate(message, r, DeliveryStatus.RETRYING, attempts, e.getMessage());
+            RecipientOutcome recorded = record(message, o, attempts);
+            switch (recorded.kind()) {
+                case DELIVERED -> { }
+                case PERMANENT -> failed.add(new Bounce(r.recipient(), recorded.status(), recorded.reply()));
+                case TEMPORARY -> {
+                    if (expired) {
+                        failed.add(new Bounce(r.recipient(), "4.4.7", "delivery time expired after " + attempts
+                                + " attempts; last error: " + recorded.reply()));
+                        tryUpdate(message, r, DeliveryStatus.BOUNCED, attempts, "4.4.7 " + recorded.reply());
+                    } else {
+                        retry = true;
+                        tryUpdate(message, r, DeliveryStatus.RETRYING, attempts, recorded.reply());
+                    }
                 }
             }
         }
@@ -108,9 +103,22 @@ public final class DeliveryProcessor {
         return retry ? Outcome.RETRY : Outcome.DONE;
     }
 
-    private boolean deliverable(DeliveryRecord r) {
-        // postmaster mail is kept even before anyone created the postmaster account (RFC 5321 §4.5.1)
-        return Addresses.localPartOf(r.recipient()).equalsIgnoreCase("postmaster") || directory.userExists(r.mailbox());
+    /**
+     * Writes a final outcome to the ledger. If that write fails the outcome is not durable, so it turns
+     * into a temporary failure: the retry repeats the (idempotent) delivery and writes it again.
+     */
+    private RecipientOutcome record(StoredMessage message, RecipientOutcome o, int attempts) {
+        try {
+            switch (o.kind()) {
+                case DELIVERED -> ledger.update(message.id(), o.recipient(), DeliveryStatus.DELIVERED, attempts, null);
+                case PERMANENT -> ledger.update(message.id(), o.recipient(), DeliveryStatus.BOUNCED, attempts,
+                        o.status() + " " + o.reply());
+                case TEMPORARY -> { }
+            }
+            return o;
+        } catch (StoreUnavailableException e) {
+            return RecipientOutcome.temporary(o.recipient(), "4.3.0", e.getMessage());
+        }
     }
 
     private void tryUpdate(StoredMessage m, DeliveryRecord r, DeliveryStatus status, int attempts, String error) {

@@ -1,19 +1,16 @@
 package io.cassmail.delivery;
 
+import io.cassmail.mail.Rfc5322Date;
 import io.cassmail.store.StoredMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /** Builds a delivery status notification: {@code multipart/report; report-type=delivery-status} (RFC 3464, RFC 6522). */
 final class DsnBuilder {
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
     private final String hostname;
 
     DsnBuilder(String hostname) {
@@ -22,7 +19,7 @@ final class DsnBuilder {
 
     byte[] build(StoredMessage original, List<DeliveryProcessor.Bounce> failed, byte[] originalHeaders) {
         String boundary = "=_cassmail_dsn_" + UUID.randomUUID();
-        String now = RFC5322.format(ZonedDateTime.now(ZoneOffset.UTC));
+        String now = Rfc5322Date.format(ZonedDateTime.now(ZoneOffset.UTC));
         StringBuilder b = new StringBuilder();
         b.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
         b.append("To: <").append(original.envelopeFrom()).append(">\r\n");
@@ -45,7 +42,7 @@ final class DsnBuilder {
         b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
         b.append("X-CassMail-Queue-ID: ").append(original.id()).append("\r\n");
         if (original.received() != null) {
-            b.append("Arrival-Date: ").append(RFC5322.format(original.received().atZone(ZoneOffset.UTC))).append("\r\n");
+            b.append("Arrival-Date: ").append(Rfc5322Date.format(original.received().atZone(ZoneOffset.UTC))).append("\r\n");
         }
         for (DeliveryProcessor.Bounce f : failed) {
             b.append("\r\n");

@@ -1,37 +1,25 @@
 package io.cassmail.ingest;
 
-/** Keeps the header section of a streaming message (up to the first empty line, bounded) for the summary. */
+import io.cassmail.mail.HeaderSection;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Keeps the header section of a streaming message (up to the first empty line, at most 256 KiB) for the
+ * summary. The buffer grows with what arrives, so a session that has sent little holds little.
+ */
 final class HeaderCapture {
     private static final int LIMIT = 256 * 1024;
-    private final byte[] buffer = new byte[LIMIT];
-    private int length;
-    private boolean complete;
-    private int lineLength;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+    private final HeaderSection section = new HeaderSection();
 
     void write(byte[] b, int off, int len) {
-        for (int i = off; i < off + len && !complete; i++) {
-            byte c = b[i];
-            if (length == LIMIT) {
-                complete = true;
-                break;
-            }
-            buffer[length++] = c;
-            if (c == '\n') {
-                if (lineLength == 0) {
-                    complete = true;
-                }
-                lineLength = 0;
-            } else if (c != '\r') {
-                lineLength++;
-            }
+        for (int i = off; i < off + len && !section.ended() && buffer.size() < LIMIT; i++) {
+            buffer.write(b[i]);
+            section.feed(b[i]);
         }
     }
 
     byte[] bytes() {
-        return buffer;
-    }
-
-    int length() {
-        return length;
+        return buffer.toByteArray();
     }
 }

@@ -1,12 +1,13 @@
 package io.cassmail.ingest;
 
-import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.cassmail.mail.Envelope;
+import io.cassmail.mail.HeaderSummaryParser;
+import io.cassmail.mail.MessageIds;
 import io.cassmail.queue.DeliveryJob;
-import io.cassmail.queue.JobPublisher;
+import io.cassmail.queue.JobQueue;
 import io.cassmail.store.BodyWriter;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
-import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes a message durable and queues its delivery: body chunks, message row and per-recipient ledger
- * rows in Cassandra, then one confirmed job in RabbitMQ. Only a completed {@link Submission#commit()}
+ * rows in the stores, then one confirmed job in the queue. Only a completed {@link Submission#commit()}
  * allows a 250 (DESIGN.md §Data flow 1); a failed one removes what it wrote.
  */
 public final class MessageIntake {
@@ -26,17 +27,17 @@ public final class MessageIntake {
 
     private final MessageStore messages;
     private final DeliveryLedger ledger;
-    private final JobPublisher publisher;
+    private final JobQueue queue;
 
-    public MessageIntake(MessageStore messages, DeliveryLedger ledger, JobPublisher publisher) {
+    public MessageIntake(MessageStore messages, DeliveryLedger ledger, JobQueue queue) {
         this.messages = messages;
         this.ledger = ledger;
-        this.publisher = publisher;
+        this.queue = queue;
     }
 
     /** Starts a message; write its bytes (as they will be stored), then commit or abort. */
     public Submission begin(Envelope envelope) {
-        UUID id = Uuids.timeBased();
+        UUID id = MessageIds.next();
         return new Submission(id, envelope, messages.newBody(id));
     }
 
@@ -88,11 +89,11 @@ public final class MessageIntake {
                 StoredMessage row = new StoredMessage(id, envelope.hasNullSender() ? "" : envelope.sender(),
                         envelope.recipients().stream().map(Envelope.Recipient::address).toList(), body.size(), chunks,
                         Instant.now(), envelope.clientIp(), envelope.helo(),
-                        HeaderSummaryParser.parse(headers.bytes(), headers.length()));
+                        HeaderSummaryParser.parse(headers.bytes()));
                 rowsWritten = true;
                 messages.save(row);
                 ledger.recordQueued(id, queued(envelope));
-                publisher.publish(DeliveryJob.first(id));
+                queue.publish(DeliveryJob.first(id));
                 return id;
             } catch (IOException | RuntimeException e) {
                 cleanUp(rowsWritten);
@@ -125,6 +126,6 @@ public final class MessageIntake {
 
     private static List<DeliveryRecord> queued(Envelope envelope) {
         return envelope.recipients().stream()
-                .map(r -> new DeliveryRecord(r.address(), r.mailbox(), DeliveryStatus.QUEUED, 0, null)).toList();
+                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox())).toList();
     }
 }

@@ -1,10 +1,11 @@
 package io.cassmail.pop3;
 
+import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
+import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
-import io.cassmail.store.MessageRemover;
 import io.cassmail.store.MessageStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +47,7 @@ public final class Pop3Listener implements AutoCloseable {
                         MessageStore messages, DeliveryLedger ledger) {
         this.config = config;
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
-                new Authenticator(directory), config.idleTimeout(), config.authFailureDelay());
+                new PasswordAuthenticator(directory), config.idleTimeout(), config.authFailureDelay());
         this.permits = new Semaphore(config.maxConnections());
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());

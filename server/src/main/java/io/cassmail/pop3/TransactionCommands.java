@@ -1,5 +1,6 @@
 package io.cassmail.pop3;
 
+import io.cassmail.mail.HeaderSection;
 import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.StoredMessage;
 import java.io.BufferedInputStream;
@@ -166,24 +167,13 @@ final class TransactionCommands {
 
     /** Copies the header section, its blank line, and then at most {@code bodyLines} lines. */
     private static void copyTop(InputStream in, DotStuffingOutputStream out, int bodyLines) throws IOException {
-        boolean inBody = false;
-        int lineLength = 0;
+        HeaderSection.copy(in, out);
         int linesLeft = bodyLines;
         int c;
-        while ((c = in.read()) >= 0) {
-            if (inBody && linesLeft == 0) {
-                return;
-            }
+        while (linesLeft > 0 && (c = in.read()) >= 0) {
             out.write(c);
             if (c == '\n') {
-                if (!inBody && lineLength == 0) {
-                    inBody = true;
-                } else if (inBody) {
-                    linesLeft--;
-                }
-                lineLength = 0;
-            } else if (c != '\r') {
-                lineLength++;
+                linesLeft--;
             }
         }
     }

@@ -2,6 +2,7 @@ package io.cassmail.queue;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import io.cassmail.config.CassMailConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,12 @@ public final class QueueTopology {
     private final String prefix;
     private final List<Duration> retryDelays;
     private final int deliveryLimit;
+
+    /** The topology the configuration describes: queue prefix, retry tiers and delivery limit. */
+    public static QueueTopology from(CassMailConfig config) {
+        return new QueueTopology(config.amqp().queuePrefix(), config.delivery().retryDelays(),
+                config.delivery().deliveryLimit());
+    }
 
     public QueueTopology(String prefix, List<Duration> retryDelays, int deliveryLimit) {
         this.prefix = prefix;
@@ -46,6 +53,13 @@ public final class QueueTopology {
 
     public Duration retryDelay(int attempt) {
         return retryDelays.get(Math.min(attempt, retryDelays.size()) - 1);
+    }
+
+    /** Every queue CassMail declares: delivery, parking, then the retry tiers. */
+    public List<String> allQueues() {
+        List<String> names = new ArrayList<>(List.of(deliveryQueue(), parkingQueue()));
+        names.addAll(retryQueues());
+        return names;
     }
 
     public List<String> retryQueues() {

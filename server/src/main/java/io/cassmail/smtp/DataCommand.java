@@ -1,7 +1,7 @@
 package io.cassmail.smtp;
 
-import io.cassmail.ingest.Envelope;
 import io.cassmail.ingest.MessageIntake;
+import io.cassmail.mail.Envelope;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.util.List;

@@ -1,16 +1,18 @@
 package io.cassmail.smtp;
 
 import java.io.IOException;
+import java.util.List;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
 /** EHLO (RFC 5321 §4.1.1.1) with the extensions CassMail implements. */
 final class EhloCommand extends BaseCommand {
-    private final long maxMessageSize;
+    private final List<String> extensions;
 
-    EhloCommand(long maxMessageSize) {
+    /** @param extensions the listener's EHLO keywords with their parameters, e.g. {@code SIZE 26214400} */
+    EhloCommand(List<String> extensions) {
         super("EHLO", "Introduce yourself and list the extensions.", "<hostname>");
-        this.maxMessageSize = maxMessageSize;
+        this.extensions = List.copyOf(extensions);
     }
 
     @Override
@@ -22,11 +24,11 @@ final class EhloCommand extends BaseCommand {
         }
         sess.resetMailTransaction();
         sess.setHelo(args[1]);
-        sess.sendResponse("250-" + sess.getServer().getHostName() + " greets " + args[1] + "\r\n"
-                + "250-PIPELINING\r\n"
-                + "250-SIZE " + maxMessageSize + "\r\n"
-                + "250-8BITMIME\r\n"
-                + "250-SMTPUTF8\r\n"
-                + "250 ENHANCEDSTATUSCODES");
+        StringBuilder reply = new StringBuilder(extensions.isEmpty() ? "250 " : "250-")
+                .append(sess.getServer().getHostName()).append(" greets ").append(args[1]);
+        for (int i = 0; i < extensions.size(); i++) {
+            reply.append(i == extensions.size() - 1 ? "\r\n250 " : "\r\n250-").append(extensions.get(i));
+        }
+        sess.sendResponse(reply.toString());
     }
 }

@@ -1,6 +1,6 @@
 package io.cassmail.smtp;
 
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
 import java.io.IOException;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;

@@ -1,6 +1,6 @@
 package io.cassmail.smtp;
 
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import org.slf4j.Logger;

@@ -1,16 +1,14 @@
 package io.cassmail.smtp;
 
+import io.cassmail.mail.Rfc5322Date;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The trace field we prepend to every accepted message (RFC 5321 §4.4, protocol names RFC 3848 / 6531). */
 final class ReceivedHeader {
     private static final Pattern UNSAFE = Pattern.compile("[\\p{Cntrl}()<>;]");
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private ReceivedHeader() {
     }
@@ -24,7 +22,7 @@ final class ReceivedHeader {
         if (singleRecipient != null) {
             b.append("\r\n\tfor <").append(clean(singleRecipient)).append('>');
         }
-        b.append(";\r\n\t").append(RFC5322.format(when)).append("\r\n");
+        b.append(";\r\n\t").append(Rfc5322Date.format(when)).append("\r\n");
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 

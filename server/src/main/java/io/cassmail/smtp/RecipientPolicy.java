@@ -1,7 +1,7 @@
 package io.cassmail.smtp;
 
-import io.cassmail.ingest.Envelope;
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
+import io.cassmail.mail.Envelope;
 import io.cassmail.store.Directory;
 import java.util.Locale;
 

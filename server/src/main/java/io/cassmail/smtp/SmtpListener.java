@@ -6,7 +6,6 @@ import io.cassmail.store.Directory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,15 +14,20 @@ import java.util.concurrent.TimeUnit;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.server.SMTPServer;
 
-/** The SMTP front door (MX role): SubEthaSMTP's session loop with CassMail's own commands. */
+/** One SMTP listener, described by its {@link SmtpProfile}: SubEthaSMTP's session loop with CassMail's own commands. */
 public final class SmtpListener implements AutoCloseable {
     private final SMTPServer server;
-    private final String bind;
-    private final int port;
+    private final SmtpProfile profile;
 
-    public SmtpListener(CassMailConfig.SmtpConfig config, String hostname, Directory directory, MessageIntake intake) {
-        this.bind = config.bind();
-        this.port = config.port();
+    /** @param config the limits every SMTP listener shares (sizes, recipients, connections, timeouts) */
+    public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
+                        MessageIntake intake) {
+        if (profile.tls() != SmtpProfile.TlsMode.NONE || profile.authRequired()
+                || profile.relay() != SmtpProfile.RelayPolicy.LOCAL_DOMAINS_ONLY) {
+            throw new IllegalArgumentException("SMTP listener '" + profile.name()
+                    + "': TLS, AUTH and relaying are not implemented yet; only plain local-delivery listeners run");
+        }
+        this.profile = profile;
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), config.sessionTimeout().toNanos());
         ExecutorService sessions = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-session");
@@ -32,11 +36,11 @@ public final class SmtpListener implements AutoCloseable {
         });
         InetAddress address;
         try {
-            address = InetAddress.getByName(config.bind());
+            address = InetAddress.getByName(profile.bind());
         } catch (IOException e) {
-            throw new IllegalArgumentException("smtp.bind: cannot resolve '" + config.bind() + "'");
+            throw new IllegalArgumentException("smtp.bind: cannot resolve '" + profile.bind() + "'");
         }
-        this.server = SMTPServer.port(config.port())
+        this.server = SMTPServer.port(profile.port())
                 .bindAddress(address)
                 .hostName(hostname)
                 .softwareName("CassMail")
@@ -47,10 +51,10 @@ public final class SmtpListener implements AutoCloseable {
                 .sessionHandler(gate)
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
-                .serverSocketFactory(() -> new EnhancedStatusServerSocket())
+                .serverSocketFactory(ReplyCodingServerSocket::new)
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
-        commands.add(new EhloCommand(config.maxMessageSize()));
+        commands.add(new EhloCommand(profile.extensions()));
         commands.add(new HeloCommand());
         commands.add(new MailCommand(config.maxMessageSize()));
         commands.add(new RcptCommand(new RecipientPolicy(directory, config.postmaster(), hostname), config.maxRecipients()));
@@ -66,7 +70,8 @@ public final class SmtpListener implements AutoCloseable {
             server.start();
         } catch (RuntimeException e) {
             if (hasCause(e, BindException.class)) {
-                throw new IllegalStateException("SMTP cannot listen on " + bind + ":" + port
+                throw new IllegalStateException("SMTP listener '" + profile.name() + "' cannot listen on " + profile.bind()
+                        + ":" + profile.port()
                         + ": the address is already in use (another CassMail or MTA?); set smtp.port or smtp.bind", e);
             }
             throw e;
@@ -78,8 +83,8 @@ public final class SmtpListener implements AutoCloseable {
         return server.getPortAllocated();
     }
 
-    public InetSocketAddress address() {
-        return new InetSocketAddress(bind, port());
+    public SmtpProfile profile() {
+        return profile;
     }
 
     @Override

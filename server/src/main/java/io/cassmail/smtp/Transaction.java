@@ -1,6 +1,6 @@
 package io.cassmail.smtp;
 
-import io.cassmail.ingest.Envelope;
+import io.cassmail.mail.Envelope;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,9 +9,12 @@ public interface DeliveryLedger {
     /** Records every recipient as queued, in one single-partition batch. */
     void recordQueued(UUID messageId, List<DeliveryRecord> recipients);
 
+    /** Every recipient of the message, in recipient order; empty when none is recorded. */
     List<DeliveryRecord> records(UUID messageId);
 
+    /** Sets one recipient's status, attempts and last error, and stamps {@code updated}. */
     void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError);
 
+    /** Removes every record of the message. */
     void forget(UUID messageId);
 }

@@ -2,28 +2,31 @@ package io.cassmail.store;
 
 import java.util.Optional;
 
-/** Local domains and user accounts. */
+/** Local domains and user accounts. Mailboxes belong to {@link MailboxStore}; {@code mailbox.Accounts} creates both. */
 public interface Directory {
 
     boolean isLocalDomain(String domain);
 
     boolean userExists(String address);
 
+    /** The Argon2id hash; empty for no such user or a user without a password (no POP3 login). */
     Optional<String> passwordHash(String address);
 
     void addDomain(String domain);
 
+    /** Returns whether the domain existed. */
     boolean removeDomain(String domain);
 
     Iterable<String> domains();
 
-    /** Creates or replaces the account and its INBOX. */
+    /** Creates or replaces the account (not its mailboxes). */
     void addUser(String address, String passwordHash);
 
+    /** Returns whether the account existed; its mailboxes and mail stay. */
     boolean removeUser(String address);
 
     void setPasswordHash(String address, String passwordHash);
 
-    /** Users of one domain, or of every domain when {@code domain} is null; pages through the driver. */
+    /** Users of one domain, or of every domain when {@code domain} is null; pages through large results. */
     Iterable<String> users(String domain);
 }

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 /** Raw message bodies in chunks plus the message row. */
 public interface MessageStore {
+    /** Bodies are stored in chunks of this size, which keeps every mutation far below the 16 MiB commitlog cap. */
+    int CHUNK_SIZE = 128 * 1024;
 
     /** Starts writing the body of a new message; chunks are written while the client is still sending. */
     BodyWriter newBody(UUID messageId);

@@ -1,5 +1,6 @@
 package io.cassmail.store;
 
+import io.cassmail.mail.HeaderSummary;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;

@@ -8,7 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.cassmail.app.Role;
-import io.cassmail.ingest.Envelope;
+import io.cassmail.mail.MessageIds;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
@@ -66,8 +66,8 @@ class DeliveryIT {
     @Test
     void processingTheSameJobTwiceListsTheMessageOnce() throws Exception {
         UUID id = sendWithSmtpOnly("alice@cassmail.test", "bob@cassmail.test");
-        DeliveryProcessor processor = new DeliveryProcessor(stack.messages, stack.mailboxes, stack.ledger, stack.directory,
-                new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test"), Duration.ofDays(5),
+        DeliveryProcessor processor = new DeliveryProcessor(stack.messages, stack.ledger,
+                new LocalMailboxTransport(stack.mailboxes, stack.directory), new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test"), Duration.ofDays(5),
                 Clock.systemUTC());
         DeliveryJob job = DeliveryJob.first(id);
         assertThat(processor.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
@@ -120,7 +120,7 @@ class DeliveryIT {
 
     @Test
     void jobThatKeepsCrashingWorkersIsParkedByTheDeliveryLimit() throws Exception {
-        UUID id = UUID.fromString(com.datastax.oss.driver.api.core.uuid.Uuids.timeBased().toString());
+        UUID id = MessageIds.next();
         stack.session.execute("INSERT INTO messages (message_id, envelope_from, size, chunk_count) VALUES (?, '', 0, 0)", id);
         stack.session.execute("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts) "
                 + "VALUES (?, 'bob@cassmail.test', 'bob@cassmail.test', 'NOT-A-STATUS', 0)", id);

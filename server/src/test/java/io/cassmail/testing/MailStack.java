@@ -8,18 +8,18 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.cassmail.app.CassMailServer;
 import io.cassmail.app.Role;
 import io.cassmail.config.CassMailConfig;
+import io.cassmail.mailbox.Accounts;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.QueueTopology;
+import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.SchemaMigrator;
-import io.cassmail.store.CassandraConnector;
-import io.cassmail.store.CassandraDeliveryLedger;
-import io.cassmail.store.CassandraDirectory;
-import io.cassmail.store.CassandraMailboxStore;
-import io.cassmail.store.CassandraMessageStore;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
+import io.cassmail.store.Stores;
+import io.cassmail.store.cassandra.CassandraConnector;
+import io.cassmail.store.cassandra.CassandraStores;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -37,6 +37,7 @@ public final class MailStack implements AutoCloseable {
     public final MailboxStore mailboxes;
     public final DeliveryLedger ledger;
     public final QueueTopology topology;
+    public final Accounts accounts;
     /** The settings this stack runs with, as {@code key=value} (for starting real cassmail-server processes). */
     public final java.util.List<String> settings;
     private CassMailServer server;
@@ -48,12 +49,13 @@ public final class MailStack implements AutoCloseable {
             new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
         }
         this.session = CassandraConnector.connect(config.cassandra());
-        this.directory = new CassandraDirectory(session);
-        this.messages = new CassandraMessageStore(session);
-        this.mailboxes = new CassandraMailboxStore(session);
-        this.ledger = new CassandraDeliveryLedger(session);
-        this.topology = new QueueTopology(config.amqp().queuePrefix(), config.delivery().retryDelays(),
-                config.delivery().deliveryLimit());
+        Stores stores = CassandraStores.on(session);
+        this.directory = stores.directory();
+        this.messages = stores.messages();
+        this.mailboxes = stores.mailboxes();
+        this.ledger = stores.ledger();
+        this.accounts = new Accounts(directory, mailboxes);
+        this.topology = QueueTopology.from(config);
     }
 
     /** Schema applied, nothing running yet. */
@@ -86,12 +88,12 @@ public final class MailStack implements AutoCloseable {
     }
 
     public MailStack withUser(String address) {
-        directory.addUser(address, null);
+        accounts.create(address, null);
         return this;
     }
 
     public MailStack withUser(String address, String password) {
-        directory.addUser(address, io.cassmail.auth.PasswordHasher.OWASP.hash(password));
+        accounts.create(address, io.cassmail.auth.PasswordHasher.OWASP.hash(password));
         return this;
     }
 
@@ -109,13 +111,8 @@ public final class MailStack implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stopServer();
-        try (Connection c = broker(); Channel ch = c.createChannel()) {
-            ch.queueDelete(topology.deliveryQueue());
-            ch.queueDelete(topology.parkingQueue());
-            for (String q : topology.retryQueues()) {
-                ch.queueDelete(q);
-            }
-            ch.exchangeDelete(topology.parkingExchange());
+        try (RabbitQueues queues = new RabbitQueues(config, "cassmail-test")) {
+            queues.deleteAll();
         } finally {
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + config.cassandra().keyspace())
                     .setTimeout(Duration.ofSeconds(60)));

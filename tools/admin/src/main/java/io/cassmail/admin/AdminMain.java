@@ -1,7 +1,7 @@
 package io.cassmail.admin;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code cassmail-admin}: the operator's CLI. */
 @Command(name = "cassmail-admin", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",

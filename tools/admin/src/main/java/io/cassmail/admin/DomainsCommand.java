@@ -1,6 +1,6 @@
 package io.cassmail.admin;
 
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 package io.cassmail.admin;
 
-import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.cassmail.mail.HeaderSection;
+import io.cassmail.mail.MessageIds;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.StoredMessage;
@@ -63,7 +64,7 @@ final class MessagesCommand {
                 for (MailboxEntry e : store.mailboxes.newest(a, mailbox, limit)) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", e.messageId().toString());
-                    row.put("received", Instant.ofEpochMilli(Uuids.unixTimestamp(e.messageId())).toString());
+                    row.put("received", Instant.ofEpochMilli(MessageIds.unixMillis(e.messageId())).toString());
                     row.put("size", e.size());
                     row.put("from", e.sender());
                     row.put("subject", e.subject());
@@ -113,7 +114,7 @@ final class MessagesCommand {
                         if (format.raw) {
                             in.transferTo(out);
                         } else {
-                            copyHeaders(in, out);
+                            HeaderSection.copy(in, out);
                         }
                         out.flush();
                     }
@@ -158,22 +159,6 @@ final class MessagesCommand {
                 }
             }
             return 0;
-        }
-
-        private static void copyHeaders(InputStream in, OutputStream out) throws IOException {
-            int lineLength = 0;
-            int c;
-            while ((c = in.read()) >= 0) {
-                out.write(c);
-                if (c == '\n') {
-                    if (lineLength == 0) {
-                        return;
-                    }
-                    lineLength = 0;
-                } else if (c != '\r') {
-                    lineLength++;
-                }
-            }
         }
     }
 

@@ -1,16 +1,9 @@
 package io.cassmail.admin;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.MessageProperties;
-import io.cassmail.config.CassMailConfig;
-import io.cassmail.queue.BrokerConnection;
-import io.cassmail.queue.DeliveryJob;
-import io.cassmail.queue.QueueTopology;
+import io.cassmail.queue.ParkedJob;
+import io.cassmail.queue.QueueDepth;
+import io.cassmail.queue.RabbitQueues;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,42 +20,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {QueueCommand.Status.class, QueueCommand.Parked.class, QueueCommand.Requeue.class})
 final class QueueCommand {
 
-    static QueueTopology topology(CassMailConfig c) {
-        return new QueueTopology(c.amqp().queuePrefix(), c.delivery().retryDelays(), c.delivery().deliveryLimit());
-    }
-
-    static Connection connect(CassMailConfig c) {
-        var factory = BrokerConnection.factory(c.amqp().uri());
-        factory.setConnectionTimeout(5000);
-        try {
-            return factory.newConnection("cassmail-admin");
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot reach RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
-                    + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-        }
-    }
-
-    /** The reason a job was parked: ours, or the broker's dead-letter reason. */
-    static String reason(AMQP.BasicProperties props) {
-        Map<String, Object> h = props.getHeaders();
-        if (h == null) {
-            return "unknown";
-        }
-        if (h.get("x-cassmail-reason") != null) {
-            return h.get("x-cassmail-reason").toString();
-        }
-        if (h.get("x-first-death-reason") != null) {
-            return "dead-lettered: " + h.get("x-first-death-reason") + " (the job kept failing; see the worker log)";
-        }
-        return "unknown";
-    }
-
-    static String jobId(byte[] body) {
-        try {
-            return DeliveryJob.decode(body).messageId().toString();
-        } catch (IllegalArgumentException e) {
-            return "-";
-        }
+    static String jobId(ParkedJob job) {
+        return job.messageId().map(Object::toString).orElse("-");
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -75,31 +34,22 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            CassMailConfig c = options.load();
-            QueueTopology t = topology(c);
-            List<String> names = new ArrayList<>(List.of(t.deliveryQueue(), t.parkingQueue()));
-            names.addAll(t.retryQueues());
+            List<QueueDepth> depths;
+            try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
+                depths = queues.depths();
+            }
             Map<String, long[]> unacked = RabbitmqctlQueues.unacknowledged();
             List<Map<String, Object>> rows = new ArrayList<>();
-            try (Connection conn = connect(c)) {
-                for (String name : names) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("queue", name);
-                    try (Channel ch = conn.createChannel()) {
-                        AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(name);
-                        row.put("ready", ok.getMessageCount());
-                        row.put("unacked", unacked.containsKey(name) ? unacked.get(name)[0] : null);
-                        row.put("consumers", ok.getConsumerCount());
-                    } catch (IOException e) {
-                        row.put("ready", null);
-                        row.put("unacked", null);
-                        row.put("consumers", null);
-                        row.put("note", "not declared yet (no CassMail process has started with this prefix)");
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        throw new IOException(e);
-                    }
-                    rows.add(row);
+            for (QueueDepth d : depths) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("queue", d.queue());
+                row.put("ready", d.ready());
+                row.put("unacked", d.ready() != null && unacked.containsKey(d.queue()) ? unacked.get(d.queue())[0] : null);
+                row.put("consumers", d.consumers());
+                if (d.ready() == null) {
+                    row.put("note", "not declared yet (no CassMail process has started with this prefix)");
                 }
+                rows.add(row);
             }
             if (json) {
                 System.out.println(Json.write(rows));
@@ -129,17 +79,14 @@ final class QueueCommand {
         boolean json;
 
         @Override
-        public Integer call() throws Exception {
-            CassMailConfig c = options.load();
+        public Integer call() throws IOException {
             List<Map<String, Object>> rows = new ArrayList<>();
-            try (Connection conn = connect(c); Channel ch = conn.createChannel()) {
-                GetResponse r;
-                // read without ack; closing the channel returns every job to the parking queue
-                while ((r = ch.basicGet(topology(c).parkingQueue(), false)) != null) {
+            try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
+                for (ParkedJob job : queues.parkingLot().parked()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("message_id", jobId(r.getBody()));
-                    row.put("reason", reason(r.getProps()));
-                    row.put("body", new String(r.getBody(), StandardCharsets.UTF_8).strip().replace('\n', ' '));
+                    row.put("message_id", jobId(job));
+                    row.put("reason", job.reason());
+                    row.put("body", job.bodyText());
                     rows.add(row);
                 }
             }
@@ -170,21 +117,10 @@ final class QueueCommand {
         }
 
         @Override
-        public Integer call() throws Exception {
-            CassMailConfig c = options.load();
-            QueueTopology t = topology(c);
-            int moved = 0;
-            try (Connection conn = connect(c); Channel ch = conn.createChannel()) {
-                ch.confirmSelect();
-                GetResponse r;
-                while ((r = ch.basicGet(t.parkingQueue(), false)) != null) {
-                    if (which.all || jobId(r.getBody()).equals(which.id)) {
-                        ch.basicPublish("", t.deliveryQueue(), MessageProperties.PERSISTENT_BASIC, r.getBody());
-                        ch.waitForConfirmsOrDie(10_000);
-                        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-                        moved++;
-                    }
-                }
+        public Integer call() throws IOException {
+            int moved;
+            try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
+                moved = queues.parkingLot().requeue(job -> which.all || jobId(job).equals(which.id));
             }
             if (!which.all && moved == 0) {
                 throw new IllegalArgumentException("no parked job for message " + which.id);

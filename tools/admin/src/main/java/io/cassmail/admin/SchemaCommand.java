@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
-import io.cassmail.store.CassandraConnector;
+import io.cassmail.store.cassandra.CassandraConnector;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

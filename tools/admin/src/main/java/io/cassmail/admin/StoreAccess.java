@@ -2,16 +2,15 @@ package io.cassmail.admin;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
-import io.cassmail.store.CassandraConnector;
-import io.cassmail.store.CassandraDeliveryLedger;
-import io.cassmail.store.CassandraDirectory;
-import io.cassmail.store.CassandraMailboxStore;
-import io.cassmail.store.CassandraMessageStore;
+import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
-import io.cassmail.store.MessageRemover;
 import io.cassmail.store.MessageStore;
+import io.cassmail.store.Stores;
+import io.cassmail.store.cassandra.CassandraConnector;
+import io.cassmail.store.cassandra.CassandraStores;
 
 /** A driver session and the stores the CLI reads and writes, closed together. */
 final class StoreAccess implements AutoCloseable {
@@ -21,14 +20,17 @@ final class StoreAccess implements AutoCloseable {
     final MailboxStore mailboxes;
     final MessageStore messages;
     final DeliveryLedger ledger;
+    final Accounts accounts;
 
     StoreAccess(CassMailConfig config) {
         this.config = config;
         this.session = CassandraConnector.connect(config.cassandra());
-        this.directory = new CassandraDirectory(session);
-        this.mailboxes = new CassandraMailboxStore(session);
-        this.messages = new CassandraMessageStore(session);
-        this.ledger = new CassandraDeliveryLedger(session);
+        Stores stores = CassandraStores.on(session);
+        this.directory = stores.directory();
+        this.mailboxes = stores.mailboxes();
+        this.messages = stores.messages();
+        this.ledger = stores.ledger();
+        this.accounts = new Accounts(directory, mailboxes);
     }
 
     MessageRemover remover() {

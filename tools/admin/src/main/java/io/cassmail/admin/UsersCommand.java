@@ -1,7 +1,6 @@
 package io.cassmail.admin;
 
-import io.cassmail.auth.PasswordHasher;
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,7 +53,7 @@ final class UsersCommand {
                 if (store.directory.userExists(a)) {
                     throw new IllegalArgumentException("user " + a + " already exists");
                 }
-                store.directory.addUser(a, hash);
+                store.accounts.create(a, hash);
             }
             System.out.println("added user " + a);
             return 0;

@@ -1,7 +1,7 @@
 package io.cassmail.admin;
 
 import io.cassmail.auth.PasswordHasher;
-import io.cassmail.store.Addresses;
+import io.cassmail.mail.Addresses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -110,7 +110,7 @@ final class UsersImport implements Callable<Integer> {
         if (exists) {
             store.directory.setPasswordHash(address, hash);
         } else {
-            store.directory.addUser(address, hash);
+            store.accounts.create(address, hash);
         }
         return true;
     }

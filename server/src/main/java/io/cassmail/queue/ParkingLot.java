@@ -1,0 +1,15 @@
+package io.cassmail.queue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Jobs parked for an operator: listed without being taken, and moved back to the delivery queue on request. */
+public interface ParkingLot {
+
+    /** Every parked job, oldest first; nothing is taken off the parking queue. */
+    List<ParkedJob> parked() throws IOException;
+
+    /** Moves the parked jobs that match back to the delivery queue (each confirmed before it leaves); returns how many. */
+    int requeue(Predicate<ParkedJob> which) throws IOException;
+}

@@ -1,0 +1,182 @@
+package io.cassmail.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * A connection as SubEthaSMTP's session sees it: the transport socket (plain, or TLS once we have it)
+ * whose plaintext replies get an RFC 3463 code from {@link Replies} when SubEthaSMTP wrote one without
+ * (unknown command, over-long line, timeout). CassMail's own commands build their codes into the reply;
+ * this covers only the session loop we do not own. It sits above TLS: a STARTTLS upgrade layers TLS on
+ * {@link #transport()} and wraps the TLS socket in a new instance, so no TLS record passes through here.
+ */
+final class ReplyCodingSocket extends Socket {
+    private static final Pattern CRLF = Pattern.compile("\r\n");
+
+    private final Socket transport;
+    private OutputStream coded;
+
+    ReplyCodingSocket(Socket transport) {
+        this.transport = transport;
+    }
+
+    /** The socket underneath, for layering TLS on the raw connection. */
+    Socket transport() {
+        return transport;
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+        return transport.getInputStream();
+    }
+
+    @Override
+    public synchronized OutputStream getOutputStream() throws IOException {
+        if (coded == null) {
+            coded = new ReplyCoder(transport.getOutputStream());
+        }
+        return coded;
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        return transport.getInetAddress();
+    }
+
+    @Override
+    public int getPort() {
+        return transport.getPort();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return transport.getLocalAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return transport.getLocalPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return transport.getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return transport.getLocalSocketAddress();
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        transport.setSoTimeout(timeout);
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+        return transport.getSoTimeout();
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+        transport.setTcpNoDelay(on);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return transport.isConnected();
+    }
+
+    @Override
+    public boolean isBound() {
+        return transport.isBound();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return transport.isClosed();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return transport.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return transport.isOutputShutdown();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        transport.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        transport.shutdownOutput();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (coded != null) {
+            try {
+                coded.flush();
+            } catch (IOException ignored) {
+                // the peer is gone
+            }
+        }
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return transport.toString();
+    }
+
+    /** Rewrites reply lines at each flush; SubEthaSMTP flushes once per reply. */
+    private static final class ReplyCoder extends FilterOutputStream {
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        ReplyCoder(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (pending.size() > 0) {
+                String text = pending.toString(StandardCharsets.UTF_8);
+                pending.reset();
+                StringBuilder coded = new StringBuilder(text.length() + 16);
+                for (String line : CRLF.split(text, -1)) {
+                    if (coded.length() > 0) {
+                        coded.append("\r\n");
+                    }
+                    coded.append(Replies.withEnhancedCode(line));
+                }
+                out.write(coded.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.cassmail.store.cassandra;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.cassmail.config.CassMailConfig.CassandraConfig;
+import io.cassmail.store.StoreUnavailableException;
+import java.time.Duration;
+
+/** Opens driver sessions from the configuration; failures name the contact points. */
+public final class CassandraConnector {
+
+    private CassandraConnector() {
+    }
+
+    /** A session bound to the mail keyspace. */
+    public static CqlSession connect(CassandraConfig config) {
+        return open(config, true);
+    }
+
+    /** A session bound to no keyspace (for creating it). */
+    public static CqlSession connectWithoutKeyspace(CassandraConfig config) {
+        return open(config, false);
+    }
+
+    private static CqlSession open(CassandraConfig config, boolean useKeyspace) {
+        Duration connect = config.connectTimeout();
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, connect)
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, connect)
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, connect)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
+                .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
+                .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(10))
+                .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+                .build();
+        var builder = CqlSession.builder()
+                .withConfigLoader(loader)
+                .addContactPoints(config.contactPoints())
+                .withLocalDatacenter(config.localDc());
+        if (useKeyspace) {
+            builder = builder.withKeyspace(config.keyspace());
+        }
+        try {
+            return builder.build();
+        } catch (AllNodesFailedException e) {
+            throw new StoreUnavailableException("cannot reach Cassandra at " + config.contactPointsText()
+                    + " (" + firstCause(e) + ")", e);
+        } catch (RuntimeException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (useKeyspace && msg.contains("does not exist")) {
+                throw new StoreUnavailableException("keyspace '" + config.keyspace() + "' does not exist at "
+                        + config.contactPointsText() + "; run: tools/cassmail-admin schema apply", e);
+            }
+            throw new StoreUnavailableException("cannot open a Cassandra session at " + config.contactPointsText()
+                    + ": " + msg, e);
+        }
+    }
+
+    private static String firstCause(AllNodesFailedException e) {
+        return e.getAllErrors().values().stream().flatMap(java.util.List::stream)
+                .map(t -> t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
+                .findFirst().orElse(e.getMessage());
+    }
+}

@@ -1,0 +1,63 @@
+package io.cassmail.store.cassandra;
+
+import static io.cassmail.store.cassandra.CassandraCalls.call;
+import static io.cassmail.store.cassandra.CassandraCalls.run;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.cassmail.store.DeliveryLedger;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.DeliveryStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** {@link DeliveryLedger} on the {@code deliveries} table. */
+public final class CassandraDeliveryLedger implements DeliveryLedger {
+    private final CqlSession session;
+    private final PreparedStatement insert;
+    private final PreparedStatement select;
+    private final PreparedStatement update;
+    private final PreparedStatement delete;
+
+    public CassandraDeliveryLedger(CqlSession session) {
+        this.session = session;
+        insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated) "
+                + "VALUES (?, ?, ?, ?, 0, ?)");
+        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, updated FROM deliveries WHERE message_id = ?");
+        update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
+                + "WHERE message_id = ? AND recipient = ?");
+        delete = session.prepare("DELETE FROM deliveries WHERE message_id = ?");
+    }
+
+    @Override
+    public void recordQueued(UUID messageId, List<DeliveryRecord> recipients) {
+        Instant now = Instant.now();
+        BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+        for (DeliveryRecord r : recipients) {
+            batch.addStatement(insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now));
+        }
+        run(() -> session.execute(batch.build()));
+    }
+
+    @Override
+    public List<DeliveryRecord> records(UUID messageId) {
+        return call(() -> session.execute(select.bind(messageId)).all().stream()
+                .map(r -> new DeliveryRecord(r.getString(0), r.getString(1), DeliveryStatus.valueOf(r.getString(2)),
+                        r.getInt(3), r.getString(4), r.getInstant(5)))
+                .toList());
+    }
+
+    @Override
+    public void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError) {
+        run(() -> session.execute(update.bind(status.name(), attempts, lastError, Instant.now(), messageId, recipient)));
+    }
+
+    @Override
+    public void forget(UUID messageId) {
+        run(() -> session.execute(delete.bind(messageId)));
+    }
+}

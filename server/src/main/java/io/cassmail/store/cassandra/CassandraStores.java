@@ -1,0 +1,16 @@
+package io.cassmail.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.cassmail.store.Stores;
+
+/** The Cassandra implementations of every store, on one driver session bound to the mail keyspace. */
+public final class CassandraStores {
+
+    private CassandraStores() {
+    }
+
+    public static Stores on(CqlSession session) {
+        return new Stores(new CassandraDirectory(session), new CassandraMessageStore(session),
+                new CassandraMailboxStore(session), new CassandraDeliveryLedger(session));
+    }
+}

@@ -1,0 +1,83 @@
+package io.cassmail.store.memory;
+
+import io.cassmail.mail.Addresses;
+import io.cassmail.store.Directory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/** {@link Directory} in memory, with the same key normalisation as the Cassandra tables. */
+public final class MemoryDirectory extends MemoryStore implements Directory {
+    private final Set<String> domains = new ConcurrentSkipListSet<>();
+    /** address → password hash ("" for none, as a map cannot hold null). */
+    private final Map<String, String> users = new ConcurrentSkipListMap<>();
+
+    @Override
+    public boolean isLocalDomain(String domain) {
+        check();
+        return domains.contains(Addresses.normalizeDomain(domain));
+    }
+
+    @Override
+    public boolean userExists(String address) {
+        check();
+        return users.containsKey(Addresses.normalize(address));
+    }
+
+    @Override
+    public Optional<String> passwordHash(String address) {
+        check();
+        return Optional.ofNullable(users.get(Addresses.normalize(address))).filter(h -> !h.isEmpty());
+    }
+
+    @Override
+    public void addDomain(String domain) {
+        check();
+        domains.add(Addresses.normalizeDomain(domain));
+    }
+
+    @Override
+    public boolean removeDomain(String domain) {
+        check();
+        return domains.remove(Addresses.normalizeDomain(domain));
+    }
+
+    @Override
+    public Iterable<String> domains() {
+        check();
+        return List.copyOf(domains);
+    }
+
+    @Override
+    public void addUser(String address, String passwordHash) {
+        check();
+        String a = Addresses.normalize(address);
+        Addresses.domainOf(a);
+        users.put(a, passwordHash == null ? "" : passwordHash);
+    }
+
+    @Override
+    public boolean removeUser(String address) {
+        check();
+        return users.remove(Addresses.normalize(address)) != null;
+    }
+
+    @Override
+    public void setPasswordHash(String address, String passwordHash) {
+        check();
+        users.put(Addresses.normalize(address), passwordHash == null ? "" : passwordHash);
+    }
+
+    @Override
+    public Iterable<String> users(String domain) {
+        check();
+        if (domain == null) {
+            return List.copyOf(users.keySet());
+        }
+        String d = Addresses.normalizeDomain(domain);
+        return users.keySet().stream().filter(a -> Addresses.domainOf(a).equals(d)).toList();
+    }
+}
