@@ -2,6 +2,7 @@ package io.cassmail.queue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +14,7 @@ import java.util.UUID;
 public record DeliveryJob(UUID messageId, int attempt, Instant firstQueued) {
 
     public static DeliveryJob first(UUID messageId) {
-        return new DeliveryJob(messageId, 0, Instant.now());
+        return new DeliveryJob(messageId, 0, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
     public DeliveryJob nextAttempt() {

@@ -56,7 +56,9 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
             @Override
             public void abort() {
                 aborted = true;
-                bodies.remove(messageId);
+                bodies.remove(messageId); // as in Cassandra: whatever landed goes, best effort, even in an outage
+                rows.remove(messageId);
+
             }
         };
     }

@@ -1,0 +1,39 @@
+package io.cassmail.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Defaults, then file, then CASSMAIL_* environment, then --set; every mistake names its key. */
+class ConfigLoaderTest {
+
+    @Test
+    void environmentOverridesDefaultsAndFlagsOverrideTheEnvironment() {
+        CassMailConfig c = ConfigLoader.load(null, Map.of("CASSMAIL_SMTP_PORT", "2600", "CASSMAIL_HOSTNAME", "env.test"),
+                List.of("hostname=flag.test"));
+        assertThat(c.smtp().port()).isEqualTo(2600);
+        assertThat(c.hostname()).isEqualTo("flag.test");
+        assertThat(c.delivery().retryDelays()).startsWith(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("smtp.prot=25")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'smtp.prot'")
+                .hasMessageContaining("smtp.port");
+    }
+
+    @Test
+    void malformedValuesNameTheirKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("delivery.give-up-after=soon")))
+                .hasMessageContaining("'delivery.give-up-after' must be a duration");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("smtp.max-message-size=1")))
+                .hasMessageContaining("smtp.max-message-size");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("pop3.port=70000")))
+                .hasMessageContaining("'pop3.port' must be a port");
+    }
+}

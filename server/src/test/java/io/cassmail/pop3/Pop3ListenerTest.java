@@ -1,0 +1,86 @@
+package io.cassmail.pop3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.auth.PasswordHasher;
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.config.ConfigLoader;
+import io.cassmail.delivery.DeliveryProcessor;
+import io.cassmail.store.DeliveryStatus;
+import io.cassmail.testing.MemoryMailSystem;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.commons.net.pop3.POP3Client;
+import org.apache.commons.net.pop3.POP3MessageInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A POP3 session with a real client (commons-net) over loopback, with the memory twins behind the server. */
+class Pop3ListenerTest {
+    private final CassMailConfig config = ConfigLoader.load(null, Map.of(),
+            List.of("pop3.port=0", "pop3.auth-failure-delay=10ms", "password.argon2-memory=64K"));
+    private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
+    private Pop3Listener pop3;
+    private UUID first;
+    private UUID second;
+
+    @BeforeEach
+    void start() throws IOException {
+        mail.accounts.create("bob@cassmail.test", new PasswordHasher(64, 1).hash("secret"));
+        first = mail.submit("a@example.test", "Subject: one\r\n\r\nfirst body\r\n", "bob@cassmail.test");
+        second = mail.submit("a@example.test", "Subject: two\r\n\r\n.dotted\r\n", "bob@cassmail.test");
+        DeliveryProcessor p = mail.processor();
+        mail.queue.takeDeliveries().forEach(p::process);
+        pop3 = new Pop3Listener(config.pop3(), mail.stores.directory(), mail.stores.mailboxes(), mail.stores.messages(),
+                mail.stores.ledger());
+        pop3.start();
+    }
+
+    @AfterEach
+    void stop() {
+        pop3.close();
+    }
+
+    private POP3Client login(String password) throws IOException {
+        POP3Client c = new POP3Client();
+        c.setDefaultTimeout(30_000);
+        c.connect("127.0.0.1", pop3.port());
+        c.setSoTimeout(30_000);
+        assertThat(c.login("Bob@cassmail.test", password)).isEqualTo("secret".equals(password));
+        return c;
+    }
+
+    @Test
+    void aUserListsAndReadsTheInboxExactly() throws IOException {
+        POP3Client c = login("secret");
+        POP3MessageInfo status = c.status();
+        assertThat(status.number).isEqualTo(2);
+        assertThat(c.listUniqueIdentifiers()).extracting(i -> i.identifier)
+                .containsExactly(first.toString(), second.toString());
+        try (var reader = new java.io.BufferedReader(c.retrieveMessage(2))) {
+            String text = reader.lines().reduce("", (a, b) -> a + b + "\n");
+            assertThat(text).isEqualTo("Subject: two\n\n.dotted\n");
+        }
+        c.logout();
+    }
+
+    @Test
+    void deletedMessagesGoAtQuitAndTheLedgerSaysExpunged() throws IOException {
+        POP3Client c = login("secret");
+        assertThat(c.deleteMessage(1)).isTrue();
+        assertThat(c.logout()).isTrue();
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(second);
+        assertThat(mail.stores.ledger().records(first).get(0).status()).isEqualTo(DeliveryStatus.EXPUNGED);
+        assertThat(mail.stores.messages().find(first)).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithTheAuthCode() throws IOException {
+        POP3Client c = login("wrong");
+        assertThat(c.getReplyString()).startsWith("-ERR [AUTH]");
+        c.disconnect();
+    }
+}

@@ -1,0 +1,58 @@
+package io.cassmail.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.mail.Envelope;
+import io.cassmail.store.memory.MemoryDirectory;
+import org.junit.jupiter.api.Test;
+
+/** Which RCPT an MX accepts, and into whose INBOX it goes (RFC 5321 §4.5.1 for postmaster). */
+class RecipientPolicyTest {
+    private final MemoryDirectory directory = new MemoryDirectory();
+    private final RecipientPolicy policy = new RecipientPolicy(directory, "", "MX.cassmail.test");
+
+    RecipientPolicyTest() {
+        directory.addDomain("cassmail.test");
+        directory.addUser("bob@cassmail.test", null);
+    }
+
+    @Test
+    void aLocalUserIsAcceptedWhateverTheCase() {
+        RecipientPolicy.Decision d = policy.decide("Bob@CassMail.test");
+        assertThat(d.reply()).startsWith("250 2.1.5");
+        assertThat(d.recipient()).isEqualTo(new Envelope.Recipient("bob@cassmail.test", "bob@cassmail.test"));
+    }
+
+    @Test
+    void anUnknownLocalUserIsRefusedWith511() {
+        RecipientPolicy.Decision d = policy.decide("nobody@cassmail.test");
+        assertThat(d.reply()).startsWith("550 5.1.1 <nobody@cassmail.test>");
+        assertThat(d.recipient()).isNull();
+    }
+
+    @Test
+    void anotherDomainIsRelayingAndRefusedWith571() {
+        RecipientPolicy.Decision d = policy.decide("bob@elsewhere.test");
+        assertThat(d.reply()).startsWith("550 5.7.1").contains("Relay access denied");
+        assertThat(d.recipient()).isNull();
+    }
+
+    @Test
+    void postmasterOfALocalDomainIsAcceptedWithoutAnAccount() {
+        assertThat(policy.decide("PostMaster@cassmail.test").recipient())
+                .isEqualTo(new Envelope.Recipient("postmaster@cassmail.test", "postmaster@cassmail.test"));
+    }
+
+    @Test
+    void barePostmasterGoesToThePostmasterOfTheHostName() {
+        assertThat(policy.decide("postmaster").recipient())
+                .isEqualTo(new Envelope.Recipient("postmaster", "postmaster@mx.cassmail.test"));
+    }
+
+    @Test
+    void aConfiguredPostmasterReceivesEveryPostmastersMail() {
+        RecipientPolicy routed = new RecipientPolicy(directory, "bob@cassmail.test", "mx.cassmail.test");
+        assertThat(routed.decide("postmaster@cassmail.test").recipient().mailbox()).isEqualTo("bob@cassmail.test");
+        assertThat(routed.decide("postmaster").recipient().mailbox()).isEqualTo("bob@cassmail.test");
+    }
+}

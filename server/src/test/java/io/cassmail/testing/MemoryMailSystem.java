@@ -1,0 +1,69 @@
+package io.cassmail.testing;
+
+import io.cassmail.delivery.BounceSender;
+import io.cassmail.delivery.DeliveryProcessor;
+import io.cassmail.delivery.DeliveryTransport;
+import io.cassmail.delivery.DeliveryWorker;
+import io.cassmail.delivery.LocalMailboxTransport;
+import io.cassmail.ingest.MessageIntake;
+import io.cassmail.mail.Envelope;
+import io.cassmail.mailbox.Accounts;
+import io.cassmail.queue.MemoryJobQueue;
+import io.cassmail.store.memory.MemoryStores;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * CassMail's pipeline on the memory twins: intake, queue, delivery and bounces wired as the server wires
+ * them, with a hand-moved clock. For unit tests that need no Cassandra and no broker.
+ */
+public final class MemoryMailSystem {
+    public static final String HOSTNAME = "mx.cassmail.test";
+    public static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
+
+    public final MutableClock clock = new MutableClock(Instant.now());
+    public final MemoryStores stores = MemoryStores.create(clock);
+    public final MemoryJobQueue queue = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    public final MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queue);
+    public final Accounts accounts = new Accounts(stores.directory(), stores.mailboxes());
+    public final BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), HOSTNAME);
+
+    public MemoryMailSystem withDomain(String domain) {
+        stores.directory().addDomain(domain);
+        return this;
+    }
+
+    public MemoryMailSystem withUser(String address) {
+        accounts.create(address, null);
+        return this;
+    }
+
+    /** A processor delivering to local mailboxes, or through the given transport. */
+    public DeliveryProcessor processor() {
+        return processor(new LocalMailboxTransport(stores.mailboxes(), stores.directory()));
+    }
+
+    public DeliveryProcessor processor(DeliveryTransport transport) {
+        return new DeliveryProcessor(stores.messages(), stores.ledger(), transport, bounces, GIVE_UP_AFTER, clock);
+    }
+
+    public DeliveryWorker worker() {
+        return new DeliveryWorker(processor(), queue);
+    }
+
+    /** Accepts a message as SMTP would (each recipient lands in its own INBOX) and returns its id. */
+    public UUID submit(String from, String data, String... to) throws IOException {
+        Envelope envelope = new Envelope(from, Arrays.stream(to).map(a -> new Envelope.Recipient(a, a)).toList(),
+                null, "client.test");
+        return intake.submit(envelope, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public List<UUID> inbox(String address) {
+        return Mail.inbox(stores.mailboxes(), address);
+    }
+}
