@@ -5,8 +5,9 @@ import io.cassmail.store.Directory;
 import java.util.Optional;
 
 /**
- * Checks a user name and password (POP3 USER/PASS; later SMTP AUTH) against the stored Argon2id hash. An unknown user costs the same hash work as a
- * wrong password, so neither the answer nor its timing says whether the user exists.
+ * Checks a user name and password (POP3 USER/PASS; later SMTP AUTH) against the stored Argon2id hash.
+ * An unknown user costs the same hash work as a wrong password, so neither the answer nor its timing
+ * says whether the user exists.
  */
 public final class PasswordAuthenticator {
     private static final String DUMMY_HASH = PasswordHasher.OWASP.hash("cassmail-dummy-password");
