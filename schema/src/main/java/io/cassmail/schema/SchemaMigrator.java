@@ -77,6 +77,9 @@ public final class SchemaMigrator {
             for (String statement : m.statements()) {
                 execute(qualify(statement));
             }
+            if (m.version() == 2) {
+                MailboxEntriesCopy.run(session, keyspace);
+            }
             session.execute(SimpleStatement.newInstance(
                     "INSERT INTO " + keyspace + ".schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)",
                     m.version(), m.name(), m.checksum(), Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM));

@@ -7,6 +7,7 @@ import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.delivery.DeliveryWorker;
 import io.cassmail.delivery.LocalMailboxTransport;
 import io.cassmail.ingest.MessageIntake;
+import io.cassmail.mailbox.Quotas;
 import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.RabbitJobConsumers;
@@ -60,7 +61,7 @@ public final class CassMailServer implements AutoCloseable {
         CqlSession session = CassandraConnector.connect(config.cassandra());
         resources.push(session);
         requireCurrentSchema(session, config.cassandra().keyspace());
-        Stores stores = CassandraStores.on(session);
+        Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
 
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
@@ -74,7 +75,8 @@ public final class CassMailServer implements AutoCloseable {
             resources.push(consumerThreads::shutdown);
             resources.push(consuming);
             DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(),
-                    new LocalMailboxTransport(stores.mailboxes(), stores.directory()),
+                    new LocalMailboxTransport(stores.mailboxes(), stores.directory(), stores.ledger(),
+                            config.mailbox().visibilityMargin()),
                     new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                     config.delivery().giveUpAfter(), Clock.systemUTC());
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
@@ -82,9 +84,12 @@ public final class CassMailServer implements AutoCloseable {
             workers.start();
             resources.push(workers);
         }
+        Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
+                config.mailbox().maxBytes());
         if (roles.contains(Role.SMTP)) {
             for (SmtpProfile profile : List.of(SmtpProfile.mx(config.smtp()))) {
-                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(), intake);
+                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(), quotas,
+                        intake);
                 listener.start();
                 resources.push(listener);
                 smtp.add(listener);

@@ -15,6 +15,7 @@ public record CassMailConfig(
         SmtpConfig smtp,
         Pop3Config pop3,
         DeliveryConfig delivery,
+        MailboxConfig mailbox,
         PasswordConfig password,
         String hostname) {
 
@@ -44,8 +45,20 @@ public record CassMailConfig(
                              String postmaster) {
     }
 
-    /** POP3 listener limits (RFC 1939 §3: the idle timer is at least 10 minutes). */
-    public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay) {
+    /**
+     * POP3 listener limits (RFC 1939 §3: the idle timer is at least 10 minutes); a login shows at most
+     * {@code maxMessages}, the oldest, in the manner of a
+     * {@code pop3_max_messages} limit.
+     */
+    public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
+                             int maxMessages) {
+    }
+
+    /**
+     * Mailbox layout and quota defaults. {@code visibilityMargin}: a worker starts an entry write within half
+     * of it, so readers may skip removed entries older than it (README "Data model").
+     */
+    public record MailboxConfig(Duration visibilityMargin, long maxMessages, long maxBytes) {
     }
 
     /** Delivery workers, retry tiers and give-up policy. */
@@ -72,7 +85,17 @@ public record CassMailConfig(
                 atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
                 s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT));
         Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
-                atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"));
+                atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"),
+                atLeastOne(s, "pop3.max-messages"));
+        Duration margin = s.duration("mailbox.visibility-margin");
+        if (margin.toMillis() < 100) {
+            throw new ConfigException("setting 'mailbox.visibility-margin' must be at least 100ms");
+        }
+        MailboxConfig mailbox = new MailboxConfig(margin, atLeastOneLong(s, "quota.max-messages"),
+                s.bytes("quota.max-bytes"));
+        if (mailbox.maxBytes() < 1) {
+            throw new ConfigException("setting 'quota.max-bytes' must be at least 1");
+        }
         List<Duration> delays = s.durations("delivery.retry-delays");
         if (delays.isEmpty()) {
             throw new ConfigException("setting 'delivery.retry-delays' needs at least one delay");
@@ -84,7 +107,7 @@ public record CassMailConfig(
             throw new ConfigException("setting 'password.argon2-memory' must be between 8K and 4G");
         }
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, password, s.string("hostname"));
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {
@@ -138,6 +161,18 @@ public record CassMailConfig(
             throw new ConfigException("setting '" + key + "' must be a port between 0 and 65535");
         }
         return port;
+    }
+
+    private static long atLeastOneLong(Settings s, String key) {
+        try {
+            long n = Long.parseLong(s.string(key));
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new ConfigException("setting '" + key + "' must be a whole number, at least 1");
     }
 
     private static int atLeastOne(Settings s, String key) {

@@ -99,6 +99,10 @@ public final class ConfigLoader {
         d.put("pop3.idle-timeout", "10m");
         d.put("pop3.max-connections", "1000");
         d.put("pop3.auth-failure-delay", "2s");
+        d.put("pop3.max-messages", "20000");
+        d.put("mailbox.visibility-margin", "60s");
+        d.put("quota.max-messages", "1000000");
+        d.put("quota.max-bytes", "10G");
         d.put("password.argon2-memory", "19M");
         d.put("password.argon2-iterations", "2");
         d.put("worker.threads", "32");

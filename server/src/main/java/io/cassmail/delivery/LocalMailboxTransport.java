@@ -1,49 +1,83 @@
 package io.cassmail.delivery;
 
 import io.cassmail.mail.Addresses;
+import io.cassmail.mail.MessageIds;
+import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
- * Delivers into local INBOXes: lists the message in the recipient's INBOX, an upsert keyed by the message
- * id, so a redelivered job changes nothing (DESIGN.md §4). A recipient whose account is gone fails
- * permanently (5.1.1); Cassandra being unreachable fails temporarily (4.3.0).
+ * Delivers into local INBOXes. Per recipient, the ledger learns the entry id (status DELIVERING) before the
+ * entry is written, so no crash point can leave a listed entry that a later redelivery recreates after
+ * the user deleted it: a delete marks DELIVERING as EXPUNGED, and a redelivery that finds its entry listed
+ * only confirms it (DESIGN.md §4). A write is only started within half the visibility margin after its
+ * entry id was taken, which is what lets readers skip removed entries safely (README "Data model").
+ * A recipient whose account is gone fails permanently (5.1.1); an unreachable store temporarily (4.3.0).
  */
 public final class LocalMailboxTransport implements DeliveryTransport {
     private final MailboxStore mailboxes;
     private final Directory directory;
+    private final DeliveryLedger ledger;
+    private final long writeWindowMillis;
+    private final LongSupplier nowMillis;
 
-    public LocalMailboxTransport(MailboxStore mailboxes, Directory directory) {
+    public LocalMailboxTransport(MailboxStore mailboxes, Directory directory, DeliveryLedger ledger, Duration margin) {
+        this(mailboxes, directory, ledger, margin, System::currentTimeMillis);
+    }
+
+    /** With a clock of its own, for tests of a worker that stalls between taking an id and writing. */
+    LocalMailboxTransport(MailboxStore mailboxes, Directory directory, DeliveryLedger ledger, Duration margin,
+                          LongSupplier nowMillis) {
         this.mailboxes = mailboxes;
         this.directory = directory;
+        this.ledger = ledger;
+        this.writeWindowMillis = margin.toMillis() / 2;
+        this.nowMillis = nowMillis;
     }
 
     @Override
     public List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients) {
-        MailboxEntry entry = new MailboxEntry(message.id(), message.size(),
-                message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
-                message.headers().subject());
         List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
         for (DeliveryRecord r : recipients) {
             try {
-                if (!deliverable(r)) {
-                    outcomes.add(RecipientOutcome.permanent(r.recipient(), "5.1.1",
-                            "user unknown (the account no longer exists)"));
-                    continue;
-                }
-                mailboxes.add(r.mailbox(), MailboxStore.INBOX, entry);
-                outcomes.add(RecipientOutcome.delivered(r.recipient()));
+                outcomes.add(deliverOne(message, r));
             } catch (StoreUnavailableException e) {
                 outcomes.add(RecipientOutcome.temporary(r.recipient(), "4.3.0", e.getMessage()));
             }
         }
         return outcomes;
+    }
+
+    private RecipientOutcome deliverOne(StoredMessage message, DeliveryRecord r) {
+        if (!deliverable(r)) {
+            return RecipientOutcome.permanent(r.recipient(), "5.1.1", "user unknown (the account no longer exists)");
+        }
+        if (r.entryId() != null) {
+            if (mailboxes.isListed(r.mailbox(), MailboxStore.INBOX, r.entryId())) {
+                return RecipientOutcome.delivered(r.recipient()); // an earlier attempt wrote it, then died
+            }
+            // an earlier attempt's write may still land (a timed-out write, a hint): this later delete wins
+            mailboxes.cancel(r.mailbox(), MailboxStore.INBOX, r.entryId());
+        }
+        UUID entryId = MessageIds.next();
+        ledger.delivering(message.id(), r.recipient(), entryId);
+        if (nowMillis.getAsLong() - MessageIds.unixMillis(entryId) > writeWindowMillis) {
+            return RecipientOutcome.temporary(r.recipient(), "4.3.0",
+                    "listing took longer than " + writeWindowMillis + " ms to start; will retry with a new entry id");
+        }
+        mailboxes.add(r.mailbox(), MailboxStore.INBOX, new MailboxEntry(entryId, message.id(), message.size(),
+                message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
+                message.headers().subject()));
+        return RecipientOutcome.delivered(r.recipient());
     }
 
     private boolean deliverable(DeliveryRecord r) {

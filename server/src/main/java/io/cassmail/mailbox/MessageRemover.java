@@ -4,14 +4,17 @@ import io.cassmail.mail.Addresses;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
+import io.cassmail.store.MailboxEntry;
+import io.cassmail.store.MailboxSnapshot;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
+import java.util.BitSet;
 import java.util.UUID;
 
 /**
- * Removes one message from one user's mailbox: the mailbox entry goes, that mailbox's deliveries
- * become EXPUNGED, and the body goes when nothing else keeps it. Idempotent; used by POP3's UPDATE
- * state and by the admin CLI.
+ * Removes messages from one user's mailbox: that owner's deliveries become EXPUNGED first (DELIVERING
+ * too, so a redelivery in flight cannot list the message again), then the entries go, then each body
+ * goes when nothing else keeps it. Idempotent; used by POP3's UPDATE state and by the admin CLI.
  */
 public final class MessageRemover {
     private final MailboxStore mailboxes;
@@ -24,14 +27,31 @@ public final class MessageRemover {
         this.collector = new BodyCollector(ledger, messages);
     }
 
-    public void remove(String address, String mailbox, UUID messageId) {
+    /** Removes one entry (the admin CLI's {@code messages delete}). */
+    public void remove(String address, String mailbox, MailboxEntry entry) {
         String owner = Addresses.normalize(address);
-        mailboxes.remove(owner, mailbox, messageId);
+        expungeDeliveries(owner, entry.messageId());
+        mailboxes.remove(owner, mailbox, entry.entryId(), entry.size());
+        collector.collectIfUnreferenced(entry.messageId());
+    }
+
+    /** Removes the entries of a snapshot whose indexes are set (POP3 DELE marks at QUIT, RFC 1939 §6). */
+    public void removeAll(String address, String mailbox, MailboxSnapshot snapshot, BitSet removed) {
+        String owner = Addresses.normalize(address);
+        for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
+            expungeDeliveries(owner, snapshot.messageId(i));
+        }
+        mailboxes.expunge(owner, mailbox, snapshot, removed);
+        for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
+            collector.collectIfUnreferenced(snapshot.messageId(i));
+        }
+    }
+
+    private void expungeDeliveries(String owner, UUID messageId) {
         for (DeliveryRecord r : ledger.records(messageId)) {
-            if (owner.equals(r.mailbox()) && r.status() == DeliveryStatus.DELIVERED) {
+            if (owner.equals(r.mailbox()) && (r.status() == DeliveryStatus.DELIVERED || r.status() == DeliveryStatus.DELIVERING)) {
                 ledger.update(messageId, r.recipient(), DeliveryStatus.EXPUNGED, r.attempts(), null);
             }
         }
-        collector.collectIfUnreferenced(messageId);
     }
 }

@@ -1,9 +1,8 @@
 package io.cassmail.pop3;
 
-import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.MailboxStore;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,12 +59,13 @@ final class AuthorizationCommands {
                 s.err("[AUTH] Invalid user name or password");
                 return;
             }
-            List<MailboxEntry> entries = new ArrayList<>();
-            s.services().mailboxes().list(address.get(), MailboxStore.INBOX).forEach(entries::add);
-            Maildrop drop = new Maildrop(entries);
+            Maildrop drop = new Maildrop(s.services().mailboxes().snapshot(address.get(), MailboxStore.INBOX,
+                    s.services().maxMessages()));
             s.loggedIn(address.get(), drop);
-            log.info("pop3 {}: {} logged in, {} messages", s.id(), address.get(), drop.size());
-            s.ok("Logged in, " + drop.liveCount() + " messages (" + drop.liveOctets() + " octets)");
+            log.info("pop3 {}: {} logged in, {} messages{}", s.id(), address.get(), drop.size(),
+                    drop.truncated() ? " (the oldest of more)" : "");
+            s.ok("Logged in, " + drop.liveCount() + " messages (" + drop.liveOctets() + " octets)"
+                    + (drop.truncated() ? "; showing the oldest " + drop.size() + ", delete some to see the rest" : ""));
         }
     }
 
@@ -80,11 +80,9 @@ final class AuthorizationCommands {
         public void execute(Pop3Session s, String argument) throws IOException {
             if (s.state() == Pop3Session.State.TRANSACTION) {
                 // UPDATE state (RFC 1939 §6): only now do DELE marks take effect
-                List<MailboxEntry> deleted = s.maildrop().deletedEntries();
-                for (MailboxEntry e : deleted) {
-                    s.services().remover().remove(s.address(), MailboxStore.INBOX, e.messageId());
-                }
-                s.ok("CassMail POP3 server signing off (" + deleted.size() + " messages deleted)");
+                BitSet deleted = s.maildrop().deleted();
+                s.services().remover().removeAll(s.address(), MailboxStore.INBOX, s.maildrop().snapshot(), deleted);
+                s.ok("CassMail POP3 server signing off (" + deleted.cardinality() + " messages deleted)");
             } else {
                 s.ok("CassMail POP3 server signing off");
             }

@@ -1,68 +1,73 @@
 package io.cassmail.pop3;
 
-import io.cassmail.store.MailboxEntry;
-import java.util.ArrayList;
-import java.util.List;
+import io.cassmail.store.MailboxSnapshot;
+import java.util.BitSet;
 import java.util.OptionalInt;
+import java.util.UUID;
 
 /**
- * The INBOX as this session sees it: a snapshot taken at login, numbered from 1 in arrival order, with
- * deletion marks that only take effect in the UPDATE state (RFC 1939 §6).
+ * The INBOX as this session sees it: a compact snapshot taken at login (at most {@code pop3.max-messages},
+ * the oldest), numbered from 1 in arrival order, with deletion marks that only take effect in the UPDATE
+ * state (RFC 1939 §6).
  */
 final class Maildrop {
-    private final List<MailboxEntry> entries;
-    private final boolean[] deleted;
+    private final MailboxSnapshot snapshot;
+    private final BitSet deleted = new BitSet();
 
-    Maildrop(List<MailboxEntry> entries) {
-        this.entries = List.copyOf(entries);
-        this.deleted = new boolean[entries.size()];
+    Maildrop(MailboxSnapshot snapshot) {
+        this.snapshot = snapshot;
     }
 
     int size() {
-        return entries.size();
+        return snapshot.size();
     }
 
-    /** The entry numbered {@code number}, if it exists and is not marked deleted. */
-    MailboxEntry get(int number) {
-        return exists(number) ? entries.get(number - 1) : null;
+    /** Whether the INBOX held more than this session shows. */
+    boolean truncated() {
+        return !snapshot.complete();
     }
 
     boolean exists(int number) {
-        return number >= 1 && number <= entries.size() && !deleted[number - 1];
+        return number >= 1 && number <= snapshot.size() && !deleted.get(number - 1);
+    }
+
+    /** The stored message of an existing number. */
+    UUID messageId(int number) {
+        return snapshot.messageId(number - 1);
+    }
+
+    /** The exact size RETR sends before byte-stuffing. */
+    long octets(int number) {
+        return snapshot.messageSize(number - 1);
     }
 
     void delete(int number) {
-        deleted[number - 1] = true;
+        deleted.set(number - 1);
     }
 
     void undeleteAll() {
-        java.util.Arrays.fill(deleted, false);
+        deleted.clear();
     }
 
     int liveCount() {
-        int n = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            n += deleted[i] ? 0 : 1;
-        }
-        return n;
+        return snapshot.size() - deleted.cardinality();
     }
 
     long liveOctets() {
         long n = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            n += deleted[i] ? 0 : entries.get(i).size();
+        for (int i = 0; i < snapshot.size(); i++) {
+            n += deleted.get(i) ? 0 : snapshot.messageSize(i);
         }
         return n;
     }
 
-    List<MailboxEntry> deletedEntries() {
-        List<MailboxEntry> result = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            if (deleted[i]) {
-                result.add(entries.get(i));
-            }
-        }
-        return result;
+    MailboxSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Indexes (0-based) of the messages marked deleted. */
+    BitSet deleted() {
+        return (BitSet) deleted.clone();
     }
 
     /** Parses a message-number argument; empty when it is not a positive number. */

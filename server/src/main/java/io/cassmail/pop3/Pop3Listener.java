@@ -47,7 +47,7 @@ public final class Pop3Listener implements AutoCloseable {
                         MessageStore messages, DeliveryLedger ledger) {
         this.config = config;
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
-                new PasswordAuthenticator(directory), config.idleTimeout(), config.authFailureDelay());
+                new PasswordAuthenticator(directory), config.idleTimeout(), config.authFailureDelay(), config.maxMessages());
         this.permits = new Semaphore(config.maxConnections());
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());

@@ -8,5 +8,6 @@ import java.time.Duration;
 
 /** What POP3 commands reach: the stores, the authenticator and the session limits. */
 record Pop3Services(MailboxStore mailboxes, MessageStore messages, MessageRemover remover,
-                    PasswordAuthenticator authenticator, Duration idleTimeout, Duration authFailureDelay) {
+                    PasswordAuthenticator authenticator, Duration idleTimeout, Duration authFailureDelay,
+                    int maxMessages) {
 }

@@ -1,7 +1,6 @@
 package io.cassmail.pop3;
 
 import io.cassmail.mail.HeaderSection;
-import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.StoredMessage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,19 +21,19 @@ final class TransactionCommands {
             return Pop3Session.State.TRANSACTION;
         }
 
-        /** The entry named by the argument, or an -ERR already sent and null. */
-        static MailboxEntry entry(Pop3Session s, String argument) throws IOException {
+        /** The existing message number the argument names, or 0 with an -ERR already sent. */
+        static int number(Pop3Session s, String argument) throws IOException {
             OptionalInt n = Maildrop.number(argument.strip());
             if (n.isEmpty()) {
                 s.err("Message number required");
-                return null;
+                return 0;
             }
-            MailboxEntry e = s.maildrop().get(n.getAsInt());
-            if (e == null) {
-                s.err(s.maildrop().exists(n.getAsInt()) || n.getAsInt() > s.maildrop().size() || n.getAsInt() < 1
-                        ? "No such message" : "Message " + n.getAsInt() + " already deleted");
+            int number = n.getAsInt();
+            if (!s.maildrop().exists(number)) {
+                s.err(number > s.maildrop().size() || number < 1 ? "No such message" : "Message " + number + " already deleted");
+                return 0;
             }
-            return e;
+            return number;
         }
     }
 
@@ -51,9 +50,9 @@ final class TransactionCommands {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
             if (!argument.isBlank()) {
-                MailboxEntry e = entry(s, argument);
-                if (e != null) {
-                    s.ok(argument.strip() + " " + e.size());
+                int n = number(s, argument);
+                if (n > 0) {
+                    s.ok(n + " " + s.maildrop().octets(n));
                 }
                 return;
             }
@@ -61,7 +60,7 @@ final class TransactionCommands {
             s.ok(drop.liveCount() + " messages (" + drop.liveOctets() + " octets)");
             for (int i = 1; i <= drop.size(); i++) {
                 if (drop.exists(i)) {
-                    s.write(i + " " + drop.get(i).size());
+                    s.write(i + " " + drop.octets(i));
                 }
             }
             s.write(".");
@@ -73,9 +72,9 @@ final class TransactionCommands {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
             if (!argument.isBlank()) {
-                MailboxEntry e = entry(s, argument);
-                if (e != null) {
-                    s.ok(argument.strip() + " " + e.messageId());
+                int n = number(s, argument);
+                if (n > 0) {
+                    s.ok(n + " " + s.maildrop().messageId(n));
                 }
                 return;
             }
@@ -83,7 +82,7 @@ final class TransactionCommands {
             s.ok("Unique-ID listing follows");
             for (int i = 1; i <= drop.size(); i++) {
                 if (drop.exists(i)) {
-                    s.write(i + " " + drop.get(i).messageId());
+                    s.write(i + " " + drop.messageId(i));
                 }
             }
             s.write(".");
@@ -94,9 +93,9 @@ final class TransactionCommands {
     static final class Retr extends InTransaction {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
-            MailboxEntry e = entry(s, argument);
-            if (e != null) {
-                send(s, e, -1);
+            int n = number(s, argument);
+            if (n > 0) {
+                send(s, n, -1);
             }
         }
     }
@@ -111,9 +110,9 @@ final class TransactionCommands {
                 s.err("Syntax: TOP message lines");
                 return;
             }
-            MailboxEntry e = entry(s, parts[0]);
-            if (e != null) {
-                send(s, e, lines.getAsInt());
+            int n = number(s, parts[0]);
+            if (n > 0) {
+                send(s, n, lines.getAsInt());
             }
         }
     }
@@ -122,10 +121,10 @@ final class TransactionCommands {
     static final class Dele extends InTransaction {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
-            MailboxEntry e = entry(s, argument);
-            if (e != null) {
-                s.maildrop().delete(Integer.parseInt(argument.strip()));
-                s.ok("Message " + argument.strip() + " deleted");
+            int n = number(s, argument);
+            if (n > 0) {
+                s.maildrop().delete(n);
+                s.ok("Message " + n + " deleted");
             }
         }
     }
@@ -147,13 +146,13 @@ final class TransactionCommands {
         }
     }
 
-    private static void send(Pop3Session s, MailboxEntry e, int bodyLines) throws IOException {
-        Optional<StoredMessage> message = s.services().messages().find(e.messageId());
+    private static void send(Pop3Session s, int number, int bodyLines) throws IOException {
+        Optional<StoredMessage> message = s.services().messages().find(s.maildrop().messageId(number));
         if (message.isEmpty()) {
             s.err("Message was removed by another session");
             return;
         }
-        s.ok(bodyLines < 0 ? e.size() + " octets" : "Top of message follows");
+        s.ok(bodyLines < 0 ? s.maildrop().octets(number) + " octets" : "Top of message follows");
         DotStuffingOutputStream out = new DotStuffingOutputStream(s.rawOutput());
         try (InputStream body = new BufferedInputStream(s.services().messages().openBody(message.get()), 64 * 1024)) {
             if (bodyLines < 0) {

@@ -2,6 +2,8 @@ package io.cassmail.smtp;
 
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
+import io.cassmail.mailbox.Quotas;
+import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -20,12 +22,14 @@ final class DataCommand extends BaseCommand {
     private static final Logger log = LoggerFactory.getLogger(DataCommand.class);
 
     private final MessageIntake intake;
+    private final Quotas quotas;
     private final ConnectionGate gate;
     private final long maxMessageSize;
 
-    DataCommand(MessageIntake intake, ConnectionGate gate, long maxMessageSize) {
+    DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize) {
         super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
         this.intake = intake;
+        this.quotas = quotas;
         this.gate = gate;
         this.maxMessageSize = maxMessageSize;
     }
@@ -70,7 +74,7 @@ final class DataCommand extends BaseCommand {
             throw e;
         }
         String reply = switch (result.outcome()) {
-            case COMPLETE -> commit(sess, submission);
+            case COMPLETE -> finish(sess, submission, recipients);
             case TOO_BIG -> "552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes";
             case BARE_LINE_ENDING -> "554 5.5.2 Bare CR or LF in message data; lines must end with CRLF (RFC 5321 §2.3.8)";
             case SINK_FAILED -> {
@@ -81,7 +85,7 @@ final class DataCommand extends BaseCommand {
             case DISCONNECTED -> null;
             case SESSION_EXPIRED -> "421 4.4.2 Session time limit exceeded, closing connection";
         };
-        if (result.outcome() != DataReader.Outcome.COMPLETE) {
+        if (reply == null || !reply.startsWith("250")) {
             submission.abort();
         }
         sess.resetMailTransaction();
@@ -94,6 +98,22 @@ final class DataCommand extends BaseCommand {
             throw new DropConnectionException(421, "4.4.2 Session time limit exceeded, closing connection");
         }
         sess.sendResponse(reply);
+    }
+
+    /** Refuses the message when it would push a recipient's mailbox over quota (552 5.2.2), else commits it. */
+    private String finish(Session sess, MessageIntake.Submission submission, List<Envelope.Recipient> recipients) {
+        try {
+            for (Envelope.Recipient r : recipients) {
+                if (quotas.wouldExceed(r.mailbox(), submission.size())) {
+                    return "552 5.2.2 <" + r.address() + ">: Mailbox full, message of " + submission.size()
+                            + " bytes refused";
+                }
+            }
+        } catch (StoreUnavailableException e) {
+            log.warn("session {}: quota lookup failed: {}", sess.getSessionId(), e.getMessage());
+            return "451 4.3.0 Temporary lookup failure, try again later";
+        }
+        return commit(sess, submission);
     }
 
     private String commit(Session sess, MessageIntake.Submission submission) {

@@ -2,22 +2,25 @@ package io.cassmail.smtp;
 
 import io.cassmail.mail.Addresses;
 import io.cassmail.mail.Envelope;
+import io.cassmail.mailbox.Quotas;
 import io.cassmail.store.Directory;
 import java.util.Locale;
 
 /**
  * Decides RCPT: local users are accepted, unknown users of local domains refused (550 5.1.1), other
  * domains refused as relaying (550 5.7.1), and postmaster of every local domain, or bare
- * {@code <postmaster>}, always accepted (RFC 5321 §4.5.1).
+ * {@code <postmaster>}, always accepted (RFC 5321 §4.5.1); a mailbox over its quota refused (552 5.2.2).
  */
 final class RecipientPolicy {
     private final Directory directory;
+    private final Quotas quotas;
     private final String postmaster;
     private final String hostname;
 
     /** @param postmaster address whose INBOX receives postmaster mail; empty for postmaster@ of each domain */
-    RecipientPolicy(Directory directory, String postmaster, String hostname) {
+    RecipientPolicy(Directory directory, Quotas quotas, String postmaster, String hostname) {
         this.directory = directory;
+        this.quotas = quotas;
         this.postmaster = postmaster;
         this.hostname = hostname;
     }
@@ -45,7 +48,11 @@ final class RecipientPolicy {
         return accept(new Envelope.Recipient(address, address));
     }
 
-    private static Decision accept(Envelope.Recipient r) {
+    /** A full mailbox is refused with 552 5.2.2 (RFC 3463), postmaster's too: outsiders cannot grow it without bound. */
+    private Decision accept(Envelope.Recipient r) {
+        if (quotas.wouldExceed(r.mailbox(), 0)) {
+            return new Decision("552 5.2.2 <" + r.address() + ">: Mailbox full, try again after the user made room", null);
+        }
         return new Decision("250 2.1.5 Recipient <" + r.address() + "> ok", r);
     }
 }

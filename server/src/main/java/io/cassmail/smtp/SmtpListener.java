@@ -2,6 +2,7 @@ package io.cassmail.smtp;
 
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.ingest.MessageIntake;
+import io.cassmail.mailbox.Quotas;
 import io.cassmail.store.Directory;
 import java.io.IOException;
 import java.net.BindException;
@@ -21,7 +22,7 @@ public final class SmtpListener implements AutoCloseable {
 
     /** @param config the limits every SMTP listener shares (sizes, recipients, connections, timeouts) */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
-                        MessageIntake intake) {
+                        Quotas quotas, MessageIntake intake) {
         if (profile.tls() != SmtpProfile.TlsMode.NONE || profile.authRequired()
                 || profile.relay() != SmtpProfile.RelayPolicy.LOCAL_DOMAINS_ONLY) {
             throw new IllegalArgumentException("SMTP listener '" + profile.name()
@@ -57,8 +58,9 @@ public final class SmtpListener implements AutoCloseable {
         commands.add(new EhloCommand(profile.extensions()));
         commands.add(new HeloCommand());
         commands.add(new MailCommand(config.maxMessageSize()));
-        commands.add(new RcptCommand(new RecipientPolicy(directory, config.postmaster(), hostname), config.maxRecipients()));
-        commands.add(new DataCommand(intake, gate, config.maxMessageSize()));
+        commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname),
+                config.maxRecipients()));
+        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize()));
         for (Command c : commands) {
             server.getCommandHandler().addCommand(new GuardedCommand(c, gate));
         }

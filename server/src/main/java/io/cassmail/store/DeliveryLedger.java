@@ -15,6 +15,12 @@ public interface DeliveryLedger {
     /** Sets one recipient's status, attempts and last error, and stamps {@code updated}. */
     void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError);
 
+    /**
+     * Records that the recipient's copy is about to be listed under {@code entryId} (status DELIVERING),
+     * before the mailbox entry is written, so a redelivery finds the entry and a delete can expunge it.
+     */
+    void delivering(UUID messageId, String recipient, UUID entryId);
+
     /** Removes every record of the message. */
     void forget(UUID messageId);
 }

@@ -6,6 +6,8 @@ public enum DeliveryStatus {
     QUEUED,
     /** A delivery attempt failed temporarily; a retry is scheduled. */
     RETRYING,
+    /** The worker chose the recipient's entry id and is listing it (written before the mailbox entry). */
+    DELIVERING,
     /** Listed in the recipient's mailbox. */
     DELIVERED,
     /** Given up; a DSN went to the sender (unless the sender was null). */
@@ -15,7 +17,7 @@ public enum DeliveryStatus {
 
     /** A body is kept while any recipient's status is live. */
     public boolean keepsBody() {
-        return this == QUEUED || this == RETRYING || this == DELIVERED;
+        return this == QUEUED || this == RETRYING || this == DELIVERING || this == DELIVERED;
     }
 
     /** Nothing more to do for this recipient. */

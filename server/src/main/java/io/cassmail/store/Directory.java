@@ -27,6 +27,12 @@ public interface Directory {
 
     void setPasswordHash(String address, String passwordHash);
 
+    /** The user's own quota limits (nulls: the defaults); {@link UserQuota#DEFAULTS} for an unknown user. */
+    UserQuota quota(String address);
+
+    /** Sets the user's own limits; null resets one to the default. */
+    void setQuota(String address, Long maxMessages, Long maxBytes);
+
     /** Users of one domain, or of every domain when {@code domain} is null; pages through large results. */
     Iterable<String> users(String domain);
 }

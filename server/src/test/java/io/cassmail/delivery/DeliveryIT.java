@@ -67,7 +67,8 @@ class DeliveryIT {
     void processingTheSameJobTwiceListsTheMessageOnce() throws Exception {
         UUID id = sendWithSmtpOnly("alice@cassmail.test", "bob@cassmail.test");
         DeliveryProcessor processor = new DeliveryProcessor(stack.messages, stack.ledger,
-                new LocalMailboxTransport(stack.mailboxes, stack.directory), new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test"), Duration.ofDays(5),
+                new LocalMailboxTransport(stack.mailboxes, stack.directory, stack.ledger, Duration.ofSeconds(60)),
+                new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test"), Duration.ofDays(5),
                 Clock.systemUTC());
         DeliveryJob job = DeliveryJob.first(id);
         assertThat(processor.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
@@ -80,9 +81,9 @@ class DeliveryIT {
     @Test
     void cassandraFailureIsRetriedAfterTheTierDelayAndAttemptsAreRecorded() throws Exception {
         String createMailboxMessages = stack.session.getMetadata().getKeyspace(stack.config.cassandra().keyspace())
-                .orElseThrow().getTable("mailbox_messages").orElseThrow().describe(false);
+                .orElseThrow().getTable("mailbox_entries").orElseThrow().describe(false);
         stack.start(Role.SMTP, Role.WORKER);
-        stack.session.execute("DROP TABLE mailbox_messages");
+        stack.session.execute("DROP TABLE mailbox_entries");
         UUID id;
         try {
             try (SmtpLineClient c = new SmtpLineClient(stack.smtpPort())) {

@@ -94,7 +94,7 @@ class DeliveryProcessorTest {
     void aLedgerThatCannotRecordTheDeliveryMakesItRetryNotLost() throws IOException {
         UUID id = mail.submit("alice@cassmail.test", MESSAGE, "bob@cassmail.test");
         DeliveryJob job = queuedJob();
-        LocalMailboxTransport local = new LocalMailboxTransport(mail.stores.mailboxes(), mail.stores.directory());
+        LocalMailboxTransport local = mail.localTransport();
         DeliveryTransport thenLedgerDies = (m, rs) -> {
             List<RecipientOutcome> out = local.deliver(m, rs);
             mail.stores.ledger().unavailable(true);
@@ -102,7 +102,7 @@ class DeliveryProcessorTest {
         };
         assertThat(mail.processor(thenLedgerDies).process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
         mail.stores.ledger().unavailable(false);
-        assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.QUEUED);
+        assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERING);
         assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);

@@ -4,32 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mail.MessageIds;
 import io.cassmail.store.MailboxEntry;
+import io.cassmail.store.MailboxSnapshot;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The POP3 view of an INBOX (RFC 1939 §5, §6). */
+/** The POP3 view of an INBOX (RFC 1939 §5, §6), compact and capped. */
 class MaildropTest {
-    private final List<MailboxEntry> entries = List.of(new MailboxEntry(MessageIds.next(), 100, null, null),
-            new MailboxEntry(MessageIds.next(), 200, null, null), new MailboxEntry(MessageIds.next(), 300, null, null));
-    private final Maildrop drop = new Maildrop(entries);
+    private final List<MailboxEntry> entries = List.of(entry(100), entry(200), entry(300));
+    private final Maildrop drop = new Maildrop(MailboxSnapshot.of(entries, 10, Instant.now()));
+
+    private static MailboxEntry entry(long size) {
+        return new MailboxEntry(MessageIds.next(), MessageIds.next(), size, "sender", "subject");
+    }
 
     @Test
     void messagesAreNumberedFromOneInArrivalOrder() {
         assertThat(drop.size()).isEqualTo(3);
-        assertThat(drop.get(1)).isEqualTo(entries.get(0));
-        assertThat(drop.get(3)).isEqualTo(entries.get(2));
-        assertThat(drop.get(0)).isNull();
-        assertThat(drop.get(4)).isNull();
+        assertThat(drop.messageId(1)).isEqualTo(entries.get(0).messageId());
+        assertThat(drop.messageId(3)).isEqualTo(entries.get(2).messageId());
+        assertThat(drop.octets(2)).isEqualTo(200);
+        assertThat(drop.exists(0)).isFalse();
+        assertThat(drop.exists(4)).isFalse();
+        assertThat(drop.truncated()).isFalse();
     }
 
     @Test
     void aDeletedMessageIsGoneFromCountsButKeepsItsNumber() {
         drop.delete(2);
         assertThat(drop.exists(2)).isFalse();
-        assertThat(drop.get(3)).isEqualTo(entries.get(2));
+        assertThat(drop.messageId(3)).isEqualTo(entries.get(2).messageId());
         assertThat(drop.liveCount()).isEqualTo(2);
         assertThat(drop.liveOctets()).isEqualTo(400);
-        assertThat(drop.deletedEntries()).containsExactly(entries.get(1));
+        assertThat(drop.deleted().stream().toArray()).containsExactly(1);
     }
 
     @Test
@@ -38,7 +45,15 @@ class MaildropTest {
         drop.delete(3);
         drop.undeleteAll();
         assertThat(drop.liveCount()).isEqualTo(3);
-        assertThat(drop.deletedEntries()).isEmpty();
+        assertThat(drop.deleted().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aLargeInboxShowsOnlyTheOldestUpToTheCap() {
+        Maildrop capped = new Maildrop(MailboxSnapshot.of(entries, 2, Instant.now()));
+        assertThat(capped.size()).isEqualTo(2);
+        assertThat(capped.truncated()).isTrue();
+        assertThat(capped.messageId(2)).isEqualTo(entries.get(1).messageId());
     }
 
     @Test

@@ -3,13 +3,19 @@ package io.cassmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mail.Envelope;
+import io.cassmail.mail.MessageIds;
+import io.cassmail.mailbox.Quotas;
+import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.memory.MemoryDirectory;
+import io.cassmail.store.memory.MemoryMailboxStore;
 import org.junit.jupiter.api.Test;
 
 /** Which RCPT an MX accepts, and into whose INBOX it goes (RFC 5321 §4.5.1 for postmaster). */
 class RecipientPolicyTest {
     private final MemoryDirectory directory = new MemoryDirectory();
-    private final RecipientPolicy policy = new RecipientPolicy(directory, "", "MX.cassmail.test");
+    private final MemoryMailboxStore mailboxes = new MemoryMailboxStore();
+    private final Quotas quotas = new Quotas(directory, mailboxes, 3, 1000);
+    private final RecipientPolicy policy = new RecipientPolicy(directory, quotas, "", "MX.cassmail.test");
 
     RecipientPolicyTest() {
         directory.addDomain("cassmail.test");
@@ -51,8 +57,35 @@ class RecipientPolicyTest {
 
     @Test
     void aConfiguredPostmasterReceivesEveryPostmastersMail() {
-        RecipientPolicy routed = new RecipientPolicy(directory, "bob@cassmail.test", "mx.cassmail.test");
+        RecipientPolicy routed = new RecipientPolicy(directory, quotas, "bob@cassmail.test", "mx.cassmail.test");
         assertThat(routed.decide("postmaster@cassmail.test").recipient().mailbox()).isEqualTo("bob@cassmail.test");
         assertThat(routed.decide("postmaster").recipient().mailbox()).isEqualTo("bob@cassmail.test");
+    }
+
+    @Test
+    void aMailboxAtItsMessageQuotaIsFull() {
+        for (int i = 0; i < 3; i++) {
+            mailboxes.add("bob@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 10, null, null));
+        }
+        RecipientPolicy.Decision d = policy.decide("bob@cassmail.test");
+        assertThat(d.reply()).startsWith("552 5.2.2 <bob@cassmail.test>: Mailbox full");
+        assertThat(d.recipient()).isNull();
+    }
+
+    @Test
+    void aUsersOwnLimitOverridesTheDefault() {
+        directory.setQuota("bob@cassmail.test", 100L, 5L);
+        mailboxes.add("bob@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 10, null, null));
+        assertThat(policy.decide("bob@cassmail.test").reply()).startsWith("552 5.2.2");
+        directory.setQuota("bob@cassmail.test", 100L, null);
+        assertThat(policy.decide("bob@cassmail.test").reply()).startsWith("250");
+    }
+
+    @Test
+    void postmastersMailboxHasAQuotaToo() {
+        for (int i = 0; i < 3; i++) {
+            mailboxes.add("postmaster@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 1, null, null));
+        }
+        assertThat(policy.decide("postmaster@cassmail.test").reply()).startsWith("552 5.2.2");
     }
 }

@@ -27,7 +27,8 @@ class SmtpListenerTest {
     private final List<SmtpListener> listeners = new ArrayList<>();
 
     private SmtpListener start(SmtpProfile profile) {
-        SmtpListener l = new SmtpListener(profile, config.smtp(), config.hostname(), mail.stores.directory(), mail.intake);
+        SmtpListener l = new SmtpListener(profile, config.smtp(), config.hostname(), mail.stores.directory(), mail.quotas,
+                mail.intake);
         l.start();
         listeners.add(l);
         return l;
@@ -128,5 +129,21 @@ class SmtpListenerTest {
                 SmtpProfile.RelayPolicy.AUTHENTICATED_ANYWHERE, List.of());
         assertThatThrownBy(() -> start(submission)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("submission").hasMessageContaining("not implemented yet");
+    }
+
+    @Test
+    void aMessageThatWouldOverfillTheMailboxIsRefusedAfterDataWith552() throws IOException {
+        mail.stores.directory().setQuota("bob@cassmail.test", null, 1000L);
+        SmtpListener mx = start(SmtpProfile.mx(config.smtp()));
+        try (SmtpLineClient c = connect(mx)) {
+            c.send("EHLO client.test").expect("250");
+            c.send("MAIL FROM:<alice@example.test>").expect("250");
+            c.send("RCPT TO:<bob@cassmail.test>").expect("250 2.1.5");
+            c.send("DATA").expect("354");
+            c.sendRaw(("Subject: big\r\n\r\n" + "x".repeat(2000) + "\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.expect("552 5.2.2 <bob@cassmail.test>: Mailbox full");
+            Mail.send(c, "alice@example.test", "bob@cassmail.test", "Subject: small\r\n\r\nok\r\n");
+        }
+        assertThat(mail.queue.takeDeliveries()).hasSize(1);
     }
 }

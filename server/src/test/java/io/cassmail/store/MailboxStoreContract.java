@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mail.MessageIds;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -16,20 +17,20 @@ public abstract class MailboxStoreContract {
 
     private final String owner = "user" + UUID.randomUUID().toString().substring(0, 8) + "@cassmail.test";
 
-    private static MailboxEntry entry(UUID id) {
-        return new MailboxEntry(id, 100, "alice@example.test", "subject " + id);
+    private static MailboxEntry entry(long size) {
+        return new MailboxEntry(MessageIds.next(), MessageIds.next(), size, "alice@example.test", "subject");
     }
 
     private static List<UUID> ids(Iterable<MailboxEntry> entries) {
-        return StreamSupport.stream(entries.spliterator(), false).map(MailboxEntry::messageId).toList();
+        return StreamSupport.stream(entries.spliterator(), false).map(MailboxEntry::entryId).toList();
     }
 
     private List<UUID> addSome(int n) {
         List<UUID> added = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            UUID id = MessageIds.next();
-            store().add(owner, MailboxStore.INBOX, entry(id));
-            added.add(id);
+            MailboxEntry e = entry(100);
+            store().add(owner, MailboxStore.INBOX, e);
+            added.add(e.entryId());
         }
         return added;
     }
@@ -41,11 +42,11 @@ public abstract class MailboxStoreContract {
     }
 
     @Test
-    void addingTheSameMessageAgainListsItOnce() {
-        UUID id = MessageIds.next();
-        store().add(owner, MailboxStore.INBOX, entry(id));
-        store().add(owner, MailboxStore.INBOX, entry(id));
-        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(id);
+    void addingTheSameEntryAgainListsItOnce() {
+        MailboxEntry e = entry(10);
+        store().add(owner, MailboxStore.INBOX, e);
+        store().add(owner, MailboxStore.INBOX, e);
+        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(e.entryId());
     }
 
     @Test
@@ -56,35 +57,85 @@ public abstract class MailboxStoreContract {
     }
 
     @Test
-    void removeTakesOnlyThatEntry() {
+    void removeTakesOnlyThatEntryAndCountsItOut() {
         List<UUID> added = addSome(3);
-        store().remove(owner, MailboxStore.INBOX, added.get(1));
+        store().remove(owner, MailboxStore.INBOX, added.get(1), 100);
         assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(added.get(0), added.get(2));
+        assertThat(store().isListed(owner, MailboxStore.INBOX, added.get(1))).isFalse();
+        assertThat(store().isListed(owner, MailboxStore.INBOX, added.get(0))).isTrue();
+        assertThat(store().usage(owner)).isEqualTo(new MailboxUsage(2, 200));
     }
 
     @Test
     void theOwnerAddressIsCaseInsensitive() {
-        UUID id = MessageIds.next();
-        store().add(owner.toUpperCase(), MailboxStore.INBOX, entry(id));
-        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(id);
+        MailboxEntry e = entry(10);
+        store().add(owner.toUpperCase(), MailboxStore.INBOX, e);
+        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(e.entryId());
     }
 
     @Test
-    void anEntryKeepsSizeSenderAndSubject() {
-        UUID id = MessageIds.next();
-        store().add(owner, MailboxStore.INBOX, new MailboxEntry(id, 4242, "Alice <alice@example.test>", null));
-        assertThat(store().list(owner, MailboxStore.INBOX))
-                .containsExactly(new MailboxEntry(id, 4242, "Alice <alice@example.test>", null));
+    void anEntryKeepsItsMessageSizeSenderAndSubjectEvenWhenMissing() {
+        MailboxEntry e = new MailboxEntry(MessageIds.next(), MessageIds.next(), 4242, "Alice <alice@example.test>", null);
+        store().add(owner, MailboxStore.INBOX, e);
+        assertThat(store().list(owner, MailboxStore.INBOX)).containsExactly(e);
     }
 
     @Test
-    void mailboxesAreSeparateAndNamedInOrder() {
+    void usageCountsMessagesAndBytesOverAllMailboxes() {
+        store().add(owner, MailboxStore.INBOX, entry(100));
+        store().add(owner, "Archive", entry(50));
+        assertThat(store().usage(owner)).isEqualTo(new MailboxUsage(2, 150));
+        store().adjustUsage(owner, -1, -50);
+        assertThat(store().usage(owner)).isEqualTo(new MailboxUsage(1, 100));
+        assertThat(store().usage("nobody" + owner)).isEqualTo(MailboxUsage.NONE);
+    }
+
+    @Test
+    void aSnapshotIsCappedAndSaysWhetherItSawEverything() {
+        List<UUID> added = addSome(5);
+        MailboxSnapshot some = store().snapshot(owner, MailboxStore.INBOX, 3);
+        assertThat(some.size()).isEqualTo(3);
+        assertThat(some.complete()).isFalse();
+        assertThat(some.entryId(2)).isEqualTo(added.get(2));
+        MailboxSnapshot all = store().snapshot(owner, MailboxStore.INBOX, 5);
+        assertThat(all.complete()).isTrue();
+        assertThat(all.messageSize(4)).isEqualTo(100);
+    }
+
+    @Test
+    void expungeRemovesTheMarkedEntriesAndLaterReadsStillSeeTheRestAndNewMail() {
+        List<UUID> added = addSome(6);
+        MailboxSnapshot snapshot = store().snapshot(owner, MailboxStore.INBOX, 100);
+        BitSet marked = new BitSet();
+        marked.set(0, 3);
+        marked.set(4);
+        store().expunge(owner, MailboxStore.INBOX, snapshot, marked);
+        MailboxEntry later = entry(7);
+        store().add(owner, MailboxStore.INBOX, later);
+        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(added.get(3), added.get(5), later.entryId());
+        assertThat(store().usage(owner)).isEqualTo(new MailboxUsage(3, 207));
+    }
+
+    @Test
+    void cancelDeletesWithoutCounting() {
+        MailboxEntry e = entry(10);
+        store().cancel(owner, MailboxStore.INBOX, e.entryId());
+        assertThat(store().isListed(owner, MailboxStore.INBOX, e.entryId())).isFalse();
+        assertThat(store().usage(owner)).isEqualTo(MailboxUsage.NONE);
+    }
+
+    @Test
+    void mailboxesAreSeparateNamedInOrderAndDeletedWithTheirEntries() {
         store().createMailbox(owner, MailboxStore.INBOX);
         store().createMailbox(owner, "Archive");
-        UUID archived = MessageIds.next();
-        store().add(owner, "Archive", entry(archived));
+        MailboxEntry archived = entry(10);
+        store().add(owner, "Archive", archived);
         assertThat(store().mailboxNames(owner)).containsExactly("Archive", "INBOX");
-        assertThat(ids(store().list(owner, "Archive"))).containsExactly(archived);
+        assertThat(ids(store().list(owner, "Archive"))).containsExactly(archived.entryId());
         assertThat(store().list(owner, MailboxStore.INBOX)).isEmpty();
+        store().deleteMailbox(owner, "Archive");
+        assertThat(store().mailboxNames(owner)).containsExactly("INBOX");
+        assertThat(store().list(owner, "Archive")).isEmpty();
+        assertThat(store().usage(owner)).isEqualTo(MailboxUsage.NONE);
     }
 }

@@ -49,7 +49,7 @@ public final class MailStack implements AutoCloseable {
             new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
         }
         this.session = CassandraConnector.connect(config.cassandra());
-        Stores stores = CassandraStores.on(session);
+        Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
         this.directory = stores.directory();
         this.messages = stores.messages();
         this.mailboxes = stores.mailboxes();

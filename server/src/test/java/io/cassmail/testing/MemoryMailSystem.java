@@ -8,6 +8,7 @@ import io.cassmail.delivery.LocalMailboxTransport;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.Quotas;
 import io.cassmail.queue.MemoryJobQueue;
 import io.cassmail.store.memory.MemoryStores;
 import java.io.IOException;
@@ -25,12 +26,14 @@ import java.util.UUID;
 public final class MemoryMailSystem {
     public static final String HOSTNAME = "mx.cassmail.test";
     public static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
+    public static final Duration MARGIN = Duration.ofSeconds(60);
 
     public final MutableClock clock = new MutableClock(Instant.now());
     public final MemoryStores stores = MemoryStores.create(clock);
     public final MemoryJobQueue queue = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
     public final MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queue);
     public final Accounts accounts = new Accounts(stores.directory(), stores.mailboxes());
+    public final Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), 1_000_000, 10L << 30);
     public final BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), HOSTNAME);
 
     public MemoryMailSystem withDomain(String domain) {
@@ -45,7 +48,11 @@ public final class MemoryMailSystem {
 
     /** A processor delivering to local mailboxes, or through the given transport. */
     public DeliveryProcessor processor() {
-        return processor(new LocalMailboxTransport(stores.mailboxes(), stores.directory()));
+        return processor(localTransport());
+    }
+
+    public LocalMailboxTransport localTransport() {
+        return new LocalMailboxTransport(stores.mailboxes(), stores.directory(), stores.ledger(), MARGIN);
     }
 
     public DeliveryProcessor processor(DeliveryTransport transport) {

@@ -22,15 +22,18 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
     private final PreparedStatement select;
     private final PreparedStatement update;
     private final PreparedStatement delete;
+    private final PreparedStatement delivering;
 
     public CassandraDeliveryLedger(CqlSession session) {
         this.session = session;
         insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated) "
                 + "VALUES (?, ?, ?, ?, 0, ?)");
-        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, updated FROM deliveries WHERE message_id = ?");
+        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, entry_id, updated FROM deliveries WHERE message_id = ?");
         update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
                 + "WHERE message_id = ? AND recipient = ?");
         delete = session.prepare("DELETE FROM deliveries WHERE message_id = ?");
+        delivering = session.prepare("UPDATE deliveries SET status = 'DELIVERING', entry_id = ?, updated = ? "
+                + "WHERE message_id = ? AND recipient = ?");
     }
 
     @Override
@@ -47,13 +50,18 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
     public List<DeliveryRecord> records(UUID messageId) {
         return call(() -> session.execute(select.bind(messageId)).all().stream()
                 .map(r -> new DeliveryRecord(r.getString(0), r.getString(1), DeliveryStatus.valueOf(r.getString(2)),
-                        r.getInt(3), r.getString(4), r.getInstant(5)))
+                        r.getInt(3), r.getString(4), r.getUuid(5), r.getInstant(6)))
                 .toList());
     }
 
     @Override
     public void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError) {
         run(() -> session.execute(update.bind(status.name(), attempts, lastError, Instant.now(), messageId, recipient)));
+    }
+
+    @Override
+    public void delivering(UUID messageId, String recipient, UUID entryId) {
+        run(() -> session.execute(delivering.bind(entryId, Instant.now(), messageId, recipient)));
     }
 
     @Override

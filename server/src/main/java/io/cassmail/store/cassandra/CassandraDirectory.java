@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.cassmail.mail.Addresses;
 import io.cassmail.store.Directory;
+import io.cassmail.store.UserQuota;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -24,6 +25,8 @@ public final class CassandraDirectory implements Directory {
     private final PreparedStatement deleteDomainUser;
     private final PreparedStatement updatePassword;
     private final PreparedStatement selectDomainUsers;
+    private final PreparedStatement selectQuota;
+    private final PreparedStatement updateQuota;
 
     public CassandraDirectory(CqlSession session) {
         this.session = session;
@@ -37,6 +40,8 @@ public final class CassandraDirectory implements Directory {
         deleteDomainUser = session.prepare("DELETE FROM domain_users WHERE domain = ? AND address = ?");
         updatePassword = session.prepare("UPDATE users SET password_hash = ? WHERE address = ?");
         selectDomainUsers = session.prepare("SELECT address FROM domain_users WHERE domain = ?");
+        selectQuota = session.prepare("SELECT max_messages, max_bytes FROM users WHERE address = ?");
+        updateQuota = session.prepare("UPDATE users SET max_messages = ?, max_bytes = ? WHERE address = ?");
     }
 
     @Override
@@ -98,6 +103,17 @@ public final class CassandraDirectory implements Directory {
     @Override
     public void setPasswordHash(String address, String passwordHash) {
         run(() -> session.execute(updatePassword.bind(passwordHash, Addresses.normalize(address))));
+    }
+
+    @Override
+    public UserQuota quota(String address) {
+        Row r = call(() -> session.execute(selectQuota.bind(Addresses.normalize(address))).one());
+        return r == null ? UserQuota.DEFAULTS : new UserQuota(r.isNull(0) ? null : r.getLong(0), r.isNull(1) ? null : r.getLong(1));
+    }
+
+    @Override
+    public void setQuota(String address, Long maxMessages, Long maxBytes) {
+        run(() -> session.execute(updateQuota.bind(maxMessages, maxBytes, Addresses.normalize(address))));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.cassmail.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.store.Stores;
+import java.time.Duration;
 
 /** The Cassandra implementations of every store, on one driver session bound to the mail keyspace. */
 public final class CassandraStores {
@@ -9,8 +10,9 @@ public final class CassandraStores {
     private CassandraStores() {
     }
 
-    public static Stores on(CqlSession session) {
+    /** @param visibilityMargin setting {@code mailbox.visibility-margin} (see {@link CassandraMailboxStore}) */
+    public static Stores on(CqlSession session, Duration visibilityMargin) {
         return new Stores(new CassandraDirectory(session), new CassandraMessageStore(session),
-                new CassandraMailboxStore(session), new CassandraDeliveryLedger(session));
+                new CassandraMailboxStore(session, visibilityMargin), new CassandraDeliveryLedger(session));
     }
 }

@@ -27,7 +27,7 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
         Instant now = clock.instant();
         NavigableMap<String, DeliveryRecord> m = rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>());
         for (DeliveryRecord r : recipients) {
-            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, now));
+            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, null, now));
         }
     }
 
@@ -41,7 +41,16 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
     public void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String lastError) {
         check();
         rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>()).compute(recipient, (k, old) ->
-                new DeliveryRecord(recipient, old == null ? null : old.mailbox(), status, attempts, lastError, clock.instant()));
+                new DeliveryRecord(recipient, old == null ? null : old.mailbox(), status, attempts, lastError,
+                        old == null ? null : old.entryId(), clock.instant()));
+    }
+
+    @Override
+    public void delivering(UUID messageId, String recipient, UUID entryId) {
+        check();
+        rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>()).compute(recipient, (k, old) ->
+                new DeliveryRecord(recipient, old == null ? null : old.mailbox(), DeliveryStatus.DELIVERING,
+                        old == null ? 0 : old.attempts(), old == null ? null : old.lastError(), entryId, clock.instant()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.cassmail.store.memory;
 
 import io.cassmail.mail.Addresses;
 import io.cassmail.store.Directory;
+import io.cassmail.store.UserQuota;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
     private final Set<String> domains = new ConcurrentSkipListSet<>();
     /** address → password hash ("" for none, as a map cannot hold null). */
     private final Map<String, String> users = new ConcurrentSkipListMap<>();
+    private final Map<String, UserQuota> quotas = new ConcurrentSkipListMap<>();
 
     @Override
     public boolean isLocalDomain(String domain) {
@@ -62,6 +64,7 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
     @Override
     public boolean removeUser(String address) {
         check();
+        quotas.remove(Addresses.normalize(address));
         return users.remove(Addresses.normalize(address)) != null;
     }
 
@@ -69,6 +72,18 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
     public void setPasswordHash(String address, String passwordHash) {
         check();
         users.put(Addresses.normalize(address), passwordHash == null ? "" : passwordHash);
+    }
+
+    @Override
+    public UserQuota quota(String address) {
+        check();
+        return quotas.getOrDefault(Addresses.normalize(address), UserQuota.DEFAULTS);
+    }
+
+    @Override
+    public void setQuota(String address, Long maxMessages, Long maxBytes) {
+        check();
+        quotas.put(Addresses.normalize(address), new UserQuota(maxMessages, maxBytes));
     }
 
     @Override

@@ -65,6 +65,7 @@ final class MessagesCommand {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", e.messageId().toString());
                     row.put("received", Instant.ofEpochMilli(MessageIds.unixMillis(e.messageId())).toString());
+                    row.put("listed", Instant.ofEpochMilli(MessageIds.unixMillis(e.entryId())).toString());
                     row.put("size", e.size());
                     row.put("from", e.sender());
                     row.put("subject", e.subject());
@@ -179,17 +180,17 @@ final class MessagesCommand {
             UUID messageId = messageId(id);
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = store.existingUser(address);
-                boolean listed = false;
+                MailboxEntry listed = null;
                 for (MailboxEntry e : store.mailboxes.list(a, mailbox)) {
                     if (e.messageId().equals(messageId)) {
-                        listed = true;
+                        listed = e;
                         break;
                     }
                 }
-                if (!listed) {
+                if (listed == null) {
                     throw new IllegalArgumentException("message " + id + " is not in " + a + "'s " + mailbox);
                 }
-                store.remover().remove(a, mailbox, messageId);
+                store.remover().remove(a, mailbox, listed);
                 System.out.println("deleted message " + id + " from " + a + " " + mailbox);
             }
             return 0;

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.Accounts;
 import io.cassmail.mailbox.MessageRemover;
+import io.cassmail.mailbox.Quotas;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
@@ -21,16 +22,18 @@ final class StoreAccess implements AutoCloseable {
     final MessageStore messages;
     final DeliveryLedger ledger;
     final Accounts accounts;
+    final Quotas quotas;
 
     StoreAccess(CassMailConfig config) {
         this.config = config;
         this.session = CassandraConnector.connect(config.cassandra());
-        Stores stores = CassandraStores.on(session);
+        Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
         this.directory = stores.directory();
         this.mailboxes = stores.mailboxes();
         this.messages = stores.messages();
         this.ledger = stores.ledger();
         this.accounts = new Accounts(directory, mailboxes);
+        this.quotas = new Quotas(directory, mailboxes, config.mailbox().maxMessages(), config.mailbox().maxBytes());
     }
 
     MessageRemover remover() {

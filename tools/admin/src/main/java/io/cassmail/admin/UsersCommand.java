@@ -1,20 +1,25 @@
 package io.cassmail.admin;
 
 import io.cassmail.mail.Addresses;
+import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.Quotas;
+import io.cassmail.store.MailboxUsage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code users add|list|remove|passwd}: accounts of local domains. */
+/** {@code users add|list|remove|passwd|quota|recount|import}: accounts of local domains. */
 @Command(name = "users", description = "Manage user accounts.", mixinStandardHelpOptions = true,
         subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Remove.class,
-                UsersCommand.Passwd.class, UsersImport.class})
+                UsersCommand.Passwd.class, UsersCommand.Quota.class, UsersCommand.Recount.class, UsersImport.class})
 final class UsersCommand {
 
     static String readPassword() throws IOException {
@@ -60,35 +65,147 @@ final class UsersCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts; --usage adds messages and bytes stored and the quota.")
     static final class ListUsers implements Callable<Integer> {
         @Mixin
         ConnectionOptions options;
         @Option(names = "--domain", paramLabel = "D", description = "Only users of this domain.")
         String domain;
+        @Option(names = "--usage", description = "Show each user's usage and limits (one read per user).")
+        boolean usage;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
+                java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(
+                        new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
                 if (json) {
-                    java.util.List<String> all = new java.util.ArrayList<>();
-                    store.directory.users(domain).forEach(all::add);
-                    System.out.println(Json.write(all));
+                    java.util.List<Object> all = new java.util.ArrayList<>();
+                    for (String a : store.directory.users(domain)) {
+                        all.add(usage ? usageRow(store, a) : a);
+                    }
+                    out.println(Json.write(all));
+                } else if (usage) {
+                    out.printf("%-40s %10s %14s %12s %14s%n", "USER", "MESSAGES", "BYTES", "MAX-MSGS", "MAX-BYTES");
+                    for (String a : store.directory.users(domain)) {
+                        Map<String, Object> r = usageRow(store, a);
+                        out.printf("%-40s %10d %14d %12d %14d%n", a, r.get("messages"), r.get("bytes"), r.get("max_messages"),
+                                r.get("max_bytes"));
+                    }
                 } else {
-                    java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(
-                            new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
                     store.directory.users(domain).forEach(out::println);
-                    out.flush();
                 }
+                out.flush();
             }
             return 0;
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete the account ADDRESS.")
+    static Map<String, Object> usageRow(StoreAccess store, String address) {
+        MailboxUsage u = store.mailboxes.usage(address);
+        Quotas.Limits l = store.quotas.limits(address);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("address", address);
+        row.put("messages", u.messages());
+        row.put("bytes", u.bytes());
+        row.put("max_messages", l.maxMessages());
+        row.put("max_bytes", l.maxBytes());
+        return row;
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Delete the account ADDRESS; with mail still in it, only with --purge, which deletes the mail too.")
     static final class Remove implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+        @Option(names = "--purge", description = "Also delete every mailbox and message of the account.")
+        boolean purge;
+
+        @Override
+        public Integer call() {
+            String a = validAddress(address);
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                if (!store.directory.userExists(a)) {
+                    throw new IllegalArgumentException("no such user: " + a);
+                }
+                Accounts.MailboxCount left = store.accounts.count(a);
+                if (left.messages() > 0 && !purge) {
+                    throw new IllegalArgumentException(a + " still has " + left.messages() + " message(s) in "
+                            + left.mailboxes() + " mailbox(es); removing the account alone would leave them for whoever"
+                            + " gets the address next. Use --purge to delete them with the account");
+                }
+                long removed = store.accounts.purge(a, store.remover());
+                System.out.println("removed user " + a + (removed > 0 ? " and " + removed + " message(s)" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = "Show or set ADDRESS's limits: --max-messages N, --max-bytes N (e.g. 2G), --default to use the configured ones.")
+    static final class Quota implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+        @Option(names = "--max-messages", paramLabel = "N", description = "Most messages over all mailboxes.")
+        Long maxMessages;
+        @Option(names = "--max-bytes", paramLabel = "N", description = "Most bytes over all mailboxes (K, M, G suffixes).")
+        String maxBytes;
+        @Option(names = "--default", description = "Drop the user's own limits.")
+        boolean reset;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            String a = validAddress(address);
+            if (maxMessages != null && maxMessages < 1) {
+                throw new IllegalArgumentException("--max-messages must be at least 1");
+            }
+            Long bytes = maxBytes == null ? null : parseBytes(maxBytes);
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                if (!store.directory.userExists(a)) {
+                    throw new IllegalArgumentException("no such user: " + a);
+                }
+                if (reset) {
+                    store.directory.setQuota(a, null, null);
+                } else if (maxMessages != null || bytes != null) {
+                    io.cassmail.store.UserQuota own = store.directory.quota(a);
+                    store.directory.setQuota(a, maxMessages != null ? maxMessages : own.maxMessages(),
+                            bytes != null ? bytes : own.maxBytes());
+                }
+                Map<String, Object> row = usageRow(store, a);
+                if (json) {
+                    System.out.println(Json.write(row));
+                } else {
+                    System.out.printf("%s: %d of %d messages, %d of %d bytes%n", a, row.get("messages"),
+                            row.get("max_messages"), row.get("bytes"), row.get("max_bytes"));
+                }
+            }
+            return 0;
+        }
+
+        private static long parseBytes(String value) {
+            try {
+                long n = new io.cassmail.config.Settings(Map.of("v", value)).bytes("v");
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (io.cassmail.config.ConfigException e) {
+                // fall through
+            }
+            throw new IllegalArgumentException("--max-bytes must be a size like 500M or 2G, got '" + value + "'");
+        }
+    }
+
+    @Command(name = "recount", mixinStandardHelpOptions = true,
+            description = "Recount ADDRESS's usage from its mailboxes and correct the counters (they can drift after failures).")
+    static final class Recount implements Callable<Integer> {
         @Mixin
         ConnectionOptions options;
         @Parameters(paramLabel = "ADDRESS")
@@ -98,11 +215,14 @@ final class UsersCommand {
         public Integer call() {
             String a = validAddress(address);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.removeUser(a)) {
+                if (!store.directory.userExists(a)) {
                     throw new IllegalArgumentException("no such user: " + a);
                 }
+                MailboxUsage correction = store.accounts.recount(a);
+                MailboxUsage now = store.mailboxes.usage(a);
+                System.out.printf("%s: %d messages, %d bytes (corrected by %+d messages, %+d bytes)%n", a, now.messages(),
+                        now.bytes(), correction.messages(), correction.bytes());
             }
-            System.out.println("removed user " + a);
             return 0;
         }
     }

@@ -179,7 +179,7 @@ class AdminCliIT {
         assertThat(Mail.inbox(stack.mailboxes, "mia@mail.test")).doesNotContain(id);
         assertThat(stack.messages.find(id)).as("body released").isEmpty();
         assertThat(admin("messages", "delete", "mia@mail.test", id.toString()).err()).contains("is not in mia@mail.test's INBOX");
-        assertThat(admin("stats", "--json").out()).containsPattern("\\{\"domains\":\\d+,\"users\":\\d+,\"messages\":\\d+,\"bytes\":\\d+\\}");
+        assertThat(admin("stats", "--json").out()).containsPattern("\\{\"domains\":\\d+,\"users\":\\d+,\"messages\":\\d+,\"bytes\":\\d+,\"listed\":\\d+,\"listed_bytes\":\\d+\\}");
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
     public Integer call() throws Exception {
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
-            Stores stores = CassandraStores.on(session);
+            Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
             Directory directory = stores.directory();
             String domain = to.substring(to.indexOf('@') + 1);
             if (!directory.isLocalDomain(domain)) {

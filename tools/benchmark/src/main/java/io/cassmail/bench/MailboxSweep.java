@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.cassmail.schema.MailboxBucket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,8 @@ final class MailboxSweep {
 
     MailboxSweep(CqlSession session) {
         this.session = session;
-        this.since = session.prepare("SELECT message_id, size, writetime(size) AS listed FROM mailbox_messages "
-                + "WHERE address = ? AND mailbox = 'INBOX' AND message_id >= minTimeuuid(?)");
+        this.since = session.prepare("SELECT message_id, size, writetime(size) AS listed FROM mailbox_entries "
+                + "WHERE address = ? AND mailbox = 'INBOX' AND bucket = ? AND entry_id >= minTimeuuid(?)");
         this.queuedAt = session.prepare("SELECT writetime(mailbox) AS queued FROM deliveries WHERE message_id = ? LIMIT 1");
     }
 
@@ -59,8 +60,15 @@ final class MailboxSweep {
     Map<UUID, Found> entriesSince(List<String> users, Instant from) throws InterruptedException {
         Map<UUID, Found> found = new ConcurrentHashMap<>();
         Map<UUID, Boolean> seenTwice = new ConcurrentHashMap<>();
-        boundedFanOut(users, user -> session.executeAsync(since.bind(user, from))
-                .thenCompose(rs -> drain(rs, user, found, seenTwice)));
+        List<Map.Entry<String, Integer>> partitions = new ArrayList<>();
+        for (String user : users) {
+            // entries are bucketed by when the worker listed them, which is never before the message was accepted
+            for (int b = MailboxBucket.of(from.toEpochMilli()); b <= MailboxBucket.of(System.currentTimeMillis()); b++) {
+                partitions.add(Map.entry(user, b));
+            }
+        }
+        boundedFanOut(partitions, p -> session.executeAsync(since.bind(p.getKey(), p.getValue(), from))
+                .thenCompose(rs -> drain(rs, p.getKey(), found, seenTwice)));
         if (!seenTwice.isEmpty()) {
             throw new IllegalStateException(seenTwice.size() + " messages are listed in more than one benchmark mailbox");
         }

@@ -1,0 +1,104 @@
+package io.cassmail.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.mailbox.MessageRemover;
+import io.cassmail.queue.DeliveryJob;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.DeliveryStatus;
+import io.cassmail.store.MailboxSnapshot;
+import io.cassmail.store.MailboxStore;
+import io.cassmail.testing.MemoryMailSystem;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Ledger first, then the entry: every crash point between the two keeps "delivered once, deleted stays deleted". */
+class LocalMailboxTransportTest {
+    private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test").withUser("bob@cassmail.test");
+    private final MessageRemover remover = new MessageRemover(mail.stores.mailboxes(), mail.stores.ledger(),
+            mail.stores.messages());
+
+    private DeliveryRecord bob(UUID id) {
+        return mail.stores.ledger().records(id).get(0);
+    }
+
+    /** A transport that lists the message and then "dies" before the worker can record DELIVERED. */
+    private DeliveryTransport dyingAfterTheEntry() {
+        LocalMailboxTransport local = mail.localTransport();
+        return (m, rs) -> {
+            List<RecipientOutcome> out = local.deliver(m, rs);
+            throw new IllegalStateException("worker killed between the entry and the ledger: " + out);
+        };
+    }
+
+    @Test
+    void theLedgerKnowsTheEntryBeforeTheMailboxListsIt() throws IOException {
+        UUID id = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
+        DeliveryJob job = mail.queue.takeDeliveries().get(0);
+        mail.stores.mailboxes().unavailable(true);
+        mail.processor().process(job);
+        assertThat(bob(id).status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(bob(id).entryId()).as("recorded before the failed write").isNotNull();
+    }
+
+    @Test
+    void aMessageDeletedAfterAWorkerDiedBetweenTheTwoWritesStaysDeleted() throws IOException {
+        UUID id = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
+        DeliveryJob job = mail.queue.takeDeliveries().get(0);
+        try {
+            mail.processor(dyingAfterTheEntry()).process(job);
+        } catch (IllegalStateException expected) {
+            // the job is not acked: RabbitMQ will redeliver it
+        }
+        assertThat(bob(id).status()).isEqualTo(DeliveryStatus.DELIVERING);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+        // the user downloads and deletes it (POP3 DELE + QUIT) before the redelivery arrives
+        MailboxSnapshot seen = mail.stores.mailboxes().snapshot("bob@cassmail.test", MailboxStore.INBOX, 100);
+        BitSet all = new BitSet();
+        all.set(0);
+        remover.removeAll("bob@cassmail.test", MailboxStore.INBOX, seen, all);
+        assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.inbox("bob@cassmail.test")).isEmpty();
+        assertThat(bob(id).status()).isEqualTo(DeliveryStatus.EXPUNGED);
+        assertThat(mail.stores.messages().find(id)).isEmpty();
+    }
+
+    @Test
+    void aRedeliveryAfterAWorkerDiedBetweenTheTwoWritesConfirmsTheEntryInsteadOfAddingOne() throws IOException {
+        UUID id = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
+        DeliveryJob job = mail.queue.takeDeliveries().get(0);
+        try {
+            mail.processor(dyingAfterTheEntry()).process(job);
+        } catch (IllegalStateException expected) {
+            // redelivered below
+        }
+        UUID entry = bob(id).entryId();
+        assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+        assertThat(bob(id).entryId()).isEqualTo(entry);
+        assertThat(bob(id).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(mail.stores.mailboxes().usage("bob@cassmail.test").messages()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkerThatStalledBeforeTheWriteRetriesUnderANewEntryId() throws IOException {
+        UUID id = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
+        DeliveryJob job = mail.queue.takeDeliveries().get(0);
+        AtomicLong stall = new AtomicLong(Duration.ofMinutes(2).toMillis());
+        LocalMailboxTransport stalling = new LocalMailboxTransport(mail.stores.mailboxes(), mail.stores.directory(),
+                mail.stores.ledger(), MemoryMailSystem.MARGIN, () -> System.currentTimeMillis() + stall.get());
+        assertThat(mail.processor(stalling).process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        UUID stale = bob(id).entryId();
+        assertThat(mail.inbox("bob@cassmail.test")).as("nothing written late").isEmpty();
+        assertThat(bob(id).lastError()).contains("new entry id");
+        stall.set(0);
+        assertThat(mail.processor(stalling).process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+        assertThat(bob(id).entryId()).isNotEqualTo(stale);
+    }
+}
