@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.cassmail.mail.MessageIds;
+import io.cassmail.store.MailboxEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -116,6 +118,32 @@ class AdminCliIT {
         Run unknown = admin("users", "remove", "ann@users.test");
         assertThat(unknown.exit()).isNotZero();
         assertThat(unknown.err()).contains("no such user: ann@users.test");
+    }
+
+    @Test
+    void accountsWithMailNeedPurgeAndQuotasShowUsage() {
+        admin("domains", "add", "quota.test");
+        assertThat(admin("users", "add", "q@quota.test").exit()).isZero();
+        for (int i = 0; i < 2; i++) {
+            stack.mailboxes.add("q@quota.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 100, "x", "y"));
+        }
+        assertThat(admin("users", "quota", "q@quota.test", "--max-messages", "5", "--max-bytes", "1K").out())
+                .contains("q@quota.test: 2 of 5 messages, 200 of 1024 bytes");
+        assertThat(admin("users", "list", "--domain", "quota.test", "--usage", "--json").out())
+                .contains("\"address\":\"q@quota.test\",\"messages\":2,\"bytes\":200,\"max_messages\":5,\"max_bytes\":1024");
+        Run badSize = admin("users", "quota", "q@quota.test", "--max-bytes", "lots");
+        assertThat(badSize.exit()).isNotZero();
+        assertThat(badSize.err()).contains("--max-bytes must be a size like 500M or 2G");
+        stack.mailboxes.adjustUsage("q@quota.test", 3, 0);
+        assertThat(admin("users", "recount", "q@quota.test").out()).contains("2 messages, 200 bytes (corrected by -3 messages");
+
+        Run refused = admin("users", "remove", "q@quota.test");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("still has 2 message(s)", "--purge");
+        assertThat(admin("users", "remove", "q@quota.test", "--purge").out()).contains("removed user q@quota.test and 2 message(s)");
+        assertThat(admin("users", "add", "q@quota.test").exit()).isZero();
+        assertThat(stack.mailboxes.list("q@quota.test", "INBOX")).as("a recreated account inherits nothing").isEmpty();
+        assertThat(admin("users", "quota", "q@quota.test").out()).contains("0 of 1000000 messages");
     }
 
     @Test
