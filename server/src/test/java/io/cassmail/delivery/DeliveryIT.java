@@ -9,9 +9,12 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.cassmail.app.Role;
 import io.cassmail.mail.MessageIds;
+import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
+import io.cassmail.store.MailboxSnapshot;
+import io.cassmail.store.MailboxStore;
 import io.cassmail.store.StoredMessage;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
@@ -23,6 +26,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -76,6 +80,38 @@ class DeliveryIT {
         stack.ledger.update(id, "bob@cassmail.test", DeliveryStatus.QUEUED, 1, null);
         assertThat(processor.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).containsOnlyOnce(id);
+    }
+
+    @Test
+    void aMessageDeletedAfterAWorkerDiedBetweenEntryAndLedgerStaysDeleted() throws Exception {
+        UUID id = sendWithSmtpOnly("alice@cassmail.test", "bob@cassmail.test");
+        LocalMailboxTransport local = new LocalMailboxTransport(stack.mailboxes, stack.directory, stack.ledger,
+                Duration.ofSeconds(60));
+        DeliveryTransport diesAfterTheEntry = (m, rs) -> {
+            local.deliver(m, rs);
+            throw new IllegalStateException("worker killed between the mailbox entry and the ledger");
+        };
+        BounceSender bounces = new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test");
+        DeliveryJob job = DeliveryJob.first(id);
+        try {
+            new DeliveryProcessor(stack.messages, stack.ledger, diesAfterTheEntry, bounces, Duration.ofDays(5),
+                    Clock.systemUTC()).process(job);
+        } catch (IllegalStateException expected) {
+            // not acked: RabbitMQ would redeliver the job
+        }
+        assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).contains(id);
+        MailboxSnapshot seen = stack.mailboxes.snapshot("bob@cassmail.test", MailboxStore.INBOX, 1000);
+        BitSet mine = new BitSet();
+        for (int i = 0; i < seen.size(); i++) {
+            mine.set(i, seen.messageId(i).equals(id));
+        }
+        new MessageRemover(stack.mailboxes, stack.ledger, stack.messages).removeAll("bob@cassmail.test",
+                MailboxStore.INBOX, seen, mine);
+        DeliveryProcessor redelivery = new DeliveryProcessor(stack.messages, stack.ledger, local, bounces,
+                Duration.ofDays(5), Clock.systemUTC());
+        assertThat(redelivery.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).doesNotContain(id);
+        assertThat(stack.ledger.records(id).get(0).status()).isEqualTo(DeliveryStatus.EXPUNGED);
     }
 
     @Test

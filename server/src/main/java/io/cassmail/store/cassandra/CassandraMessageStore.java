@@ -4,6 +4,7 @@ import static io.cassmail.store.cassandra.CassandraCalls.call;
 import static io.cassmail.store.cassandra.CassandraCalls.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.cassmail.mail.HeaderSummary;
@@ -47,8 +48,16 @@ public final class CassandraMessageStore implements MessageStore {
     @Override
     public void save(StoredMessage m) {
         HeaderSummary h = m.headers();
-        run(() -> session.execute(insertMessage.bind(m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(),
-                m.received(), m.clientIp(), m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId())));
+        Object[] values = {m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(), m.received(), m.clientIp(),
+                m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId()};
+        BoundStatement insert = insertMessage.bind(values);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                insert = insert.unset(i); // a bound null would write a tombstone per missing header field
+            }
+        }
+        BoundStatement statement = insert;
+        run(() -> session.execute(statement));
     }
 
     @Override
