@@ -1,6 +1,8 @@
 package io.cassmail.app;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.cassmail.auth.LoginPenalty;
+import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
 import io.cassmail.delivery.DeliveryProcessor;
@@ -97,7 +99,9 @@ public final class CassMailServer implements AutoCloseable {
             }
         }
         if (roles.contains(Role.POP3)) {
-            pop3 = new Pop3Listener(config.pop3(), stores.directory(), stores.mailboxes(), stores.messages(), stores.ledger());
+            pop3 = new Pop3Listener(config.pop3(), stores.mailboxes(), stores.messages(), stores.ledger(),
+                    new PasswordAuthenticator(stores.directory(), config.password().hasher()),
+                    new LoginPenalty(config.auth().maxFailuresPerIp(), config.auth().failureWindow(), Clock.systemUTC()));
             pop3.start();
             resources.push(pop3);
             log.info("POP3 listening on {}:{}", config.pop3().bind(), pop3.port());

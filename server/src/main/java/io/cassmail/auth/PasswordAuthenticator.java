@@ -10,19 +10,20 @@ import java.util.Optional;
  * says whether the user exists.
  */
 public final class PasswordAuthenticator {
-    private static final String DUMMY_HASH = PasswordHasher.OWASP.hash("cassmail-dummy-password");
-
     private final Directory directory;
+    private final String dummyHash;
 
-    public PasswordAuthenticator(Directory directory) {
+    /** @param hasher the configured cost: the dummy hash for unknown users costs the same as a real check */
+    public PasswordAuthenticator(Directory directory, PasswordHasher hasher) {
         this.directory = directory;
+        this.dummyHash = hasher.hash("cassmail-dummy-password");
     }
 
     /** The normalized address when the password is right. */
     public Optional<String> authenticate(String user, String password) {
         String address = Addresses.normalize(user);
         Optional<String> hash = Addresses.isValid(address) ? directory.passwordHash(address) : Optional.empty();
-        boolean ok = PasswordHasher.matches(password, hash.orElse(DUMMY_HASH)) && hash.isPresent();
+        boolean ok = PasswordHasher.matches(password, hash.orElse(dummyHash)) && hash.isPresent();
         return ok ? Optional.of(address) : Optional.empty();
     }
 }

@@ -17,6 +17,7 @@ public record CassMailConfig(
         DeliveryConfig delivery,
         MailboxConfig mailbox,
         PasswordConfig password,
+        AuthConfig auth,
         String hostname) {
 
     /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
@@ -51,7 +52,11 @@ public record CassMailConfig(
      * {@code pop3_max_messages} limit.
      */
     public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
-                             int maxMessages) {
+                             int maxMessages, int maxAuthFailures) {
+    }
+
+    /** Failed-login budget per client address, shared by every login (POP3 now, SMTP AUTH later). */
+    public record AuthConfig(int maxFailuresPerIp, Duration failureWindow) {
     }
 
     /**
@@ -86,7 +91,8 @@ public record CassMailConfig(
                 s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT));
         Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
                 atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"),
-                atLeastOne(s, "pop3.max-messages"));
+                atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"));
+        AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"));
         Duration margin = s.duration("mailbox.visibility-margin");
         if (margin.toMillis() < 100) {
             throw new ConfigException("setting 'mailbox.visibility-margin' must be at least 100ms");
@@ -107,7 +113,7 @@ public record CassMailConfig(
             throw new ConfigException("setting 'password.argon2-memory' must be between 8K and 4G");
         }
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, s.string("hostname"));
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, auth, s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {

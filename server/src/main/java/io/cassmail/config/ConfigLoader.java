@@ -100,6 +100,9 @@ public final class ConfigLoader {
         d.put("pop3.max-connections", "1000");
         d.put("pop3.auth-failure-delay", "2s");
         d.put("pop3.max-messages", "20000");
+        d.put("pop3.max-auth-failures", "3");
+        d.put("auth.max-failures-per-ip", "10");
+        d.put("auth.failure-window", "5m");
         d.put("mailbox.visibility-margin", "60s");
         d.put("quota.max-messages", "1000000");
         d.put("quota.max-bytes", "10G");

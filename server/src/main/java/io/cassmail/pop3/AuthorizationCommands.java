@@ -1,5 +1,6 @@
 package io.cassmail.pop3;
 
+import io.cassmail.auth.LoginPenalty;
 import io.cassmail.store.MailboxStore;
 import java.io.IOException;
 import java.util.BitSet;
@@ -48,17 +49,34 @@ final class AuthorizationCommands {
                 return;
             }
             s.pendingUser(null);
+            LoginPenalty penalty = s.services().penalty();
+            if (!penalty.allows(s.clientAddress())) {
+                log.warn("pop3 {}: login refused, too many failed logins from {}", s.id(), s.clientAddress().getHostAddress());
+                s.err("[AUTH] Too many failed logins from " + s.clientAddress().getHostAddress() + ", try again in "
+                        + penalty.secondsLeft(s.clientAddress()) + " s");
+                s.quit();
+                return;
+            }
             Optional<String> address = s.services().authenticator().authenticate(user, argument);
             if (address.isEmpty()) {
-                log.warn("pop3 {}: failed login for '{}'", s.id(), user.replaceAll("[^\\x21-\\x7e]", "?"));
+                penalty.failed(s.clientAddress());
+                int failures = s.authFailed();
+                log.warn("pop3 {}: failed login {} for '{}' from {}", s.id(), failures, user.replaceAll("[^\\x21-\\x7e]", "?"),
+                        s.clientAddress().getHostAddress());
                 try {
                     Thread.sleep(s.services().authFailureDelay().toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                s.err("[AUTH] Invalid user name or password");
+                if (failures >= s.services().maxAuthFailures()) {
+                    s.err("[AUTH] Invalid user name or password; " + failures + " failures, closing the connection");
+                    s.quit();
+                } else {
+                    s.err("[AUTH] Invalid user name or password");
+                }
                 return;
             }
+            penalty.succeeded(s.clientAddress());
             Maildrop drop = new Maildrop(s.services().mailboxes().snapshot(address.get(), MailboxStore.INBOX,
                     s.services().maxMessages()));
             s.loggedIn(address.get(), drop);

@@ -1,10 +1,10 @@
 package io.cassmail.pop3;
 
+import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.DeliveryLedger;
-import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
 import java.io.IOException;
@@ -43,11 +43,12 @@ public final class Pop3Listener implements AutoCloseable {
     private ServerSocket server;
     private Thread acceptor;
 
-    public Pop3Listener(CassMailConfig.Pop3Config config, Directory directory, MailboxStore mailboxes,
-                        MessageStore messages, DeliveryLedger ledger) {
+    public Pop3Listener(CassMailConfig.Pop3Config config, MailboxStore mailboxes, MessageStore messages,
+                        DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty) {
         this.config = config;
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
-                new PasswordAuthenticator(directory), config.idleTimeout(), config.authFailureDelay(), config.maxMessages());
+                authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
+                config.maxAuthFailures());
         this.permits = new Semaphore(config.maxConnections());
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());

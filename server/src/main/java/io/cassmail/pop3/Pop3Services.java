@@ -1,5 +1,6 @@
 package io.cassmail.pop3;
 
+import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.MailboxStore;
@@ -8,6 +9,6 @@ import java.time.Duration;
 
 /** What POP3 commands reach: the stores, the authenticator and the session limits. */
 record Pop3Services(MailboxStore mailboxes, MessageStore messages, MessageRemover remover,
-                    PasswordAuthenticator authenticator, Duration idleTimeout, Duration authFailureDelay,
-                    int maxMessages) {
+                    PasswordAuthenticator authenticator, LoginPenalty penalty, Duration idleTimeout,
+                    Duration authFailureDelay, int maxMessages, int maxAuthFailures) {
 }

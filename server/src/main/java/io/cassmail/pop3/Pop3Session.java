@@ -38,6 +38,7 @@ final class Pop3Session implements Runnable {
     private String address;
     private Maildrop maildrop;
     private boolean quitting;
+    private int authFailures;
 
     Pop3Session(Socket socket, Pop3Services services, Map<String, Pop3Command> commands, String id) {
         this.socket = socket;
@@ -164,6 +165,15 @@ final class Pop3Session implements Runnable {
         this.address = address;
         this.maildrop = maildrop;
         this.state = State.TRANSACTION;
+    }
+
+    java.net.InetAddress clientAddress() {
+        return socket.getInetAddress();
+    }
+
+    /** Counts a failed login of this connection and returns how many there were. */
+    int authFailed() {
+        return ++authFailures;
     }
 
     String address() {

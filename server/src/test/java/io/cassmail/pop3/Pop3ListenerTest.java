@@ -2,12 +2,15 @@ package io.cassmail.pop3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cassmail.auth.LoginPenalty;
+import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.auth.PasswordHasher;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.store.DeliveryStatus;
 import io.cassmail.testing.MemoryMailSystem;
+import io.cassmail.testing.SmtpLineClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** A POP3 session with a real client (commons-net) over loopback, with the memory twins behind the server. */
 class Pop3ListenerTest {
     private final CassMailConfig config = ConfigLoader.load(null, Map.of(),
-            List.of("pop3.port=0", "pop3.auth-failure-delay=10ms", "password.argon2-memory=64K"));
+            List.of("pop3.port=0", "pop3.auth-failure-delay=10ms", "password.argon2-memory=64K",
+                    "password.argon2-iterations=1", "auth.max-failures-per-ip=5"));
     private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
     private Pop3Listener pop3;
     private UUID first;
@@ -34,8 +38,9 @@ class Pop3ListenerTest {
         second = mail.submit("a@example.test", "Subject: two\r\n\r\n.dotted\r\n", "bob@cassmail.test");
         DeliveryProcessor p = mail.processor();
         mail.queue.takeDeliveries().forEach(p::process);
-        pop3 = new Pop3Listener(config.pop3(), mail.stores.directory(), mail.stores.mailboxes(), mail.stores.messages(),
-                mail.stores.ledger());
+        pop3 = new Pop3Listener(config.pop3(), mail.stores.mailboxes(), mail.stores.messages(), mail.stores.ledger(),
+                new PasswordAuthenticator(mail.stores.directory(), config.password().hasher()),
+                new LoginPenalty(config.auth().maxFailuresPerIp(), config.auth().failureWindow(), mail.clock));
         pop3.start();
     }
 
@@ -82,5 +87,41 @@ class Pop3ListenerTest {
         POP3Client c = login("wrong");
         assertThat(c.getReplyString()).startsWith("-ERR [AUTH]");
         c.disconnect();
+    }
+
+    private static String tryLogin(SmtpLineClient c, String password) throws IOException {
+        c.send("USER bob@cassmail.test").expect("+OK");
+        return c.send("PASS " + password).reply();
+    }
+
+    @Test
+    void theThirdFailedLoginOfAConnectionClosesIt() throws IOException {
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            assertThat(tryLogin(c, "wrong1")).isEqualTo("-ERR [AUTH] Invalid user name or password");
+            assertThat(tryLogin(c, "wrong2")).isEqualTo("-ERR [AUTH] Invalid user name or password");
+            assertThat(tryLogin(c, "wrong3")).startsWith("-ERR [AUTH] Invalid user name or password; 3 failures, closing");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anAddressOverItsFailureBudgetIsRefusedEvenWithTheRightPasswordUntilTheWindowPasses() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+                c.expect("+OK");
+                assertThat(tryLogin(c, "wrong")).startsWith("-ERR [AUTH] Invalid");
+            }
+        }
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            assertThat(tryLogin(c, "secret")).startsWith("-ERR [AUTH] Too many failed logins from 127.0.0.1, try again in");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        mail.clock.advance(java.time.Duration.ofMinutes(6));
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            assertThat(tryLogin(c, "secret")).startsWith("+OK Logged in, 2 messages");
+        }
     }
 }

@@ -109,9 +109,11 @@ public final class CassandraMailboxStore implements MailboxStore {
         run(() -> {
             session.execute(entry);
             // the bucket row after the entry: a concurrent expunge that saw the bucket empty deletes the row
-            // with an older timestamp than this write, so the row, and with it the entry, stays visible
-            session.execute(insertBucket.bind(a, mailbox, bucket));
-            session.execute(countUsage.bind(1L, e.size(), a));
+            // with an older timestamp than this write, so the row, and with it the entry, stays visible.
+            // The row and the usage count go out together.
+            CompletableFuture<?> row = session.executeAsync(insertBucket.bind(a, mailbox, bucket)).toCompletableFuture();
+            CompletableFuture<?> counted = session.executeAsync(countUsage.bind(1L, e.size(), a)).toCompletableFuture();
+            await(List.of(row, counted));
         });
     }
 
@@ -298,10 +300,10 @@ public final class CassandraMailboxStore implements MailboxStore {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new StoreUnavailableException("Cassandra request failed: " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new StoreUnavailableException("Cassandra did not finish the deletes within 120 s", e);
+            throw new StoreUnavailableException("Cassandra did not finish " + pending.size() + " writes within 120 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while deleting mailbox entries", e);
+            throw new StoreUnavailableException("interrupted while writing to Cassandra", e);
         }
     }
 

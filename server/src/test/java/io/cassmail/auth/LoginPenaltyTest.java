@@ -1,0 +1,41 @@
+package io.cassmail.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.testing.MutableClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The per-address failed-login budget (anvil-style). */
+class LoginPenaltyTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final LoginPenalty penalty = new LoginPenalty(3, Duration.ofMinutes(5), clock);
+    private final InetAddress a = InetAddress.getLoopbackAddress();
+
+    @Test
+    void anAddressIsRefusedAfterItsBudgetAndForgivenAfterTheWindow() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(penalty.allows(a)).isTrue();
+            penalty.failed(a);
+        }
+        assertThat(penalty.allows(a)).isFalse();
+        assertThat(penalty.secondsLeft(a)).isEqualTo(300);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThat(penalty.allows(a)).isTrue();
+    }
+
+    @Test
+    void aSuccessfulLoginClearsTheRecordAndOtherAddressesAreUntouched() throws Exception {
+        penalty.failed(a);
+        penalty.failed(a);
+        penalty.succeeded(a);
+        penalty.failed(a);
+        penalty.failed(a);
+        assertThat(penalty.allows(a)).isTrue();
+        penalty.failed(a);
+        assertThat(penalty.allows(a)).isFalse();
+        assertThat(penalty.allows(InetAddress.getByName("127.0.0.2"))).isTrue();
+    }
+}
