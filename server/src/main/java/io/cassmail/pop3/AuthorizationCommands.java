@@ -2,6 +2,7 @@ package io.cassmail.pop3;
 
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.store.MailboxStore;
+import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.util.BitSet;
 import java.util.List;
@@ -99,7 +100,14 @@ final class AuthorizationCommands {
             if (s.state() == Pop3Session.State.TRANSACTION) {
                 // UPDATE state (RFC 1939 §6): only now do DELE marks take effect
                 BitSet deleted = s.maildrop().deleted();
-                s.services().remover().removeAll(s.address(), MailboxStore.INBOX, s.maildrop().snapshot(), deleted);
+                s.quit(); // whatever happens below, the session ends (RFC 1939 §6)
+                try {
+                    s.services().remover().removeAll(s.address(), MailboxStore.INBOX, s.maildrop().snapshot(), deleted);
+                } catch (StoreUnavailableException e) {
+                    log.warn("pop3 {}: UPDATE failed for {}: {}", s.id(), s.address(), e.getMessage());
+                    s.err("[SYS/TEMP] Some deleted messages were not removed; they will be listed again next time");
+                    return;
+                }
                 s.ok("CassMail POP3 server signing off (" + deleted.cardinality() + " messages deleted)");
             } else {
                 s.ok("CassMail POP3 server signing off");

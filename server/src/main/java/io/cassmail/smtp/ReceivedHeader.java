@@ -1,12 +1,16 @@
 package io.cassmail.smtp;
 
 import io.cassmail.mail.Rfc5322Date;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.regex.Pattern;
 
-/** The trace field we prepend to every accepted message (RFC 5321 §4.4, protocol names RFC 3848 / 6531). */
+/**
+ * The trace field we prepend to every accepted message (RFC 5321 §4.4; address literals §4.1.3; protocol
+ * names RFC 3848 / 6531: SMTP after HELO, ESMTP after EHLO).
+ */
 final class ReceivedHeader {
     private static final Pattern UNSAFE = Pattern.compile("[\\p{Cntrl}()<>;]");
 
@@ -17,7 +21,7 @@ final class ReceivedHeader {
                          String singleRecipient, ZonedDateTime when) {
         String protocol = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
         StringBuilder b = new StringBuilder("Received: from ").append(clean(helo == null ? "unknown" : helo))
-                .append(" ([").append(client.getHostAddress()).append("])\r\n\tby ").append(hostname)
+                .append(" ([").append(client instanceof Inet6Address ? "IPv6:" : "").append(client.getHostAddress()).append("])\r\n\tby ").append(hostname)
                 .append(" (CassMail) with ").append(protocol).append(" id ").append(id);
         if (singleRecipient != null) {
             b.append("\r\n\tfor <").append(clean(singleRecipient)).append('>');

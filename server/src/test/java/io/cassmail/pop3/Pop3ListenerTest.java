@@ -124,4 +124,19 @@ class Pop3ListenerTest {
             assertThat(tryLogin(c, "secret")).startsWith("+OK Logged in, 2 messages");
         }
     }
+
+    @Test
+    void aQuitWhoseDeletionsFailSaysSoAndStillEndsTheSession() throws IOException {
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            assertThat(tryLogin(c, "secret")).startsWith("+OK");
+            c.send("DELE 1").expect("+OK");
+            mail.stores.ledger().unavailable(true);
+            c.send("QUIT").expect("-ERR [SYS/TEMP] Some deleted messages were not removed");
+            assertThat(c.closedByServer()).isTrue();
+        } finally {
+            mail.stores.ledger().unavailable(false);
+        }
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(first, second);
+    }
 }
