@@ -133,8 +133,7 @@ public final class CassandraMailboxStore implements MailboxStore {
     @Override
     public Iterable<MailboxEntry> list(String address, String mailbox) {
         String a = Addresses.normalize(address);
-        return () -> new EntryIterator(call(() -> session.execute(selectBuckets.bind(a, mailbox))).iterator(),
-                bucket -> selectEntries.bind(a, mailbox, bucket.getInt(0), lowWater(bucket)));
+        return () -> new EntryIterator(a, mailbox, call(() -> session.execute(selectBuckets.bind(a, mailbox))).iterator());
     }
 
     @Override
@@ -307,31 +306,63 @@ public final class CassandraMailboxStore implements MailboxStore {
         }
     }
 
-    /** Walks the bucket rows and, lazily, the entries of each bucket above its low-water mark. */
+    /**
+     * Walks the bucket rows and, lazily, the entries of each bucket above its low-water mark. A closed bucket
+     * (no worker may write into it any more, see the class comment) is tidied on the way: with nothing left
+     * its row goes, otherwise its low-water mark moves up to its first live entry. That is how removals
+     * younger than the margin, which an expunge had to leave in place, stop being scanned.
+     */
     private final class EntryIterator implements Iterator<MailboxEntry> {
+        private final String address;
+        private final String mailbox;
         private final Iterator<Row> buckets;
-        private final java.util.function.Function<Row, BoundStatement> entriesOf;
+        private final long closedBefore = System.currentTimeMillis() - margin.toMillis();
         private Iterator<Row> current = Collections.emptyIterator();
+        private Row first;
 
-        EntryIterator(Iterator<Row> buckets, java.util.function.Function<Row, BoundStatement> entriesOf) {
+        EntryIterator(String address, String mailbox, Iterator<Row> buckets) {
+            this.address = address;
+            this.mailbox = mailbox;
             this.buckets = buckets;
-            this.entriesOf = entriesOf;
         }
 
         @Override
         public boolean hasNext() {
             return call(() -> {
-                while (!current.hasNext() && buckets.hasNext()) {
-                    current = session.execute(entriesOf.apply(buckets.next())).iterator();
+                while (first == null && !current.hasNext() && buckets.hasNext()) {
+                    open(buckets.next());
                 }
-                return current.hasNext();
+                return first != null || current.hasNext();
             });
+        }
+
+        private void open(Row bucketRow) {
+            int bucket = bucketRow.getInt(0);
+            UUID lowWater = lowWater(bucketRow);
+            current = session.execute(selectEntries.bind(address, mailbox, bucket, lowWater)).iterator();
+            if (MailboxBucket.endMillis(bucket) > closedBefore) {
+                return;
+            }
+            first = current.hasNext() ? current.next() : null;
+            if (first == null) {
+                session.execute(deleteBucket.bind(address, mailbox, bucket));
+            } else {
+                UUID below = Uuids.endOf(TimeUuids.unixMillis(first.getUuid(0)) - 1);
+                if (TimeUuids.compare(below, lowWater) > 0) {
+                    session.execute(setLowWater.bind(below, address, mailbox, bucket));
+                }
+            }
         }
 
         @Override
         public MailboxEntry next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
+            }
+            if (first != null) {
+                Row r = first;
+                first = null;
+                return entry(r);
             }
             return call(() -> entry(current.next()));
         }
