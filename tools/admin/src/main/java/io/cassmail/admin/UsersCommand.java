@@ -127,11 +127,8 @@ final class UsersCommand {
 
         @Override
         public Integer call() {
-            String a = validAddress(address);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.userExists(a)) {
-                    throw new IllegalArgumentException("no such user: " + a);
-                }
+                String a = store.existingUser(address);
                 Accounts.MailboxCount left = store.accounts.count(a);
                 if (left.messages() > 0 && !purge) {
                     throw new IllegalArgumentException(a + " still has " + left.messages() + " message(s) in "
@@ -163,15 +160,13 @@ final class UsersCommand {
 
         @Override
         public Integer call() {
-            String a = validAddress(address);
+            validAddress(address);
             if (maxMessages != null && maxMessages < 1) {
                 throw new IllegalArgumentException("--max-messages must be at least 1");
             }
             Long bytes = maxBytes == null ? null : parseBytes(maxBytes);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.userExists(a)) {
-                    throw new IllegalArgumentException("no such user: " + a);
-                }
+                String a = store.existingUser(address);
                 if (reset) {
                     store.directory.setQuota(a, null, null);
                 } else if (maxMessages != null || bytes != null) {
@@ -213,11 +208,8 @@ final class UsersCommand {
 
         @Override
         public Integer call() {
-            String a = validAddress(address);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.userExists(a)) {
-                    throw new IllegalArgumentException("no such user: " + a);
-                }
+                String a = store.existingUser(address);
                 MailboxUsage correction = store.accounts.recount(a);
                 MailboxUsage now = store.mailboxes.usage(a);
                 System.out.printf("%s: %d messages, %d bytes (corrected by %+d messages, %+d bytes)%n", a, now.messages(),
@@ -241,10 +233,7 @@ final class UsersCommand {
             String a = validAddress(address);
             String hash = options.load().password().hasher().hash(readPassword());
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.userExists(a)) {
-                    throw new IllegalArgumentException("no such user: " + a);
-                }
-                store.directory.setPasswordHash(a, hash);
+                store.directory.setPasswordHash(store.existingUser(a), hash);
             }
             System.out.println("password changed for " + a);
             return 0;

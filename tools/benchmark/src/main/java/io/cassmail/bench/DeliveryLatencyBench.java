@@ -3,11 +3,9 @@ package io.cassmail.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
-import io.cassmail.mailbox.Accounts;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
-import io.cassmail.store.Directory;
 import io.cassmail.store.Stores;
 import io.cassmail.store.cassandra.CassandraConnector;
 import io.cassmail.store.cassandra.CassandraStores;
@@ -70,14 +68,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
             Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
-            Directory directory = stores.directory();
-            String domain = to.substring(to.indexOf('@') + 1);
-            if (!directory.isLocalDomain(domain)) {
-                directory.addDomain(domain);
-            }
-            if (!directory.userExists(to)) {
-                new Accounts(directory, stores.mailboxes()).create(to, null);
-            }
+            BenchAccount.ensure(stores, to, null);
             List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger errors = new AtomicInteger();
             long start = System.nanoTime();
@@ -123,7 +114,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
             socket.setSoTimeout(60_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
-            reply(in);
+            BenchAccount.reply(in);
             command(out, in, "EHLO bench.local");
             long n = 0;
             while (true) {
@@ -142,7 +133,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
                 command(out, in, "DATA");
                 out.write((body + ".\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                String r = reply(in);
+                String r = BenchAccount.reply(in);
                 long now = System.currentTimeMillis();
                 java.util.regex.Matcher m = QUEUED.matcher(r);
                 if (r.startsWith("250") && m.find()) {
@@ -195,19 +186,6 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
     private static void command(OutputStream out, BufferedReader in, String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        reply(in);
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        String line;
-        StringBuilder all = new StringBuilder();
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new IOException("server closed the connection");
-            }
-            all.append(line).append('\n');
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return all.toString();
+        BenchAccount.reply(in);
     }
 }

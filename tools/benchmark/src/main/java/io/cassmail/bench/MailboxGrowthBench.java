@@ -3,8 +3,6 @@ package io.cassmail.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
-import io.cassmail.mailbox.Accounts;
-import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.Stores;
 import io.cassmail.store.cassandra.CassandraConnector;
@@ -63,15 +61,8 @@ public final class MailboxGrowthBench implements Callable<Integer> {
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
             Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
-            Directory directory = stores.directory();
-            String domain = to.substring(to.indexOf('@') + 1);
-            if (!directory.isLocalDomain(domain)) {
-                directory.addDomain(domain);
-            }
-            if (!directory.userExists(to)) {
-                new Accounts(directory, stores.mailboxes()).create(to, config.password().hasher().hash(PASSWORD));
-            }
-            directory.setQuota(to, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2);
+            BenchAccount.ensure(stores, to, config.password().hasher().hash(PASSWORD));
+            stores.directory().setQuota(to, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2);
             System.out.printf("growth run: %d messages of %d bytes to %s over %d SMTP sessions, %d round(s)%n",
                     messages, size, to, connections, rounds);
             long start = stores.mailboxes().usage(to).messages();
@@ -135,20 +126,22 @@ public final class MailboxGrowthBench implements Callable<Integer> {
             socket.setSoTimeout(120_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = socket.getOutputStream();
-            reply(in);
+            BenchAccount.reply(in);
             out.write("EHLO growth.bench\r\n".getBytes(StandardCharsets.US_ASCII));
-            reply(in);
+            BenchAccount.reply(in);
             while (next.getAndIncrement() < messages) {
                 // RFC 2920 pipelining: MAIL, RCPT and DATA in one write
                 out.write(("MAIL FROM:<bench@growth.bench>\r\nRCPT TO:<" + to + ">\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                boolean ok = reply(in).startsWith("250") & reply(in).startsWith("250") & reply(in).startsWith("354");
+                boolean mail = BenchAccount.reply(in).startsWith("250");
+                boolean rcpt = BenchAccount.reply(in).startsWith("250");
+                boolean ok = BenchAccount.reply(in).startsWith("354") && mail && rcpt;
                 if (!ok) {
                     throw new IOException("the server refused a message; is the mailbox full or the server down?");
                 }
                 out.write(body.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                String r = reply(in);
+                String r = BenchAccount.reply(in);
                 if (!r.startsWith("250")) {
                     throw new IOException("DATA refused: " + r);
                 }
@@ -156,17 +149,6 @@ public final class MailboxGrowthBench implements Callable<Integer> {
             }
             out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new IOException("server closed the connection");
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 
     /** Messages per minute over the 1,000 acceptances centred on the {@code k}-th. */
