@@ -85,10 +85,6 @@ public final class RabbitQueues implements AutoCloseable {
         }
     }
 
-    public String displayUri() {
-        return broker.displayUri();
-    }
-
     @Override
     public void close() {
         broker.close();

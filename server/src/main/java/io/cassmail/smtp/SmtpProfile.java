@@ -37,9 +37,4 @@ public record SmtpProfile(String name, String bind, int port, TlsMode tls, boole
         return new SmtpProfile("mx", config.bind(), config.port(), TlsMode.NONE, false, RelayPolicy.LOCAL_DOMAINS_ONLY,
                 List.of("PIPELINING", "SIZE " + config.maxMessageSize(), "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES"));
     }
-
-    /** The same listener on another address and port (tests run several listeners in one process). */
-    public SmtpProfile at(String bind, int port) {
-        return new SmtpProfile(name, bind, port, tls, authRequired, relay, extensions);
-    }
 }

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.cassmail.mail.Addresses;
+import io.cassmail.mail.MessageIds;
 import io.cassmail.schema.MailboxBucket;
 import io.cassmail.store.MailboxEntry;
 import io.cassmail.store.MailboxSnapshot;
@@ -222,7 +223,7 @@ public final class CassandraMailboxStore implements MailboxStore {
                 run(() -> session.execute(deleteBucket.bind(a, mailbox, bucket)));
             } else {
                 int mark = head - 1;
-                while (mark >= i && TimeUuids.unixMillis(snapshot.entryId(mark)) > cutoff) {
+                while (mark >= i && MessageIds.unixMillis(snapshot.entryId(mark)) > cutoff) {
                     mark--;
                 }
                 if (mark >= i) {
@@ -347,7 +348,7 @@ public final class CassandraMailboxStore implements MailboxStore {
             if (first == null) {
                 session.execute(deleteBucket.bind(address, mailbox, bucket));
             } else {
-                UUID below = Uuids.endOf(TimeUuids.unixMillis(first.getUuid(0)) - 1);
+                UUID below = Uuids.endOf(MessageIds.unixMillis(first.getUuid(0)) - 1);
                 if (TimeUuids.compare(below, lowWater) > 0) {
                     session.execute(setLowWater.bind(below, address, mailbox, bucket));
                 }

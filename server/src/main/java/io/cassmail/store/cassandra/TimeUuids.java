@@ -4,8 +4,6 @@ import java.util.UUID;
 
 /** Time-based UUIDs as Cassandra's timeuuid type orders them: by timestamp, then by the remaining bytes, signed. */
 final class TimeUuids {
-    private static final long GREGORIAN_TO_UNIX = 0x01B21DD213814000L;
-
     private TimeUuids() {
     }
 
@@ -13,9 +11,5 @@ final class TimeUuids {
         int byTime = Long.compare(a.timestamp(), b.timestamp());
         return byTime != 0 ? byTime : Long.compare(a.getLeastSignificantBits() ^ 0x8080808080808080L,
                 b.getLeastSignificantBits() ^ 0x8080808080808080L);
-    }
-
-    static long unixMillis(UUID id) {
-        return (id.timestamp() - GREGORIAN_TO_UNIX) / 10_000;
     }
 }
