@@ -8,6 +8,7 @@ import io.cassmail.delivery.BounceSender;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.delivery.DeliveryWorker;
 import io.cassmail.delivery.LocalMailboxTransport;
+import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.pop3.Pop3Listener;
@@ -68,7 +69,8 @@ public final class CassMailServer implements AutoCloseable {
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
         queues.declare();
-        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queues.jobs());
+        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queues.jobs(),
+                new IntakeMemory(config.smtp().inFlightMemory()));
 
         if (roles.contains(Role.WORKER)) {
             ExecutorService consumerThreads = Executors.newFixedThreadPool(config.delivery().threads(),

@@ -18,6 +18,7 @@ public record CassMailConfig(
         MailboxConfig mailbox,
         PasswordConfig password,
         AuthConfig auth,
+        ReconcileConfig reconcile,
         String hostname) {
 
     /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
@@ -37,13 +38,17 @@ public record CassMailConfig(
     }
 
     /** The RabbitMQ broker and the prefix of every exchange and queue name CassMail declares. */
-    public record AmqpConfig(String uri, String queuePrefix) {
+    public record AmqpConfig(String uri, String queuePrefix, Duration confirmTimeout) {
     }
 
-    /** SMTP listener limits (RFC 5321 §4.5.3). */
+    /**
+     * SMTP listener limits (RFC 5321 §4.5.3). {@code minDataRate}: bytes per second a client must keep up
+     * while sending DATA, beyond the read timeout (Postfix's {@code smtpd_min_data_rate}); {@code inFlightMemory}:
+     * heap all messages on their way in may hold before DATA is refused with 451 4.3.1.
+     */
     public record SmtpConfig(String bind, int port, long maxMessageSize, int maxRecipients, int maxConnections,
                              int maxConnectionsPerIp, Duration readTimeout, Duration sessionTimeout,
-                             String postmaster) {
+                             String postmaster, int minDataRate, long inFlightMemory) {
     }
 
     /**
@@ -52,7 +57,7 @@ public record CassMailConfig(
      * {@code pop3_max_messages} limit.
      */
     public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
-                             int maxMessages, int maxAuthFailures) {
+                             int maxMessages, int maxAuthFailures, int maxConnectionsPerIp, Duration writeTimeout) {
     }
 
     /** Failed-login budget per client address, shared by every login (POP3 now, SMTP AUTH later). */
@@ -71,6 +76,13 @@ public record CassMailConfig(
                                  int deliveryLimit) {
     }
 
+    /**
+     * The reconciler: every {@code interval} it looks at recently accepted messages and republishes the job of
+     * any whose recipients made no progress for {@code staleAfter} beyond their expected wait.
+     */
+    public record ReconcileConfig(Duration interval, Duration staleAfter) {
+    }
+
     static CassMailConfig from(Settings s) {
         CassandraConfig cassandra = new CassandraConfig(
                 contactPoints(s.string("cassandra")),
@@ -80,7 +92,7 @@ public record CassMailConfig(
                 consistency(s.string("consistency")),
                 s.duration("cassandra.connect-timeout"),
                 s.duration("cassandra.request-timeout"));
-        AmqpConfig amqp = new AmqpConfig(s.string("amqp.uri"), s.string("queue.prefix"));
+        AmqpConfig amqp = new AmqpConfig(s.string("amqp.uri"), s.string("queue.prefix"), s.duration("amqp.confirm-timeout"));
         long maxSize = s.bytes("smtp.max-message-size");
         if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {
             throw new ConfigException("setting 'smtp.max-message-size' must be between 1K and 2047M");
@@ -88,10 +100,15 @@ public record CassMailConfig(
         SmtpConfig smtp = new SmtpConfig(s.string("smtp.bind"), port(s, "smtp.port"), maxSize,
                 atLeastOne(s, "smtp.max-recipients"), atLeastOne(s, "smtp.max-connections"),
                 atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
-                s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT));
+                s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT),
+                atLeastOne(s, "smtp.min-data-rate"), s.bytes("smtp.in-flight-memory"));
+        if (smtp.inFlightMemory() < 1024 * 1024) {
+            throw new ConfigException("setting 'smtp.in-flight-memory' must be at least 1M");
+        }
         Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
                 atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"),
-                atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"));
+                atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"),
+                atLeastOne(s, "pop3.max-connections-per-ip"), s.duration("pop3.write-timeout"));
         AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"));
         Duration margin = s.duration("mailbox.visibility-margin");
         if (margin.toMillis() < 100) {
@@ -113,7 +130,9 @@ public record CassMailConfig(
             throw new ConfigException("setting 'password.argon2-memory' must be between 8K and 4G");
         }
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, auth, s.string("hostname"));
+        ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, auth, reconcile,
+                s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {

@@ -83,6 +83,7 @@ public final class ConfigLoader {
         d.put("replication", "SimpleStrategy:1");
         d.put("consistency", "LOCAL_QUORUM");
         d.put("amqp.uri", "amqp://guest:guest@127.0.0.1:5672/");
+        d.put("amqp.confirm-timeout", "10s");
         d.put("queue.prefix", "cassmail");
         d.put("hostname", "localhost");
         d.put("smtp.bind", "127.0.0.1");
@@ -93,11 +94,15 @@ public final class ConfigLoader {
         d.put("smtp.max-connections-per-ip", "100");
         d.put("smtp.read-timeout", "5m");
         d.put("smtp.session-timeout", "30m");
+        d.put("smtp.min-data-rate", "500");
+        d.put("smtp.in-flight-memory", "64M");
         d.put("smtp.postmaster", "");
         d.put("pop3.bind", "127.0.0.1");
         d.put("pop3.port", "2110");
         d.put("pop3.idle-timeout", "10m");
         d.put("pop3.max-connections", "1000");
+        d.put("pop3.max-connections-per-ip", "20");
+        d.put("pop3.write-timeout", "2m");
         d.put("pop3.auth-failure-delay", "2s");
         d.put("pop3.max-messages", "20000");
         d.put("pop3.max-auth-failures", "3");
@@ -113,6 +118,8 @@ public final class ConfigLoader {
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
         d.put("delivery.give-up-after", "5d");
         d.put("delivery.limit", "5");
+        d.put("reconcile.interval", "5m");
+        d.put("reconcile.stale-after", "15m");
         return java.util.Collections.unmodifiableMap(d);
     }
 }

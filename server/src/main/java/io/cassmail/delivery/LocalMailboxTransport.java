@@ -2,6 +2,7 @@ package io.cassmail.delivery;
 
 import io.cassmail.mail.Addresses;
 import io.cassmail.mail.MessageIds;
+import io.cassmail.mail.ReturnPath;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.Directory;
@@ -74,7 +75,8 @@ public final class LocalMailboxTransport implements DeliveryTransport {
             return RecipientOutcome.temporary(r.recipient(), "4.3.0",
                     "listing took longer than " + writeWindowMillis + " ms to start; will retry with a new entry id");
         }
-        mailboxes.add(r.mailbox(), MailboxStore.INBOX, new MailboxEntry(entryId, message.id(), message.size(),
+        mailboxes.add(r.mailbox(), MailboxStore.INBOX, new MailboxEntry(entryId, message.id(),
+                message.size() + ReturnPath.line(message.envelopeFrom()).length,
                 message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
                 message.headers().subject()));
         return RecipientOutcome.delivered(r.recipient());

@@ -19,6 +19,11 @@ final class HeaderCapture {
         }
     }
 
+    /** Bytes kept so far. */
+    int size() {
+        return buffer.size();
+    }
+
     byte[] bytes() {
         return buffer.toByteArray();
     }

@@ -5,6 +5,7 @@ import io.cassmail.mail.HeaderSummaryParser;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.queue.JobQueue;
+import io.cassmail.queue.UnconfirmedPublishException;
 import io.cassmail.store.BodyWriter;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes a message durable and queues its delivery: body chunks, message row and per-recipient ledger
  * rows in the stores, then one confirmed job in the queue. Only a completed {@link Submission#commit()}
- * allows a 250 (DESIGN.md §Data flow 1); a failed one removes what it wrote.
+ * allows a 250 (DESIGN.md §Data flow 1); a failed one removes what it wrote, unless the job may have been
+ * queued (an unconfirmed publish): then the message stays and counts as accepted.
  */
 public final class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
@@ -28,17 +30,31 @@ public final class MessageIntake {
     private final MessageStore messages;
     private final DeliveryLedger ledger;
     private final JobQueue queue;
+    private final IntakeMemory memory;
 
-    public MessageIntake(MessageStore messages, DeliveryLedger ledger, JobQueue queue) {
+    public MessageIntake(MessageStore messages, DeliveryLedger ledger, JobQueue queue, IntakeMemory memory) {
         this.messages = messages;
         this.ledger = ledger;
         this.queue = queue;
+        this.memory = memory;
     }
 
-    /** Starts a message; write its bytes (as they will be stored), then commit or abort. */
-    public Submission begin(Envelope envelope) {
+    /**
+     * Starts a message; write its bytes (as they will be stored), then commit or abort. Throws
+     * {@link IntakeMemory.ExhaustedException} when the in-flight memory budget has no room for another message.
+     */
+    public Submission begin(Envelope envelope) throws IntakeMemory.ExhaustedException {
+        if (!memory.tryReserve(IntakeMemory.PER_SESSION)) {
+            throw new IntakeMemory.ExhaustedException("in-flight message memory budget of " + memory.limit()
+                    + " bytes is spent");
+        }
         UUID id = MessageIds.next();
-        return new Submission(id, envelope, messages.newBody(id));
+        try {
+            return new Submission(id, envelope, messages.newBody(id));
+        } catch (RuntimeException e) {
+            memory.release(IntakeMemory.PER_SESSION);
+            throw e;
+        }
     }
 
     /** Convenience for messages CassMail writes itself (bounces). */
@@ -59,6 +75,7 @@ public final class MessageIntake {
         private final Envelope envelope;
         private final BodyWriter body;
         private final HeaderCapture headers = new HeaderCapture();
+        private long reserved = IntakeMemory.PER_SESSION;
         private boolean done;
 
         private Submission(UUID id, Envelope envelope, BodyWriter body) {
@@ -75,13 +92,29 @@ public final class MessageIntake {
             return body.size();
         }
 
+        /** Throws {@link IntakeMemory.ExhaustedException} (and drops the message) when the budget is spent. */
         public void write(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                throw new IOException("message " + id + " was already committed or dropped");
+            }
             headers.write(b, off, len);
             body.write(b, off, len);
+            long held = IntakeMemory.PER_SESSION + headers.size() + body.buffered();
+            if (held > reserved) {
+                if (!memory.tryReserve(held - reserved)) {
+                    abort();
+                    throw new IntakeMemory.ExhaustedException("in-flight message memory budget of " + memory.limit()
+                            + " bytes is spent");
+                }
+                reserved = held;
+            }
         }
 
         /** Durable and queued when this returns; throws (after cleaning up) otherwise. */
         public UUID commit() throws IOException {
+            if (done) {
+                throw new IOException("message " + id + " was already committed or dropped");
+            }
             done = true;
             boolean rowsWritten = false;
             try {
@@ -93,7 +126,7 @@ public final class MessageIntake {
                 rowsWritten = true;
                 messages.save(row);
                 ledger.recordQueued(id, queued(envelope));
-                queue.publish(DeliveryJob.first(id));
+                publish(DeliveryJob.first(id));
                 return id;
             } catch (IOException | RuntimeException e) {
                 cleanUp(rowsWritten);
@@ -101,6 +134,28 @@ public final class MessageIntake {
                     throw io;
                 }
                 throw new IOException(e.getMessage(), e);
+            } finally {
+                releaseMemory();
+            }
+        }
+
+        /**
+         * Publishes the first job. When the broker took the job but never confirmed it, the job may be queued
+         * and a worker may deliver it, so the message must stay and the client must hear 250: one more
+         * publish is tried (a duplicate job is harmless, delivery is idempotent), and if that is not confirmed
+         * either the reconciler republishes the job once it has made no progress (README "Reliability").
+         */
+        private void publish(DeliveryJob job) throws IOException {
+            try {
+                queue.publish(job);
+            } catch (UnconfirmedPublishException first) {
+                try {
+                    queue.publish(job);
+                    log.warn("message {}: first delivery job not confirmed ({}); published again", id, first.getMessage());
+                } catch (IOException again) {
+                    log.warn("message {}: delivery job not confirmed ({}, then {}); accepted, the reconciler will"
+                            + " republish it if it was lost", id, first.getMessage(), again.getMessage());
+                }
             }
         }
 
@@ -109,7 +164,13 @@ public final class MessageIntake {
             if (!done) {
                 done = true;
                 body.abort();
+                releaseMemory();
             }
+        }
+
+        private void releaseMemory() {
+            memory.release(reserved);
+            reserved = 0;
         }
 
         private void cleanUp(boolean rowsWritten) {

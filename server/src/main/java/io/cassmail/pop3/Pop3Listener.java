@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The POP3 server (RFC 1939): thread per connection, at most N at once. */
+/**
+ * The POP3 server (RFC 1939): thread per connection, at most N at once and M per client address, every
+ * write bounded by a timeout.
+ */
 public final class Pop3Listener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pop3Listener.class);
 
@@ -40,6 +45,12 @@ public final class Pop3Listener implements AutoCloseable {
         return t;
     });
     private final AtomicLong ids = new AtomicLong();
+    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "pop3-write-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
     private ServerSocket server;
     private Thread acceptor;
 
@@ -50,6 +61,7 @@ public final class Pop3Listener implements AutoCloseable {
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
                 config.maxAuthFailures());
         this.permits = new Semaphore(config.maxConnections());
+        watchdog.setRemoveOnCancelPolicy(true);
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());
         commands.put("QUIT", new AuthorizationCommands.Quit());
@@ -85,14 +97,26 @@ public final class Pop3Listener implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 if (!permits.tryAcquire()) {
-                    refuse(socket);
+                    refuse(socket, "-ERR [SYS/TEMP] Too many connections, try again later");
+                    continue;
+                }
+                InetAddress ip = socket.getInetAddress();
+                if (!admit(ip)) {
+                    permits.release();
+                    refuse(socket, "-ERR [SYS/TEMP] Too many connections from " + ip.getHostAddress()
+                            + ", try again later");
                     continue;
                 }
                 String id = "p" + ids.incrementAndGet();
                 sessions.execute(() -> {
                     try {
-                        new Pop3Session(socket, services, commands, id).run();
+                        OutputStream out = new WriteTimeoutOutputStream(socket.getOutputStream(), socket,
+                                config.writeTimeout(), watchdog);
+                        new Pop3Session(socket, out, services, commands, id).run();
+                    } catch (IOException e) {
+                        log.debug("pop3 {}: {}", id, e.toString());
                     } finally {
+                        perIp.computeIfPresent(ip, (k, v) -> v <= 1 ? null : v - 1);
                         permits.release();
                     }
                 });
@@ -104,9 +128,24 @@ public final class Pop3Listener implements AutoCloseable {
         }
     }
 
-    private static void refuse(Socket socket) {
+    /** At most {@code pop3.max-connections-per-ip} sessions per client address. */
+    private boolean admit(InetAddress ip) {
+        boolean[] ok = {false};
+        perIp.compute(ip, (k, v) -> {
+            int n = v == null ? 0 : v;
+            if (n >= config.maxConnectionsPerIp()) {
+                return v;
+            }
+            ok[0] = true;
+            return n + 1;
+        });
+        return ok[0];
+    }
+
+    private static void refuse(Socket socket, String reply) {
         try (socket; OutputStream out = socket.getOutputStream()) {
-            out.write("-ERR [SYS/TEMP] Too many connections, try again later\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.setSoTimeout(1000);
+            out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException ignored) {
             // the client left already
         }
@@ -129,6 +168,7 @@ public final class Pop3Listener implements AutoCloseable {
             log.debug("closing pop3: {}", e.toString());
         }
         sessions.shutdownNow();
+        watchdog.shutdownNow();
         try {
             sessions.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

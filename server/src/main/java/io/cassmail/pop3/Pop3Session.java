@@ -28,6 +28,7 @@ final class Pop3Session implements Runnable {
     enum State { AUTHORIZATION, TRANSACTION }
 
     private final Socket socket;
+    private final OutputStream rawOut;
     private final Pop3Services services;
     private final Map<String, Pop3Command> commands;
     private final String id;
@@ -40,8 +41,10 @@ final class Pop3Session implements Runnable {
     private boolean quitting;
     private int authFailures;
 
-    Pop3Session(Socket socket, Pop3Services services, Map<String, Pop3Command> commands, String id) {
+    /** @param rawOut the socket's output, bounded by a write timeout */
+    Pop3Session(Socket socket, OutputStream rawOut, Pop3Services services, Map<String, Pop3Command> commands, String id) {
         this.socket = socket;
+        this.rawOut = rawOut;
         this.services = services;
         this.commands = commands;
         this.id = id;
@@ -52,7 +55,7 @@ final class Pop3Session implements Runnable {
         try (socket) {
             socket.setSoTimeout((int) services.idleTimeout().toMillis());
             in = new BufferedInputStream(socket.getInputStream());
-            out = new BufferedOutputStream(socket.getOutputStream());
+            out = new BufferedOutputStream(rawOut);
             ok("CassMail POP3 server ready");
             out.flush();
             while (!quitting) {

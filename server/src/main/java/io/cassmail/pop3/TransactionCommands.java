@@ -1,6 +1,7 @@
 package io.cassmail.pop3;
 
 import io.cassmail.mail.HeaderSection;
+import io.cassmail.mail.ReturnPath;
 import io.cassmail.store.StoredMessage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -154,6 +155,10 @@ final class TransactionCommands {
         }
         s.ok(bodyLines < 0 ? s.maildrop().octets(number) + " octets" : "Top of message follows");
         DotStuffingOutputStream out = new DotStuffingOutputStream(s.rawOutput());
+        byte[] returnPath = ReturnPath.line(message.get().envelopeFrom());
+        if (s.maildrop().octets(number) == message.get().size() + returnPath.length) {
+            out.write(returnPath); // entries listed before Return-Path existed count only the stored bytes
+        }
         try (InputStream body = new BufferedInputStream(s.services().messages().openBody(message.get()), 64 * 1024)) {
             if (bodyLines < 0) {
                 body.transferTo(out);

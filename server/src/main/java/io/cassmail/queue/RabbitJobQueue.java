@@ -14,15 +14,15 @@ import java.util.concurrent.TimeoutException;
  * (publisher confirms). Confirm channels are pooled: a channel is used by one thread at a time.
  */
 public final class RabbitJobQueue implements JobQueue {
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
-
     private final BrokerConnection broker;
     private final QueueTopology topology;
+    private final Duration confirmTimeout;
     private final ConcurrentLinkedQueue<Channel> idle = new ConcurrentLinkedQueue<>();
 
-    public RabbitJobQueue(BrokerConnection broker, QueueTopology topology) {
+    public RabbitJobQueue(BrokerConnection broker, QueueTopology topology, Duration confirmTimeout) {
         this.broker = broker;
         this.topology = topology;
+        this.confirmTimeout = confirmTimeout;
     }
 
     @Override
@@ -49,24 +49,73 @@ public final class RabbitJobQueue implements JobQueue {
         return topology.retryDelay(attempt);
     }
 
-    /** Publishes to a queue by name and waits for the confirm (also used to requeue parked jobs). */
+    /**
+     * Publishes to a queue by name and waits for the confirm (also used to requeue parked jobs). Published
+     * {@code mandatory}: a job that no queue takes (the queue was deleted) comes back and counts as not
+     * queued. Throws {@link UnconfirmedPublishException} when the job left but its fate is unknown.
+     */
     void send(String queue, byte[] body, AMQP.BasicProperties props) throws IOException {
         Channel channel = borrow();
         boolean healthy = false;
+        boolean sent = false;
+        ReturnedJobs returned = new ReturnedJobs();
+        channel.addReturnListener(returned);
         try {
-            channel.basicPublish("", queue, props, body);
-            channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+            channel.basicPublish("", queue, true, props, body);
+            sent = true;
+            channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
+            if (returned.any()) {
+                throw new IOException("RabbitMQ has no queue " + queue + " to take the job (returned: "
+                        + returned.reason() + ")");
+            }
             healthy = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for RabbitMQ to confirm", e);
+            throw new UnconfirmedPublishException("interrupted while waiting for RabbitMQ to confirm", e);
         } catch (TimeoutException e) {
-            throw new IOException("RabbitMQ did not confirm the job within " + CONFIRM_TIMEOUT.toSeconds() + " s", e);
-        } catch (RuntimeException e) {
-            // AlreadyClosedException and friends while the connection recovers
+            throw new UnconfirmedPublishException("RabbitMQ did not confirm the job within "
+                    + confirmTimeout.toMillis() + " ms", e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("RabbitMQ has no queue")) {
+                throw io;
+            }
+            // a nack (waitForConfirmsOrDie closes the channel) or a connection lost after the publish left
+            if (sent && !isNack(e)) {
+                throw new UnconfirmedPublishException("RabbitMQ connection lost before the confirm: " + e.getMessage(), e);
+            }
             throw new IOException("RabbitMQ unavailable: " + e.getMessage(), e);
         } finally {
+            channel.removeReturnListener(returned);
             release(channel, healthy);
+        }
+    }
+
+    /** waitForConfirmsOrDie reports a nack as an IOException whose message says so: the broker refused the job. */
+    private static boolean isNack(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("nack")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Collects jobs the broker returned as unroutable (mandatory flag, AMQP 0-9-1 basic.return). */
+    private static final class ReturnedJobs implements com.rabbitmq.client.ReturnListener {
+        private volatile String reason;
+
+        @Override
+        public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
+                                 AMQP.BasicProperties properties, byte[] body) {
+            reason = replyCode + " " + replyText;
+        }
+
+        boolean any() {
+            return reason != null;
+        }
+
+        String reason() {
+            return reason;
         }
     }
 

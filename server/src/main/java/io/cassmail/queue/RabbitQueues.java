@@ -20,7 +20,7 @@ public final class RabbitQueues implements AutoCloseable {
     public RabbitQueues(CassMailConfig config, String connectionName) {
         this.topology = QueueTopology.from(config);
         this.broker = new BrokerConnection(config.amqp().uri(), connectionName, null);
-        this.jobs = new RabbitJobQueue(broker, topology);
+        this.jobs = new RabbitJobQueue(broker, topology, config.amqp().confirmTimeout());
     }
 
     public QueueTopology topology() {

@@ -1,5 +1,6 @@
 package io.cassmail.smtp;
 
+import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mailbox.Quotas;
@@ -20,6 +21,8 @@ import org.subethamail.smtp.server.Session;
  */
 final class DataCommand extends BaseCommand {
     private static final Logger log = LoggerFactory.getLogger(DataCommand.class);
+    private static final String INSUFFICIENT_RESOURCES =
+            "451 4.3.1 Insufficient system resources: too many messages in flight, try again later";
 
     private final MessageIntake intake;
     private final Quotas quotas;
@@ -52,10 +55,18 @@ final class DataCommand extends BaseCommand {
         }
         String helo = sess.getHelo().orElse(null);
         Envelope envelope = new Envelope(tx.sender(), recipients, sess.getRemoteAddress().getAddress(), helo);
-        MessageIntake.Submission submission = intake.begin(envelope);
+        MessageIntake.Submission submission;
+        try {
+            submission = intake.begin(envelope);
+        } catch (IntakeMemory.ExhaustedException e) {
+            log.warn("session {}: DATA refused: {}", sess.getSessionId(), e.getMessage());
+            sess.resetMailTransaction();
+            sess.sendResponse(INSUFFICIENT_RESOURCES);
+            return;
+        }
         try {
             byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), sess.getServer().getHostName(),
-                    helo != null, tx.smtpUtf8(), submission.id().toString(),
+                    gate.extended(sess), tx.smtpUtf8(), submission.id().toString(),
                     recipients.size() == 1 ? recipients.get(0).address() : null, ZonedDateTime.now());
             submission.write(received, 0, received.length);
         } catch (IOException e) {
@@ -67,11 +78,15 @@ final class DataCommand extends BaseCommand {
         }
         sess.sendResponse("354 End data with <CR><LF>.<CR><LF>");
         DataReader.Result result;
+        ReadDeadline deadline = ConnectionGate.deadline(sess);
+        deadline.data(true);
         try {
-            result = new DataReader(maxMessageSize, gate.deadline(sess)).read(sess.getRawInput(), submission::write);
+            result = new DataReader(maxMessageSize, deadline).read(sess.getRawInput(), submission::write);
         } catch (IOException e) {
-            submission.abort();
+            submission.abort(); // a timeout (slow client, session limit) or a dropped connection: SubEthaSMTP answers 421
             throw e;
+        } finally {
+            deadline.data(false);
         }
         String reply = switch (result.outcome()) {
             case COMPLETE -> finish(sess, submission, recipients);
@@ -80,7 +95,8 @@ final class DataCommand extends BaseCommand {
             case SINK_FAILED -> {
                 log.warn("session {}: storing message {} failed: {}", sess.getSessionId(), submission.id(),
                         result.sinkFailure().getMessage());
-                yield "451 4.3.0 Temporary storage failure, try again later";
+                yield result.sinkFailure() instanceof IntakeMemory.ExhaustedException ? INSUFFICIENT_RESOURCES
+                        : "451 4.3.0 Temporary storage failure, try again later";
             }
             case DISCONNECTED -> null;
             case SESSION_EXPIRED -> "421 4.4.2 Session time limit exceeded, closing connection";

@@ -25,11 +25,11 @@ final class DataReader {
     }
 
     private final long maxBytes;
-    private final long deadlineNanos;
+    private final ReadDeadline deadline;
 
-    DataReader(long maxBytes, long deadlineNanos) {
+    DataReader(long maxBytes, ReadDeadline deadline) {
         this.maxBytes = maxBytes;
-        this.deadlineNanos = deadlineNanos;
+        this.deadline = deadline;
     }
 
     Result read(InputStream in, Sink sink) throws IOException {
@@ -51,7 +51,7 @@ final class DataReader {
                 lines.finish();
                 break;
             }
-            if (System.nanoTime() - deadlineNanos > 0) {
+            if (deadline.sessionExpired()) {
                 return new Result(Outcome.SESSION_EXPIRED, size, sinkFailure);
             }
             bare |= hasBareLineEnding(seg, n, pendingCr);

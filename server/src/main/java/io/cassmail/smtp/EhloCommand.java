@@ -8,10 +8,12 @@ import org.subethamail.smtp.server.Session;
 /** EHLO (RFC 5321 §4.1.1.1) with the extensions CassMail implements. */
 final class EhloCommand extends BaseCommand {
     private final List<String> extensions;
+    private final ConnectionGate gate;
 
     /** @param extensions the listener's EHLO keywords with their parameters, e.g. {@code SIZE 26214400} */
-    EhloCommand(List<String> extensions) {
+    EhloCommand(List<String> extensions, ConnectionGate gate) {
         super("EHLO", "Introduce yourself and list the extensions.", "<hostname>");
+        this.gate = gate;
         this.extensions = List.copyOf(extensions);
     }
 
@@ -24,6 +26,7 @@ final class EhloCommand extends BaseCommand {
         }
         sess.resetMailTransaction();
         sess.setHelo(args[1]);
+        gate.greeted(sess, true);
         StringBuilder reply = new StringBuilder(extensions.isEmpty() ? "250 " : "250-")
                 .append(sess.getServer().getHostName()).append(" greets ").append(args[1]);
         for (int i = 0; i < extensions.size(); i++) {

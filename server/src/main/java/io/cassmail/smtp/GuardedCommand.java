@@ -17,16 +17,14 @@ final class GuardedCommand implements Command {
     private static final Logger log = LoggerFactory.getLogger(GuardedCommand.class);
 
     private final Command delegate;
-    private final ConnectionGate gate;
 
-    GuardedCommand(Command delegate, ConnectionGate gate) {
+    GuardedCommand(Command delegate) {
         this.delegate = delegate;
-        this.gate = gate;
     }
 
     @Override
     public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
-        if (System.nanoTime() - gate.deadline(sess) > 0) {
+        if (ConnectionGate.deadline(sess).sessionExpired()) {
             throw new DropConnectionException(421, "4.4.2 Session time limit exceeded, closing connection");
         }
         try {

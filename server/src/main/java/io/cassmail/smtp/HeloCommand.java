@@ -7,8 +7,11 @@ import org.subethamail.smtp.server.Session;
 /** HELO (RFC 5321 §4.1.1.1), for clients without ESMTP. */
 final class HeloCommand extends BaseCommand {
 
-    HeloCommand() {
+    private final ConnectionGate gate;
+
+    HeloCommand(ConnectionGate gate) {
         super("HELO", "Introduce yourself.", "<hostname>");
+        this.gate = gate;
     }
 
     @Override
@@ -20,6 +23,7 @@ final class HeloCommand extends BaseCommand {
         }
         sess.resetMailTransaction();
         sess.setHelo(args[1]);
+        gate.greeted(sess, false);
         sess.sendResponse("250 " + sess.getServer().getHostName());
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * A connection as SubEthaSMTP's session sees it: the transport socket (plain, or TLS once we have it)
  * whose plaintext replies get an RFC 3463 code from {@link Replies} when SubEthaSMTP wrote one without
- * (unknown command, over-long line, timeout). CassMail's own commands build their codes into the reply;
+ * (unknown command, over-long line, timeout), and whose reads obey the connection's {@link ReadDeadline}.
+ * CassMail's own commands build their codes into the reply;
  * this covers only the session loop we do not own. It sits above TLS: a STARTTLS upgrade layers TLS on
  * {@link #transport()} and wraps the TLS socket in a new instance, so no TLS record passes through here.
  */
@@ -23,10 +24,18 @@ final class ReplyCodingSocket extends Socket {
     private static final Pattern CRLF = Pattern.compile("\r\n");
 
     private final Socket transport;
+    private final ReadDeadline deadline;
+    private InputStream input;
     private OutputStream coded;
 
-    ReplyCodingSocket(Socket transport) {
+    ReplyCodingSocket(Socket transport, ReadDeadline deadline) {
         this.transport = transport;
+        this.deadline = deadline;
+    }
+
+    /** The time limits every read of this connection obeys. */
+    ReadDeadline deadline() {
+        return deadline;
     }
 
     /** The socket underneath, for layering TLS on the raw connection. */
@@ -35,8 +44,11 @@ final class ReplyCodingSocket extends Socket {
     }
 
     @Override
-    public InputStream getInputStream() throws IOException {
-        return transport.getInputStream();
+    public synchronized InputStream getInputStream() throws IOException {
+        if (input == null) {
+            input = new DeadlineInputStream(transport.getInputStream(), transport, deadline);
+        }
+        return input;
     }
 
     @Override
@@ -77,14 +89,15 @@ final class ReplyCodingSocket extends Socket {
         return transport.getLocalSocketAddress();
     }
 
+    /** SubEthaSMTP's per-read timeout; {@link DeadlineInputStream} applies it together with the deadlines. */
     @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        transport.setSoTimeout(timeout);
+    public void setSoTimeout(int timeout) {
+        deadline.readTimeout(timeout);
     }
 
     @Override
-    public int getSoTimeout() throws SocketException {
-        return transport.getSoTimeout();
+    public int getSoTimeout() {
+        return deadline.readTimeout();
     }
 
     @Override

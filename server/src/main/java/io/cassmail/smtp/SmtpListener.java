@@ -29,7 +29,7 @@ public final class SmtpListener implements AutoCloseable {
                     + "': TLS, AUTH and relaying are not implemented yet; only plain local-delivery listeners run");
         }
         this.profile = profile;
-        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), config.sessionTimeout().toNanos());
+        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp());
         ExecutorService sessions = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-session");
             t.setDaemon(true);
@@ -52,17 +52,18 @@ public final class SmtpListener implements AutoCloseable {
                 .sessionHandler(gate)
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
-                .serverSocketFactory(ReplyCodingServerSocket::new)
+                .serverSocketFactory(() -> new ReplyCodingServerSocket(config.sessionTimeout().toNanos(),
+                        config.minDataRate()))
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
-        commands.add(new EhloCommand(profile.extensions()));
-        commands.add(new HeloCommand());
+        commands.add(new EhloCommand(profile.extensions(), gate));
+        commands.add(new HeloCommand(gate));
         commands.add(new MailCommand(config.maxMessageSize()));
         commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname),
                 config.maxRecipients()));
         commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize()));
         for (Command c : commands) {
-            server.getCommandHandler().addCommand(new GuardedCommand(c, gate));
+            server.getCommandHandler().addCommand(new GuardedCommand(c));
         }
     }
 

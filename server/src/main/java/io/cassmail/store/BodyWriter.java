@@ -12,6 +12,9 @@ public interface BodyWriter extends AutoCloseable {
 
     long size();
 
+    /** Bytes of heap this writer holds right now: the chunk being filled and chunks still being written. */
+    long buffered();
+
     /** Gives up on the body: stops writing and removes what was written (best effort). */
     void abort();
 

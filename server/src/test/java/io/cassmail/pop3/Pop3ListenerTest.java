@@ -66,8 +66,10 @@ class Pop3ListenerTest {
         assertThat(c.listUniqueIdentifiers()).extracting(i -> i.identifier)
                 .containsExactly(first.toString(), second.toString());
         try (var reader = new java.io.BufferedReader(c.retrieveMessage(2))) {
-            String text = reader.lines().reduce("", (a, b) -> a + b + "\n");
-            assertThat(text).isEqualTo("Subject: two\n\n.dotted\n");
+            String text = reader.lines().reduce("", (a, b) -> a + b + "\r\n");
+            // the final delivery's Return-Path (RFC 5321 §4.4) comes first, and LIST counts its octets too
+            assertThat(text).isEqualTo("Return-Path: <a@example.test>\r\nSubject: two\r\n\r\n.dotted\r\n");
+            assertThat(c.listMessage(2).size).isEqualTo(text.length());
         }
         c.logout();
     }

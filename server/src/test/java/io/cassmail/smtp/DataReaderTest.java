@@ -34,7 +34,7 @@ class DataReaderTest {
     void aLoneDotAfterABareLfEndsNothing() throws IOException {
         String wire = "a\n.\nMAIL FROM:<smuggled@example.org>\r\n.\r\nQUIT\r\n";
         InputStream in = new BufferedInputStream(new ByteArrayInputStream(wire.getBytes(StandardCharsets.US_ASCII)));
-        DataReader.Result r = new DataReader(1 << 20, System.nanoTime() + 60_000_000_000L).read(in, (b, o, l) -> { });
+        DataReader.Result r = new DataReader(1 << 20, new ReadDeadline(60_000_000_000L, 500)).read(in, (b, o, l) -> { });
         assertThat(r.outcome()).isEqualTo(DataReader.Outcome.BARE_LINE_ENDING);
         assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("QUIT\r\n");
     }
@@ -42,13 +42,13 @@ class DataReaderTest {
     @Test
     void endOfStreamMidLineIsADisconnect() throws IOException {
         InputStream in = new BufferedInputStream(new ByteArrayInputStream("line\r\npartial".getBytes(StandardCharsets.US_ASCII)));
-        assertThat(new DataReader(1 << 20, System.nanoTime() + 60_000_000_000L).read(in, (b, o, l) -> { }).outcome())
+        assertThat(new DataReader(1 << 20, new ReadDeadline(60_000_000_000L, 500)).read(in, (b, o, l) -> { }).outcome())
                 .isEqualTo(DataReader.Outcome.DISCONNECTED);
     }
 
     private static void assertReadsMessageThenLeavesTheCommand(InputStream wire, String how) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        DataReader.Result r = new DataReader(1 << 20, System.nanoTime() + 60_000_000_000L).read(wire, body::write);
+        DataReader.Result r = new DataReader(1 << 20, new ReadDeadline(60_000_000_000L, 500)).read(wire, body::write);
         assertThat(r.outcome()).as(how).isEqualTo(DataReader.Outcome.COMPLETE);
         assertThat(body.toString(StandardCharsets.US_ASCII)).as(how).isEqualTo(MESSAGE);
         assertThat(new String(wire.readAllBytes(), StandardCharsets.US_ASCII)).as(how)

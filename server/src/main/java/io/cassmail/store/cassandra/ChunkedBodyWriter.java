@@ -6,16 +6,19 @@ import io.cassmail.store.BodyWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a body as fixed-size chunks while it streams in, with a few chunk writes in flight, so a 30 MiB
- * message needs only a few chunk buffers of heap and no Cassandra mutation grows with message size.
+ * message needs only a few chunk buffers of heap and no Cassandra mutation grows with message size. The
+ * chunk buffer starts small and doubles as bytes arrive, so a session that sent little holds little.
  */
 final class ChunkedBodyWriter implements BodyWriter {
     private final CqlSession session;
@@ -23,7 +26,11 @@ final class ChunkedBodyWriter implements BodyWriter {
     private final UUID messageId;
     private final Semaphore inFlight;
     private final Runnable cleanup;
+    private static final int FIRST_BUFFER = 4096;
+
     private final List<CompletableFuture<?>> writes = new ArrayList<>();
+    private final AtomicLong writing = new AtomicLong();
+    private final int chunkSize;
     private byte[] buffer;
     private int filled;
     private int chunks;
@@ -37,19 +44,23 @@ final class ChunkedBodyWriter implements BodyWriter {
         this.messageId = messageId;
         this.inFlight = new Semaphore(maxInFlight);
         this.cleanup = cleanup;
-        this.buffer = new byte[chunkSize];
+        this.chunkSize = chunkSize;
+        this.buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         while (length > 0) {
+            if (filled == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(chunkSize, Math.max(buffer.length * 2, filled + length)));
+            }
             int n = Math.min(length, buffer.length - filled);
             System.arraycopy(bytes, offset, buffer, filled, n);
             filled += n;
             offset += n;
             length -= n;
             size += n;
-            if (filled == buffer.length) {
+            if (filled == chunkSize) {
                 flushChunk();
             }
         }
@@ -76,6 +87,12 @@ final class ChunkedBodyWriter implements BodyWriter {
     @Override
     public long size() {
         return size;
+    }
+
+    @Override
+    public long buffered() {
+        byte[] b = buffer;
+        return (b == null ? 0 : b.length) + writing.get();
     }
 
     @Override
@@ -109,16 +126,19 @@ final class ChunkedBodyWriter implements BodyWriter {
         }
         ByteBuffer data = ByteBuffer.wrap(buffer, 0, filled);
         CompletableFuture<?> write = session.executeAsync(insertChunk.bind(messageId, chunks, data)).toCompletableFuture();
+        int held = buffer.length;
+        writing.addAndGet(held);
         write.whenComplete((r, t) -> {
             if (t != null) {
                 failure = t;
             }
+            writing.addAndGet(-held);
             inFlight.release();
         });
         writes.add(write);
         chunks++;
         // the driver encodes asynchronously, so the buffer just handed over must not be reused
-        buffer = new byte[buffer.length];
+        buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
         filled = 0;
     }
 }

@@ -54,6 +54,11 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
             }
 
             @Override
+            public long buffered() {
+                return bytes.size();
+            }
+
+            @Override
             public void abort() {
                 aborted = true;
                 bodies.remove(messageId); // as in Cassandra: whatever landed goes, best effort, even in an outage

@@ -73,7 +73,7 @@ final class MessagesCommand {
                         rows.add(row);
                     } else {
                         System.out.printf("%s  %s  %9d  %-30.30s  %s%n", row.get("id"), row.get("received"), e.size(),
-                                e.sender() == null ? "" : e.sender(), e.subject() == null ? "" : e.subject());
+                                Printable.of(e.sender()), Printable.of(e.subject()));
                     }
                 }
                 if (json) {
@@ -150,12 +150,13 @@ final class MessagesCommand {
                 } else {
                     info.forEach((k, v) -> {
                         if (!k.equals("deliveries")) {
-                            System.out.printf("%-14s %s%n", k + ":", v == null ? "" : v);
+                            System.out.printf("%-14s %s%n", k + ":", Printable.of(v));
                         }
                     });
                     for (Map<String, Object> d : deliveries) {
-                        System.out.printf("delivery:      %s -> %s  %s  attempts=%s%s%n", d.get("recipient"), d.get("mailbox"),
-                                d.get("status"), d.get("attempts"), d.get("last_error") == null ? "" : "  " + d.get("last_error"));
+                        System.out.printf("delivery:      %s -> %s  %s  attempts=%s%s%n", Printable.of(d.get("recipient")),
+                                Printable.of(d.get("mailbox")), d.get("status"), d.get("attempts"),
+                                d.get("last_error") == null ? "" : "  " + Printable.of(d.get("last_error")));
                     }
                 }
             }

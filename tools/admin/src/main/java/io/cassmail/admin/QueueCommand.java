@@ -95,7 +95,7 @@ final class QueueCommand {
             } else if (rows.isEmpty()) {
                 System.out.println("no parked jobs");
             } else {
-                rows.forEach(r -> System.out.println(r.get("message_id") + "  " + r.get("reason")));
+                rows.forEach(r -> System.out.println(Printable.of(r.get("message_id")) + "  " + Printable.of(r.get("reason"))));
             }
             return 0;
         }

@@ -1,0 +1,75 @@
+package io.cassmail.smtp;
+
+import java.net.SocketTimeoutException;
+
+/**
+ * Time limits of one SMTP connection, applied to every read: the per-read timeout (SO_TIMEOUT), the total
+ * session deadline, and while DATA is read a minimum data rate in the manner of Postfix's
+ * {@code smtpd_per_request_deadline} and {@code smtpd_min_data_rate}: the DATA budget starts at the read
+ * timeout, each read spends the time it took and earns {@code bytes / minDataRate} seconds, never more than
+ * the read timeout. A client that dribbles bytes is cut off when a budget runs out, not between lines.
+ */
+final class ReadDeadline {
+    private final long sessionDeadline;
+    private final int minDataRate;
+    private volatile int readTimeoutMillis;
+    private boolean data;
+    private long dataBudgetNanos;
+
+    /** @param sessionNanos total time the session may last, from now */
+    ReadDeadline(long sessionNanos, int minDataRate) {
+        this.sessionDeadline = System.nanoTime() + sessionNanos;
+        this.minDataRate = minDataRate;
+    }
+
+    /** System.nanoTime() value after which the session must end. */
+    long sessionDeadline() {
+        return sessionDeadline;
+    }
+
+    boolean sessionExpired() {
+        return System.nanoTime() - sessionDeadline > 0;
+    }
+
+    void readTimeout(int millis) {
+        this.readTimeoutMillis = millis;
+    }
+
+    int readTimeout() {
+        return readTimeoutMillis;
+    }
+
+    /** Starts (or ends) the DATA phase, with a full budget. */
+    synchronized void data(boolean on) {
+        data = on;
+        dataBudgetNanos = readTimeoutNanos();
+    }
+
+    /** The SO_TIMEOUT for the next read; throws when a deadline has already passed. */
+    synchronized int nextTimeoutMillis() throws SocketTimeoutException {
+        long remaining = sessionDeadline - System.nanoTime();
+        if (data) {
+            remaining = Math.min(remaining, dataBudgetNanos);
+        }
+        if (readTimeoutMillis > 0) {
+            remaining = Math.min(remaining, readTimeoutNanos());
+        }
+        if (remaining <= 0) {
+            throw new SocketTimeoutException(data ? "DATA arrives slower than " + minDataRate + " bytes/s"
+                    : "session time limit exceeded");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining / 1_000_000));
+    }
+
+    /** Accounts one read of {@code bytes} that took {@code elapsedNanos}. */
+    synchronized void afterRead(int bytes, long elapsedNanos) {
+        if (data) {
+            long earned = Math.max(0, bytes) * 1_000_000_000L / minDataRate;
+            dataBudgetNanos = Math.min(readTimeoutNanos(), dataBudgetNanos - elapsedNanos + earned);
+        }
+    }
+
+    private long readTimeoutNanos() {
+        return readTimeoutMillis > 0 ? readTimeoutMillis * 1_000_000L : Long.MAX_VALUE / 4;
+    }
+}
