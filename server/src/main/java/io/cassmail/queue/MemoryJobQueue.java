@@ -23,20 +23,29 @@ public final class MemoryJobQueue implements JobQueue, ParkingLot {
     private final Deque<Retry> retries = new ConcurrentLinkedDeque<>();
     private final Deque<ParkedJob> parked = new ConcurrentLinkedDeque<>();
     private volatile boolean refusing;
+    private volatile boolean losingConfirms;
 
     public MemoryJobQueue(List<Duration> retryDelays) {
         this.retryDelays = List.copyOf(retryDelays);
     }
 
-    /** From now on every publish fails as an unconfirmed publish to RabbitMQ does (or works again with false). */
+    /** From now on every publish fails as a publish RabbitMQ refused does (or works again with false). */
     public void refuse(boolean refuse) {
         this.refusing = refuse;
+    }
+
+    /** From now on every publish queues the job but reports no confirm, as a lost RabbitMQ confirm does. */
+    public void loseConfirms(boolean lose) {
+        this.losingConfirms = lose;
     }
 
     @Override
     public void publish(DeliveryJob job) throws IOException {
         check();
         delivery.add(job.encode());
+        if (losingConfirms) {
+            throw new UnconfirmedPublishException("memory queue lost the confirm (simulated)", null);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cassmail.mail.Envelope;
+import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.StoredMessage;
@@ -51,7 +52,40 @@ class MessageIntakeTest {
     }
 
     @Test
-    void aBrokerThatDoesNotConfirmFailsTheCommitAndLeavesNoTrace() throws IOException {
+    void aLostConfirmStillAcceptsTheMessageAndKeepsWhatTheJobNeeds() throws IOException {
+        mail.queue.loseConfirms(true);
+        UUID id = begin().commit(); // the job may be queued: 250, never a 451 that makes the client send a second copy
+        assertThat(mail.stores.messages().find(id)).isPresent();
+        assertThat(mail.stores.messages().hasBody(id)).isTrue();
+        assertThat(mail.stores.ledger().records(id)).extracting(DeliveryRecord::status)
+                .containsOnly(DeliveryStatus.QUEUED);
+        assertThat(mail.queue.takeDeliveries()).extracting(DeliveryJob::messageId).containsOnly(id).hasSize(2);
+    }
+
+    @Test
+    void aMessageBeyondTheMemoryBudgetIsDroppedAndGivesItsShareBack() throws IOException {
+        IntakeMemory memory = new IntakeMemory(IntakeMemory.PER_SESSION + 16 * 1024);
+        MessageIntake intake = new MessageIntake(mail.stores.messages(), mail.stores.ledger(), mail.queue, memory);
+        Envelope envelope = new Envelope("alice@example.test",
+                List.of(new Envelope.Recipient("bob@cassmail.test", "bob@cassmail.test")), null, "client.test");
+        MessageIntake.Submission big = intake.begin(envelope);
+        assertThatThrownBy(() -> intake.begin(envelope)).isInstanceOf(IntakeMemory.ExhaustedException.class);
+        byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                big.write(line, 0, line.length);
+            }
+        }).isInstanceOf(IntakeMemory.ExhaustedException.class);
+        assertThat(memory.held()).isZero();
+        assertThat(mail.stores.messages().hasBody(big.id())).isFalse();
+        MessageIntake.Submission next = intake.begin(envelope);
+        next.write(line, 0, line.length);
+        assertThat(next.commit()).isEqualTo(next.id());
+        assertThat(memory.held()).isZero();
+    }
+
+    @Test
+    void aBrokerThatRefusesTheJobFailsTheCommitAndLeavesNoTrace() throws IOException {
         mail.queue.refuse(true);
         MessageIntake.Submission s = begin();
         assertThatThrownBy(s::commit).isInstanceOf(IOException.class).hasMessageContaining("refuses");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
+import io.cassmail.ingest.IntakeMemory;
+import io.cassmail.ingest.MessageIntake;
 import io.cassmail.store.StoredMessage;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MemoryMailSystem;
@@ -12,6 +14,7 @@ import io.cassmail.testing.SmtpLineClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,17 @@ class SmtpListenerTest {
         SmtpLineClient c = new SmtpLineClient(l.port());
         c.expect("220 mx.cassmail.test ESMTP CassMail");
         return c;
+    }
+
+    private SmtpListener startWith(String... settings) {
+        List<String> all = new ArrayList<>(List.of("smtp.port=0", "hostname=mx.cassmail.test"));
+        all.addAll(List.of(settings));
+        CassMailConfig c = ConfigLoader.load(null, Map.of(), all);
+        SmtpListener l = new SmtpListener(SmtpProfile.mx(c.smtp()), c.smtp(), c.hostname(), mail.stores.directory(),
+                mail.quotas, mail.intake);
+        l.start();
+        listeners.add(l);
+        return l;
     }
 
     @AfterEach
@@ -145,5 +159,100 @@ class SmtpListenerTest {
             Mail.send(c, "alice@example.test", "bob@cassmail.test", "Subject: small\r\n\r\nok\r\n");
         }
         assertThat(mail.queue.takeDeliveries()).hasSize(1);
+    }
+
+    @Test
+    void aClientDribblingACommandLineIsCutOffAtTheSessionDeadline() throws Exception {
+        SmtpListener mx = startWith("smtp.session-timeout=2s", "smtp.read-timeout=1m");
+        try (SmtpLineClient c = connect(mx)) {
+            long start = System.nanoTime();
+            String reply = null;
+            for (int i = 0; i < 100 && reply == null; i++) { // one byte every 200 ms, never a line end
+                try {
+                    c.sendRaw(new byte[] {'N'});
+                } catch (IOException e) {
+                    break; // the server closed after its reply
+                }
+                Thread.sleep(200);
+                reply = c.poll();
+            }
+            reply = reply != null ? reply : c.expect("421");
+            assertThat(reply).startsWith("421 4.4.2");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void dataSentSlowerThanTheMinimumRateIsCutOffAndNothingIsQueued() throws Exception {
+        SmtpListener mx = startWith("smtp.read-timeout=2s", "smtp.min-data-rate=1000");
+        try (SmtpLineClient c = connect(mx)) {
+            c.send("EHLO client.test").expect("250");
+            c.send("MAIL FROM:<alice@example.test>").expect("250");
+            c.send("RCPT TO:<bob@cassmail.test>").expect("250");
+            c.send("DATA").expect("354");
+            long start = System.nanoTime();
+            String reply = null;
+            for (int i = 0; i < 100 && reply == null; i++) { // 5 bytes every 200 ms: 25 bytes/s, below 1000
+                try {
+                    c.sendRaw("abcd\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    break;
+                }
+                Thread.sleep(200);
+                reply = c.poll();
+            }
+            reply = reply != null ? reply : c.expect("421");
+            assertThat(reply).startsWith("421 4.4.2");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+        assertThat(mail.queue.takeDeliveries()).isEmpty();
+    }
+
+    @Test
+    void dataIsRefusedWith451WhenTheInFlightMemoryIsSpent() throws IOException {
+        IntakeMemory memory = new IntakeMemory(IntakeMemory.PER_SESSION + 8 * 1024);
+        MessageIntake intake = new MessageIntake(mail.stores.messages(), mail.stores.ledger(), mail.queue, memory);
+        SmtpListener mx = new SmtpListener(SmtpProfile.mx(config.smtp()), config.smtp(), config.hostname(),
+                mail.stores.directory(), mail.quotas, intake);
+        mx.start();
+        listeners.add(mx);
+        try (SmtpLineClient parked = connect(mx); SmtpLineClient late = connect(mx)) {
+            for (SmtpLineClient c : List.of(parked, late)) {
+                c.send("EHLO client.test").expect("250");
+                c.send("MAIL FROM:<alice@example.test>").expect("250");
+                c.send("RCPT TO:<bob@cassmail.test>").expect("250");
+            }
+            parked.send("DATA").expect("354");
+            late.send("DATA").expect("451 4.3.1");
+            // the parked one grows past the budget: it is read to the end, then refused the same way
+            parked.sendRaw(("Subject: big\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(40) + ".\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            parked.expect("451 4.3.1");
+            assertThat(memory.held()).isZero();
+            late.send("MAIL FROM:<alice@example.test>").expect("250");
+            late.send("RCPT TO:<bob@cassmail.test>").expect("250");
+            late.send("DATA").expect("354");
+            late.send("Subject: small\r\n\r\nhi\r\n.").expect("250 2.0.0");
+        }
+        assertThat(memory.held()).isZero();
+    }
+
+    @Test
+    void theTraceFieldSaysSmtpAfterHeloAndEsmtpAfterEhlo() throws IOException {
+        SmtpListener mx = start(SmtpProfile.mx(config.smtp()));
+        try (SmtpLineClient c = connect(mx)) {
+            c.send("HELO old.client.test").expect("250");
+            UUID helo = Mail.send(c, "alice@example.test", "bob@cassmail.test", "Subject: a\r\n\r\nx\r\n");
+            c.send("EHLO new.client.test").expect("250");
+            UUID ehlo = Mail.send(c, "alice@example.test", "bob@cassmail.test", "Subject: b\r\n\r\nx\r\n");
+            assertThat(stored(helo)).contains("(CassMail) with SMTP id ");
+            assertThat(stored(ehlo)).contains("(CassMail) with ESMTP id ");
+        }
+    }
+
+    private String stored(UUID id) throws IOException {
+        try (InputStream in = mail.stores.messages().openBody(mail.stores.messages().find(id).orElseThrow())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

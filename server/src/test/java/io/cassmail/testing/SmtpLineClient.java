@@ -54,6 +54,11 @@ public final class SmtpLineClient implements AutoCloseable {
         return all.toString().strip();
     }
 
+    /** A reply the server has already sent, or null when none is waiting. */
+    public String poll() throws IOException {
+        return in.ready() ? reply() : null;
+    }
+
     /** True when the server has closed the connection. */
     public boolean closedByServer() throws IOException {
         return in.readLine() == null;
