@@ -69,7 +69,7 @@ public final class CassMailServer implements AutoCloseable {
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
         queues.declare();
-        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), queues.jobs(),
+        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queues.jobs(),
                 new IntakeMemory(config.smtp().inFlightMemory()));
 
         if (roles.contains(Role.WORKER)) {

@@ -6,6 +6,7 @@ import io.cassmail.mail.MessageIds;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.queue.JobQueue;
 import io.cassmail.queue.UnconfirmedPublishException;
+import io.cassmail.store.AcceptedLog;
 import io.cassmail.store.BodyWriter;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
@@ -29,12 +30,15 @@ public final class MessageIntake {
 
     private final MessageStore messages;
     private final DeliveryLedger ledger;
+    private final AcceptedLog accepted;
     private final JobQueue queue;
     private final IntakeMemory memory;
 
-    public MessageIntake(MessageStore messages, DeliveryLedger ledger, JobQueue queue, IntakeMemory memory) {
+    public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
+                         IntakeMemory memory) {
         this.messages = messages;
         this.ledger = ledger;
+        this.accepted = accepted;
         this.queue = queue;
         this.memory = memory;
     }
@@ -126,6 +130,7 @@ public final class MessageIntake {
                 rowsWritten = true;
                 messages.save(row);
                 ledger.recordQueued(id, queued(envelope));
+                accepted.add(AcceptedLog.minuteOf(row.received()), id); // where the reconciler looks (README "Reliability")
                 publish(DeliveryJob.first(id));
                 return id;
             } catch (IOException | RuntimeException e) {

@@ -13,6 +13,7 @@ public final class CassandraStores {
     /** @param visibilityMargin setting {@code mailbox.visibility-margin} (see {@link CassandraMailboxStore}) */
     public static Stores on(CqlSession session, Duration visibilityMargin) {
         return new Stores(new CassandraDirectory(session), new CassandraMessageStore(session),
-                new CassandraMailboxStore(session, visibilityMargin), new CassandraDeliveryLedger(session));
+                new CassandraMailboxStore(session, visibilityMargin), new CassandraDeliveryLedger(session),
+                new CassandraAcceptedLog(session));
     }
 }

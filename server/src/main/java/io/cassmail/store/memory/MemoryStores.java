@@ -6,14 +6,14 @@ import java.time.Clock;
 
 /** Every store as a memory twin, for unit tests and a process with nothing to connect to. */
 public record MemoryStores(MemoryDirectory directory, MemoryMessageStore messages, MemoryMailboxStore mailboxes,
-                           MemoryDeliveryLedger ledger) {
+                           MemoryDeliveryLedger ledger, MemoryAcceptedLog accepted) {
 
     public static MemoryStores create(Clock clock) {
         return new MemoryStores(new MemoryDirectory(), new MemoryMessageStore(MessageStore.CHUNK_SIZE), new MemoryMailboxStore(),
-                new MemoryDeliveryLedger(clock));
+                new MemoryDeliveryLedger(clock), new MemoryAcceptedLog());
     }
 
     public Stores stores() {
-        return new Stores(directory, messages, mailboxes, ledger);
+        return new Stores(directory, messages, mailboxes, ledger, accepted);
     }
 }
