@@ -8,6 +8,7 @@ import io.cassmail.delivery.BounceSender;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.delivery.DeliveryWorker;
 import io.cassmail.delivery.LocalMailboxTransport;
+import io.cassmail.delivery.Reconciler;
 import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
@@ -24,6 +25,7 @@ import io.cassmail.store.cassandra.CassandraConnector;
 import io.cassmail.store.cassandra.CassandraStores;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +91,7 @@ public final class CassMailServer implements AutoCloseable {
                     new DeliveryWorker(processor, queues.jobs()), config.delivery().threads(), config.delivery().prefetch());
             workers.start();
             resources.push(workers);
+            startReconciler(config, stores, queues);
         }
         Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes());
@@ -109,6 +114,30 @@ public final class CassMailServer implements AutoCloseable {
             log.info("POP3 listening on {}:{}", config.pop3().bind(), pop3.port());
         }
         log.info("CassMail started with roles {}", roles);
+    }
+
+    /** Every reconcile.interval (0 turns it off), republishes jobs of accepted messages that made no progress. */
+    private void startReconciler(CassMailConfig config, Stores stores, RabbitQueues queues) {
+        Duration every = config.reconcile().interval();
+        if (every.isZero()) {
+            log.info("reconciler off (reconcile.interval=0)");
+            return;
+        }
+        Reconciler reconciler = new Reconciler(stores.accepted(), stores.ledger(), queues.jobs(),
+                config.reconcile().staleAfter(), config.delivery().giveUpAfter(), Clock.systemUTC());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                reconciler.sweep(null);
+            } catch (IOException | RuntimeException e) {
+                log.warn("reconcile sweep failed, next in {}: {}", every, e.getMessage());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        resources.push(timer::shutdownNow);
     }
 
     /** Refuses to run against a keyspace whose schema is behind this build. */

@@ -72,7 +72,8 @@ public final class Settings {
         return List.copyOf(result);
     }
 
-    private static Duration parseDuration(String key, String v) {
+    /** Parses one duration; {@code key} names it in the error. */
+    public static Duration parseDuration(String key, String v) {
         String s = v.toLowerCase(Locale.ROOT);
         try {
             if (s.endsWith("ms")) {

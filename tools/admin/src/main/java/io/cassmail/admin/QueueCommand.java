@@ -1,9 +1,15 @@
 package io.cassmail.admin;
 
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.config.Settings;
+import io.cassmail.delivery.Reconciler;
 import io.cassmail.queue.ParkedJob;
 import io.cassmail.queue.QueueDepth;
 import io.cassmail.queue.RabbitQueues;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +21,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code queue status|parked|requeue-parked}: the delivery, retry and parking queues in RabbitMQ. */
+/** {@code queue status|parked|requeue-parked|reconcile}: the delivery, retry and parking queues in RabbitMQ. */
 @Command(name = "queue", description = "Inspect the delivery queues and parked jobs.", mixinStandardHelpOptions = true,
-        subcommands = {QueueCommand.Status.class, QueueCommand.Parked.class, QueueCommand.Requeue.class})
+        subcommands = {QueueCommand.Status.class, QueueCommand.Parked.class, QueueCommand.Requeue.class,
+                QueueCommand.Reconcile.class})
 final class QueueCommand {
 
     static String jobId(ParkedJob job) {
@@ -126,6 +133,54 @@ final class QueueCommand {
                 throw new IllegalArgumentException("no parked job for message " + which.id);
             }
             System.out.println("requeued " + moved + " parked job(s)");
+            return 0;
+        }
+    }
+
+    @Command(name = "reconcile", mixinStandardHelpOptions = true,
+            description = {"Republish the delivery job of every accepted message whose recipients made no progress "
+                    + "(a job lost with a purged queue or a broker's data); delivery is idempotent, so nothing is "
+                    + "delivered twice. Reads the accepted_by_minute index, not the whole ledger.",
+                    "Workers run the same sweep every reconcile.interval."})
+    static final class Reconcile implements Callable<Integer> {
+        @Mixin
+        ConnectionOptions options;
+        @Option(names = "--stale-after", paramLabel = "DURATION",
+                description = "No progress for this long beyond the expected wait counts as lost (default: reconcile.stale-after, 15m).")
+        String staleAfter;
+        @Option(names = "--since", paramLabel = "DURATION",
+                description = "Look at everything accepted in this past period (e.g. 2d), not only what the last sweep left.")
+        String since;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            CassMailConfig config = options.load();
+            Duration stale = staleAfter == null ? config.reconcile().staleAfter()
+                    : Settings.parseDuration("--stale-after", staleAfter);
+            Duration from = since == null ? null : Settings.parseDuration("--since", since);
+            Reconciler.Sweep sweep;
+            try (StoreAccess store = new StoreAccess(config);
+                 RabbitQueues queues = new RabbitQueues(config, "cassmail-admin")) {
+                queues.declare();
+                sweep = new Reconciler(store.accepted, store.ledger, queues.jobs(), stale,
+                        config.delivery().giveUpAfter(), Clock.systemUTC()).sweep(from);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("from", Instant.ofEpochSecond(sweep.firstMinute() * 60).toString());
+            row.put("to", Instant.ofEpochSecond(sweep.lastMinute() * 60 + 59).toString());
+            row.put("examined", sweep.examined());
+            row.put("pending", sweep.pending());
+            row.put("republished", sweep.republished());
+            row.put("overdue", sweep.overdue());
+            if (json) {
+                System.out.println(Json.write(row));
+            } else {
+                System.out.printf("accepted %s .. %s: %d message(s) examined, %d pending, %d job(s) republished,"
+                        + " %d overdue%n", row.get("from"), row.get("to"), sweep.examined(), sweep.pending(),
+                        sweep.republished(), sweep.overdue());
+            }
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.Accounts;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.mailbox.Quotas;
+import io.cassmail.store.AcceptedLog;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MailboxStore;
@@ -21,6 +22,7 @@ final class StoreAccess implements AutoCloseable {
     final MailboxStore mailboxes;
     final MessageStore messages;
     final DeliveryLedger ledger;
+    final AcceptedLog accepted;
     final Accounts accounts;
     final Quotas quotas;
 
@@ -32,6 +34,7 @@ final class StoreAccess implements AutoCloseable {
         this.mailboxes = stores.mailboxes();
         this.messages = stores.messages();
         this.ledger = stores.ledger();
+        this.accepted = stores.accepted();
         this.accounts = new Accounts(directory, mailboxes);
         this.quotas = new Quotas(directory, mailboxes, config.mailbox().maxMessages(), config.mailbox().maxBytes());
     }

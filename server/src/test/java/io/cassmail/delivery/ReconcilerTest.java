@@ -1,0 +1,77 @@
+package io.cassmail.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.queue.DeliveryJob;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.DeliveryStatus;
+import io.cassmail.testing.MemoryMailSystem;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler republishes lost jobs, leaves alone what is waiting for its retry, and finds nothing twice. */
+class ReconcilerTest {
+    private static final Duration STALE = Duration.ofMinutes(15);
+    private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test").withUser("bob@cassmail.test");
+    private final Reconciler reconciler = new Reconciler(mail.stores.accepted(), mail.stores.ledger(), mail.queue, STALE,
+            MemoryMailSystem.GIVE_UP_AFTER, mail.clock);
+
+    @Test
+    void aLostJobIsRepublishedOnceStaleAndTheMessageIsDeliveredExactlyOnce() throws IOException {
+        UUID id = mail.submit("alice@example.test", "Subject: lost\r\n\r\nx\r\n", "bob@cassmail.test");
+        assertThat(mail.queue.takeDeliveries()).hasSize(1); // the broker loses it
+
+        assertThat(reconciler.sweep(null).republished()).isZero(); // not stale yet
+        mail.clock.advance(STALE.plusMinutes(2));
+        Reconciler.Sweep sweep = reconciler.sweep(null);
+        assertThat(sweep.examined()).isEqualTo(1);
+        assertThat(sweep.republished()).isEqualTo(1);
+        var jobs = mail.queue.takeDeliveries();
+        assertThat(jobs).extracting(DeliveryJob::messageId).containsExactly(id);
+        jobs.forEach(mail.processor()::process);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+
+        mail.clock.advance(STALE.plusMinutes(2));
+        Reconciler.Sweep after = reconciler.sweep(null);
+        assertThat(after.pending()).isZero();
+        assertThat(after.republished()).isZero();
+        assertThat(mail.queue.takeDeliveries()).isEmpty();
+    }
+
+    @Test
+    void aRecipientWaitingForItsRetryIsLeftAloneUntilTheRetryIsOverdue() throws IOException {
+        UUID id = mail.submit("alice@example.test", "Subject: retry\r\n\r\nx\r\n", "bob@cassmail.test");
+        mail.queue.takeDeliveries();
+        mail.stores.ledger().update(id, "bob@cassmail.test", DeliveryStatus.RETRYING, 2, "4.3.0 try later");
+        Duration delay = mail.queue.retryDelay(2); // 5 minutes in the memory system's tiers
+
+        mail.clock.advance(STALE.plusMinutes(2)); // the minute is read, the recipient is not stuck yet
+        Reconciler.Sweep waiting = reconciler.sweep(null);
+        assertThat(waiting.pending()).isEqualTo(1);
+        assertThat(waiting.republished()).isZero();
+
+        // carried forward under the minute of that sweep: read again once that minute is stale, the retry overdue by then
+        mail.clock.advance(delay.plusMinutes(2));
+        assertThat(reconciler.sweep(null).republished()).isZero();
+        mail.clock.advance(STALE);
+        assertThat(reconciler.sweep(null).republished()).isEqualTo(1);
+        assertThat(mail.queue.takeDeliveries()).singleElement().satisfies(j -> {
+            assertThat(j.messageId()).isEqualTo(id);
+            assertThat(j.attempt()).isEqualTo(2);
+        });
+        assertThat(mail.stores.ledger().records(id)).extracting(DeliveryRecord::status)
+                .containsExactly(DeliveryStatus.RETRYING);
+    }
+
+    @Test
+    void aMessageStillPendingPastGiveUpIsCountedOverdue() throws IOException {
+        mail.submit("alice@example.test", "Subject: poison\r\n\r\nx\r\n", "bob@cassmail.test");
+        mail.queue.takeDeliveries();
+        mail.clock.advance(MemoryMailSystem.GIVE_UP_AFTER.plusHours(1));
+        Reconciler.Sweep sweep = reconciler.sweep(Duration.ofDays(6));
+        assertThat(sweep.republished()).isEqualTo(1);
+        assertThat(sweep.overdue()).isEqualTo(1);
+    }
+}
