@@ -34,8 +34,11 @@ public final class BounceSender {
         this.hostname = hostname;
     }
 
-    /** Best effort: a failure is logged, the ledger already says BOUNCED. */
-    public void send(StoredMessage original, List<DeliveryProcessor.Bounce> failed) {
+    /**
+     * Queues the DSN (durable and confirmed when this returns, like any accepted message), or throws: the caller
+     * then keeps the recipients pending and retries, so a bounce is never lost.
+     */
+    public void send(StoredMessage original, List<DeliveryProcessor.Bounce> failed) throws IOException {
         String sender = original.envelopeFrom();
         if (sender == null || sender.isEmpty()) {
             log.info("message {}: {} recipient(s) failed; null sender, so no bounce", original.id(), failed.size());
@@ -52,8 +55,8 @@ public final class BounceSender {
             Envelope envelope = new Envelope("", List.of(new Envelope.Recipient(normalized, normalized)), null, hostname);
             var id = intake.submit(envelope, dsn);
             log.info("message {}: bounce {} queued to {}", original.id(), id, sender);
-        } catch (IOException | RuntimeException e) {
-            log.error("message {}: could not queue a bounce to {}: {}", original.id(), sender, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IOException("bounce to " + sender + " not queued: " + e.getMessage(), e);
         }
     }
 

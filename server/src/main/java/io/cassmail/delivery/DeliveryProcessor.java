@@ -8,6 +8,7 @@ import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.StoredMessage;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers one job: hands every recipient not yet final to the transport, records each outcome in the
  * ledger, and decides the rest: a temporary failure is retried until {@code giveUpAfter} since the job was
- * first queued, then bounced with 4.4.7; a permanent one is bounced at once. Returns whether a retry is
- * needed; the caller acks only after that outcome is durable (DESIGN.md §3, §4).
+ * first queued, then bounced with 4.4.7 (unless the copy may have landed: then it is retried until that is
+ * known); a permanent one is bounced at once. Returns whether a retry is needed; the caller acks only after
+ * that outcome is durable (DESIGN.md §3, §4).
  */
 public final class DeliveryProcessor {
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -76,60 +78,73 @@ public final class DeliveryProcessor {
         for (RecipientOutcome o : transport.deliver(message, pending)) {
             DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
-            RecipientOutcome recorded = record(message, o, attempts);
-            switch (recorded.kind()) {
-                case DELIVERED -> { }
-                case PERMANENT -> failed.add(new Bounce(r.recipient(), recorded.status(), recorded.reply()));
+            switch (o.kind()) {
+                case DELIVERED -> retry |= !tryUpdate(message, r, DeliveryStatus.DELIVERED, attempts, null);
+                case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts));
                 case TEMPORARY -> {
-                    if (expired) {
+                    if (expired && !o.mayHaveLanded()) {
                         failed.add(new Bounce(r.recipient(), "4.4.7", "delivery time expired after " + attempts
-                                + " attempts; last error: " + recorded.reply()));
-                        tryUpdate(message, r, DeliveryStatus.BOUNCED, attempts, "4.4.7 " + recorded.reply());
+                                + " attempts; last error: " + o.reply(), attempts));
                     } else {
                         retry = true;
-                        tryUpdate(message, r, DeliveryStatus.RETRYING, attempts, recorded.reply());
+                        tryUpdate(message, r, DeliveryStatus.RETRYING, attempts, o.reply());
                     }
                 }
             }
         }
         if (!failed.isEmpty()) {
+            retry |= !bounce(message, failed);
+        }
+        return retry ? Outcome.RETRY : Outcome.DONE;
+    }
+
+    /**
+     * Queues the DSN first and only then records BOUNCED, so a crash or a failed DSN leaves the recipients
+     * pending and the retry bounces again: a bounce may in rare cases be sent twice, never lost. Returns
+     * whether every failed recipient is now recorded as bounced.
+     */
+    private boolean bounce(StoredMessage message, List<Bounce> failed) {
+        try {
             bounces.send(message, failed);
+        } catch (IOException e) {
+            log.warn("message {}: bounce not queued, will retry: {}", message.id(), e.getMessage());
+            for (Bounce b : failed) {
+                tryUpdate(message.id(), b.recipient(), DeliveryStatus.RETRYING, b.attempts(),
+                        b.status() + " " + b.diagnostic() + " (bounce not queued yet)");
+            }
+            return false;
+        }
+        boolean all = true;
+        for (Bounce b : failed) {
+            all &= tryUpdate(message.id(), b.recipient(), DeliveryStatus.BOUNCED, b.attempts(),
+                    b.status() + " " + b.diagnostic());
+        }
+        if (all) {
             try {
                 collector.collectIfUnreferenced(message.id());
             } catch (StoreUnavailableException e) {
                 log.warn("message {}: body not collected yet: {}", message.id(), e.getMessage());
             }
         }
-        return retry ? Outcome.RETRY : Outcome.DONE;
+        return all;
     }
 
-    /**
-     * Writes a final outcome to the ledger. If that write fails the outcome is not durable, so it turns
-     * into a temporary failure: the retry repeats the (idempotent) delivery and writes it again.
-     */
-    private RecipientOutcome record(StoredMessage message, RecipientOutcome o, int attempts) {
+    /** Writes one recipient's state; false when Cassandra did not take it (the retry writes it again). */
+    private boolean tryUpdate(StoredMessage m, DeliveryRecord r, DeliveryStatus status, int attempts, String error) {
+        return tryUpdate(m.id(), r.recipient(), status, attempts, error);
+    }
+
+    private boolean tryUpdate(java.util.UUID id, String recipient, DeliveryStatus status, int attempts, String error) {
         try {
-            switch (o.kind()) {
-                case DELIVERED -> ledger.update(message.id(), o.recipient(), DeliveryStatus.DELIVERED, attempts, null);
-                case PERMANENT -> ledger.update(message.id(), o.recipient(), DeliveryStatus.BOUNCED, attempts,
-                        o.status() + " " + o.reply());
-                case TEMPORARY -> { }
-            }
-            return o;
+            ledger.update(id, recipient, status, attempts, error);
+            return true;
         } catch (StoreUnavailableException e) {
-            return RecipientOutcome.temporary(o.recipient(), "4.3.0", e.getMessage());
+            log.debug("message {}: could not record {} for {}: {}", id, status, recipient, e.getMessage());
+            return false;
         }
     }
 
-    private void tryUpdate(StoredMessage m, DeliveryRecord r, DeliveryStatus status, int attempts, String error) {
-        try {
-            ledger.update(m.id(), r.recipient(), status, attempts, error);
-        } catch (StoreUnavailableException e) {
-            log.debug("message {}: could not record {} for {}: {}", m.id(), status, r.recipient(), e.getMessage());
-        }
-    }
-
-    /** A recipient we gave up on, with the RFC 3463 status and a sentence for the DSN. */
-    public record Bounce(String recipient, String status, String diagnostic) {
+    /** A recipient we gave up on, with the RFC 3463 status, a sentence for the DSN, and its attempt count. */
+    public record Bounce(String recipient, String status, String diagnostic, int attempts) {
     }
 }

@@ -52,7 +52,9 @@ public final class LocalMailboxTransport implements DeliveryTransport {
             try {
                 outcomes.add(deliverOne(message, r));
             } catch (StoreUnavailableException e) {
-                outcomes.add(RecipientOutcome.temporary(r.recipient(), "4.3.0", e.getMessage()));
+                // an earlier attempt took an entry id: its write may have landed, we could not check
+                outcomes.add(r.entryId() != null ? RecipientOutcome.uncertain(r.recipient(), "4.3.0", e.getMessage())
+                        : RecipientOutcome.temporary(r.recipient(), "4.3.0", e.getMessage()));
             }
         }
         return outcomes;
@@ -75,10 +77,15 @@ public final class LocalMailboxTransport implements DeliveryTransport {
             return RecipientOutcome.temporary(r.recipient(), "4.3.0",
                     "listing took longer than " + writeWindowMillis + " ms to start; will retry with a new entry id");
         }
-        mailboxes.add(r.mailbox(), MailboxStore.INBOX, new MailboxEntry(entryId, message.id(),
-                message.size() + ReturnPath.line(message.envelopeFrom()).length,
-                message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
-                message.headers().subject()));
+        try {
+            mailboxes.add(r.mailbox(), MailboxStore.INBOX, new MailboxEntry(entryId, message.id(),
+                    message.size() + ReturnPath.line(message.envelopeFrom()).length,
+                    message.headers().from() != null ? message.headers().from() : message.envelopeFrom(),
+                    message.headers().subject()));
+        } catch (StoreUnavailableException e) {
+            // Cassandra may have applied the write all the same (a write timeout): the next attempt finds out
+            return RecipientOutcome.uncertain(r.recipient(), "4.3.0", e.getMessage());
+        }
         return RecipientOutcome.delivered(r.recipient());
     }
 

@@ -3,21 +3,28 @@ package io.cassmail.delivery;
 /**
  * How one recipient's delivery went: delivered, or failed temporarily or permanently with the RFC 3463
  * status and the reply or reason (what a DSN's Diagnostic-Code and the ledger's last error show).
+ * {@code mayHaveLanded}: a temporary failure after which the copy may nonetheless be there (a write that timed
+ * out); such a recipient is never bounced, only retried until the outcome is known.
  */
-public record RecipientOutcome(String recipient, Kind kind, String status, String reply) {
+public record RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded) {
 
     /** Delivered, worth retrying, or never going to work. */
     public enum Kind { DELIVERED, TEMPORARY, PERMANENT }
 
     public static RecipientOutcome delivered(String recipient) {
-        return new RecipientOutcome(recipient, Kind.DELIVERED, "2.0.0", null);
+        return new RecipientOutcome(recipient, Kind.DELIVERED, "2.0.0", null, false);
     }
 
     public static RecipientOutcome temporary(String recipient, String status, String reply) {
-        return new RecipientOutcome(recipient, Kind.TEMPORARY, status, reply);
+        return new RecipientOutcome(recipient, Kind.TEMPORARY, status, reply, false);
+    }
+
+    /** A temporary failure whose copy may have landed all the same: retried, never bounced. */
+    public static RecipientOutcome uncertain(String recipient, String status, String reply) {
+        return new RecipientOutcome(recipient, Kind.TEMPORARY, status, reply, true);
     }
 
     public static RecipientOutcome permanent(String recipient, String status, String reply) {
-        return new RecipientOutcome(recipient, Kind.PERMANENT, status, reply);
+        return new RecipientOutcome(recipient, Kind.PERMANENT, status, reply, false);
     }
 }

@@ -113,15 +113,46 @@ class DeliveryProcessorTest {
         UUID id = mail.submit("alice@cassmail.test", MESSAGE, "bob@cassmail.test");
         DeliveryJob job = queuedJob();
         mail.clock.advance(MemoryMailSystem.GIVE_UP_AFTER.plus(Duration.ofMinutes(1)));
-        mail.stores.mailboxes().unavailable(true);
-        assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
-        mail.stores.mailboxes().unavailable(false);
+        DeliveryTransport refusing = (m, rs) -> rs.stream()
+                .map(r -> RecipientOutcome.temporary(r.recipient(), "4.4.1", "connection refused")).toList();
+        assertThat(mail.processor(refusing).process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
         assertThat(record(id, "bob@cassmail.test").lastError()).startsWith("4.4.7");
         assertThat(mail.stores.messages().find(id)).isEmpty();
         deliverQueued();
         assertThat(dsnTo("alice@cassmail.test")).contains("Final-Recipient: rfc822; bob@cassmail.test", "Status: 4.4.7",
-                "delivery time expired after 1 attempts");
+                "delivery time expired after 1 attempts; last error: connection refused");
+    }
+
+    @Test
+    void afterTheGiveUpTimeAWriteThatMayHaveLandedIsRetriedNeverBounced() throws IOException {
+        UUID id = mail.submit("alice@cassmail.test", MESSAGE, "bob@cassmail.test");
+        DeliveryJob job = queuedJob();
+        mail.clock.advance(MemoryMailSystem.GIVE_UP_AFTER.plus(Duration.ofMinutes(1)));
+        mail.stores.mailboxes().unavailable(true); // the entry write fails: Cassandra might have applied it
+        assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.RETRYING);
+        mail.stores.mailboxes().unavailable(false);
+        assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+        assertThat(mail.queue.takeDeliveries()).as("no bounce").isEmpty();
+    }
+
+    @Test
+    void aBounceThatCannotBeQueuedKeepsTheRecipientPendingUntilItIs() throws IOException {
+        UUID id = mail.submit("alice@cassmail.test", MESSAGE, "carol@cassmail.test");
+        DeliveryJob job = queuedJob();
+        mail.stores.directory().removeUser("carol@cassmail.test");
+        mail.queue.refuse(true);
+        assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "carol@cassmail.test").status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(mail.stores.messages().find(id)).as("the DSN still needs the original's headers").isPresent();
+        mail.queue.refuse(false);
+        assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(id, "carol@cassmail.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        deliverQueued();
+        assertThat(dsnTo("alice@cassmail.test")).contains("Final-Recipient: rfc822; carol@cassmail.test", "Status: 5.1.1");
     }
 
     @Test

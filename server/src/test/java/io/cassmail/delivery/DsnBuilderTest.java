@@ -28,7 +28,7 @@ class DsnBuilderTest {
 
     @Test
     void aReportHasTextStatusAndOriginalHeaderParts() throws Exception {
-        MimeMessage m = build(List.of(new DeliveryProcessor.Bounce("bob@cassmail.test", "5.1.1", "user unknown")));
+        MimeMessage m = build(List.of(new DeliveryProcessor.Bounce("bob@cassmail.test", "5.1.1", "user unknown", 1)));
         assertThat(m.getContentType()).contains("multipart/report", "report-type=delivery-status");
         assertThat(m.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
         Multipart parts = (Multipart) m.getContent();
@@ -43,7 +43,7 @@ class DsnBuilderTest {
 
     @Test
     void aMultiLineDiagnosticStaysOnOneFieldLine() throws Exception {
-        MimeMessage m = build(List.of(new DeliveryProcessor.Bounce("bob@cassmail.test", "4.4.7", "line one\r\nline two")));
+        MimeMessage m = build(List.of(new DeliveryProcessor.Bounce("bob@cassmail.test", "4.4.7", "line one\r\nline two", 1)));
         String status = new String(((Multipart) m.getContent()).getBodyPart(1).getInputStream().readAllBytes(),
                 StandardCharsets.US_ASCII);
         assertThat(status).contains("Diagnostic-Code: X-CassMail; line one line two");
