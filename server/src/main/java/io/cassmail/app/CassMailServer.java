@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class CassMailServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CassMailServer.class);
 
+    /** How often the workers check that every delivery consumer is still subscribed. */
+    private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
+
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<SmtpListener> smtp = new ArrayList<>();
     private Pop3Listener pop3;
@@ -88,7 +91,8 @@ public final class CassMailServer implements AutoCloseable {
                     new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                     config.delivery().giveUpAfter(), Clock.systemUTC());
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
-                    new DeliveryWorker(processor, queues.jobs()), config.delivery().threads(), config.delivery().prefetch());
+                    new DeliveryWorker(processor, queues.jobs()), config.delivery().threads(), config.delivery().prefetch(),
+                    CONSUMER_CHECK);
             workers.start();
             resources.push(workers);
             startReconciler(config, stores, queues);

@@ -31,6 +31,7 @@ public final class BrokerConnection implements AutoCloseable {
         factory.setConnectionTimeout(5000);
         factory.setHandshakeTimeout(5000);
         factory.setRequestedHeartbeat(10);
+        factory.setChannelRpcTimeout(10_000); // a broker that stops answering fails a call in 10 s, not 10 min
         this.displayUri = factory.getHost() + ":" + factory.getPort();
         this.name = name;
         this.consumerExecutor = consumerExecutor;

@@ -69,6 +69,12 @@ final class QueueCommand {
                 if (unacked.isEmpty()) {
                     System.out.println("(UNACKED needs rabbitmqctl on this host; shown as - otherwise)");
                 }
+                for (QueueDepth d : depths) {
+                    if (d.queue().endsWith(".delivery") && d.ready() != null && d.consumers() != null && d.consumers() == 0) {
+                        System.out.println("WARNING: no delivery worker is consuming " + d.queue()
+                                + ": accepted mail is not being delivered (start a worker: cassmail-server --roles worker)");
+                    }
+                }
             }
             return 0;
         }
