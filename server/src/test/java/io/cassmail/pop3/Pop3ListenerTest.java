@@ -141,4 +141,56 @@ class Pop3ListenerTest {
         }
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(first, second);
     }
+
+    private Pop3Listener startWith(String... settings) {
+        List<String> all = new java.util.ArrayList<>(List.of("pop3.port=0", "password.argon2-memory=64K",
+                "password.argon2-iterations=1"));
+        all.addAll(List.of(settings));
+        CassMailConfig c = ConfigLoader.load(null, Map.of(), all);
+        Pop3Listener l = new Pop3Listener(c.pop3(), mail.stores.mailboxes(), mail.stores.messages(), mail.stores.ledger(),
+                new PasswordAuthenticator(mail.stores.directory(), c.password().hasher()),
+                new LoginPenalty(c.auth().maxFailuresPerIp(), c.auth().failureWindow(), mail.clock));
+        l.start();
+        return l;
+    }
+
+    private static String greeting(int port) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+        }
+    }
+
+    @Test
+    void connectionsBeyondThePerAddressLimitAreRefusedWithSysTemp() throws IOException {
+        try (Pop3Listener limited = startWith("pop3.max-connections-per-ip=2");
+             java.net.Socket a = new java.net.Socket("127.0.0.1", limited.port());
+             java.net.Socket b = new java.net.Socket("127.0.0.1", limited.port())) {
+            for (java.net.Socket s : List.of(a, b)) {
+                s.setSoTimeout(30_000);
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine())
+                        .startsWith("+OK");
+            }
+            assertThat(greeting(limited.port()))
+                    .isEqualTo("-ERR [SYS/TEMP] Too many connections from 127.0.0.1, try again later");
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedAtTheWriteTimeout() throws Exception {
+        UUID big = mail.submit("a@example.test", "Subject: big\r\n\r\n" + ("z".repeat(998) + "\r\n").repeat(24_000),
+                "bob@cassmail.test");
+        mail.queue.takeDeliveries().forEach(mail.processor()::process);
+        try (Pop3Listener limited = startWith("pop3.max-connections-per-ip=1", "pop3.write-timeout=1s");
+             java.net.Socket stuck = new java.net.Socket("127.0.0.1", limited.port())) {
+            stuck.setReceiveBufferSize(4096);
+            java.io.OutputStream out = stuck.getOutputStream();
+            out.write("USER bob@cassmail.test\r\nPASS secret\r\nRETR 3\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush(); // and never read the 24 MB: the server's write blocks, the watchdog closes the connection
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> greeting(limited.port()).startsWith("+OK")); // its slot is free again
+        }
+        assertThat(mail.inbox("bob@cassmail.test")).contains(big);
+    }
 }

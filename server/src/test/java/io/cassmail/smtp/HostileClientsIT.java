@@ -24,12 +24,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attack from the hardening issue against a real cassmail-server JVM on its default 256 MiB heap: 1,000
+ * Attacks from the hardening issue against a real cassmail-server JVM. A flood on its default 256 MiB heap: 1,000
  * sessions from ten client addresses park inside DATA. The process must not run out of memory (it would exit:
  * -XX:+ExitOnOutOfMemoryError), the listener must keep answering, and once the in-flight budget is spent DATA
- * is answered 451 4.3.1 instead of allocating.
+ * is answered 451 4.3.1 instead of allocating. And clients that dribble bytes to hold a slot for days.
  */
-class DataFloodIT {
+class HostileClientsIT {
     private static final int SESSIONS = 1000;
     private static final long MIB = 1024 * 1024;
     static MailStack stack;
@@ -148,5 +148,49 @@ class DataFloodIT {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    @Test
+    void byteDribblingClientsAreCutOffAtTheDeadlineNotBetweenLines() throws Exception {
+        int port = ServerProcess.freePort();
+        List<String> settings = new ArrayList<>(stack.settings);
+        settings.addAll(List.of("smtp.port=" + port, "smtp.session-timeout=6s", "smtp.read-timeout=2s",
+                "smtp.min-data-rate=1000"));
+        try (ServerProcess server = ServerProcess.start("dribble", settings, "smtp")) {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> greets(port));
+            try (SmtpLineClient c = new SmtpLineClient(port)) { // a command line, one byte every 500 ms
+                c.expect("220");
+                assertThat(dribble(c, "EHLO slow.client.test".getBytes(StandardCharsets.US_ASCII))).startsWith("421 4.4.2");
+            }
+            try (SmtpLineClient c = new SmtpLineClient(port)) { // DATA at 2 bytes/s against a minimum of 1,000
+                c.expect("220");
+                c.send("EHLO slow.client.test").expect("250");
+                c.send("MAIL FROM:<alice@example.org>").expect("250");
+                c.send("RCPT TO:<bob@cassmail.test>").expect("250");
+                c.send("DATA").expect("354");
+                assertThat(dribble(c, ("Subject: slow\r\n\r\n" + "s".repeat(200)).getBytes(StandardCharsets.US_ASCII)))
+                        .startsWith("421 4.4.2");
+            }
+            assertThat(sendOne(port)).startsWith("250 2.0.0");
+        }
+    }
+
+    /** Sends one byte every 500 ms until the server answers; returns the answer (within 20 s). */
+    private static String dribble(SmtpLineClient c, byte[] bytes) throws Exception {
+        long start = System.nanoTime();
+        for (byte b : bytes) {
+            String reply = c.poll();
+            if (reply != null) {
+                return reply;
+            }
+            try {
+                c.sendRaw(new byte[] {b});
+            } catch (IOException e) {
+                break; // closed after its reply
+            }
+            Thread.sleep(500);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+        return c.reply();
     }
 }
