@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ final class WriteTimeoutOutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        ScheduledFuture<?> alarm = watchdog.schedule(this::cutOff, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm = arm();
         try {
             out.write(b, off, len);
         } finally {
@@ -43,11 +44,21 @@ final class WriteTimeoutOutputStream extends FilterOutputStream {
 
     @Override
     public void flush() throws IOException {
-        ScheduledFuture<?> alarm = watchdog.schedule(this::cutOff, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm = arm();
         try {
             out.flush();
         } finally {
             alarm.cancel(false);
+        }
+    }
+
+    /** Schedules the cut-off; once the listener is closing (watchdog stopped) the connection just ends. */
+    private ScheduledFuture<?> arm() throws IOException {
+        try {
+            return watchdog.schedule(this::cutOff, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            cutOff();
+            throw new IOException("POP3 listener is shutting down");
         }
     }
 

@@ -75,10 +75,15 @@ class Pop3IT {
         }
     }
 
-    private byte[] stored(UUID id) throws IOException {
-        try (InputStream in = stack.messages.openBody(stack.messages.find(id).orElseThrow())) {
-            return in.readAllBytes();
+    /** What RETR must hand over: the final delivery's Return-Path, then the stored bytes exactly. */
+    private byte[] delivered(UUID id) throws IOException {
+        var message = stack.messages.find(id).orElseThrow();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(io.cassmail.mail.ReturnPath.line(message.envelopeFrom()));
+        try (InputStream in = stack.messages.openBody(message)) {
+            in.transferTo(out);
         }
+        return out.toByteArray();
     }
 
     @Test
@@ -98,7 +103,7 @@ class Pop3IT {
         assertThat(pop.listUniqueIdentifier(2).identifier).isEqualTo(ids.get(1).toString());
         for (int i = 0; i < 2; i++) {
             String retrieved = read(pop.retrieveMessage(i + 1));
-            byte[] expected = stored(ids.get(i));
+            byte[] expected = delivered(ids.get(i));
             // commons-net undoes the byte-stuffing; what remains must be the stored bytes exactly
             assertThat(retrieved.getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
             assertThat(list[i].size).isEqualTo(expected.length);
@@ -228,7 +233,7 @@ class Pop3IT {
             c.sendRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
             id = Mail.queuedId(c.reply());
         }
-        sent.update(stored(id));
+        sent.update(delivered(id));
         await().atMost(Duration.ofSeconds(60)).until(() -> Mail.inbox(stack.mailboxes, "big@cassmail.test").contains(id));
         POP3Client pop = login("big@cassmail.test");
         MessageDigest got = MessageDigest.getInstance("SHA-256");
