@@ -64,10 +64,6 @@ public final class RabbitJobQueue implements JobQueue {
             channel.basicPublish("", queue, true, props, body);
             sent = true;
             channel.waitForConfirmsOrDie(confirmTimeout.toMillis());
-            if (returned.any()) {
-                throw new IOException("RabbitMQ has no queue " + queue + " to take the job (returned: "
-                        + returned.reason() + ")");
-            }
             healthy = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,9 +72,6 @@ public final class RabbitJobQueue implements JobQueue {
             throw new UnconfirmedPublishException("RabbitMQ did not confirm the job within "
                     + confirmTimeout.toMillis() + " ms", e);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("RabbitMQ has no queue")) {
-                throw io;
-            }
             // a nack (waitForConfirmsOrDie closes the channel) or a connection lost after the publish left
             if (sent && !isNack(e)) {
                 throw new UnconfirmedPublishException("RabbitMQ connection lost before the confirm: " + e.getMessage(), e);
@@ -87,6 +80,10 @@ public final class RabbitJobQueue implements JobQueue {
         } finally {
             channel.removeReturnListener(returned);
             release(channel, healthy);
+        }
+        if (returned.any()) { // the return arrives before the confirm, so it is known by now
+            throw new IOException("RabbitMQ has no queue " + queue + " to take the job (returned: "
+                    + returned.reason() + ")");
         }
     }
 
