@@ -19,7 +19,12 @@ import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
 import io.cassmail.smtp.SmtpListener;
+import io.cassmail.smtp.SendingLimits;
 import io.cassmail.smtp.SmtpProfile;
+import io.cassmail.smtp.SubmissionPolicy;
+import io.cassmail.tls.ServerTls;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.cassmail.store.Stores;
 import io.cassmail.store.cassandra.CassandraConnector;
 import io.cassmail.store.cassandra.CassandraStores;
@@ -46,8 +51,8 @@ public final class CassMailServer implements AutoCloseable {
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<SmtpListener> smtp = new ArrayList<>();
-    private Pop3Listener pop3;
+    private final Map<String, SmtpListener> smtp = new LinkedHashMap<>();
+    private final Map<String, Pop3Listener> pop3 = new LinkedHashMap<>();
 
     private CassMailServer() {
     }
@@ -99,25 +104,66 @@ public final class CassMailServer implements AutoCloseable {
         }
         Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes());
+        ServerTls tls = null;
+        if (roles.contains(Role.SMTP) || roles.contains(Role.POP3)) {
+            if (config.tls().enabled()) {
+                tls = new ServerTls(config.tls().cert(), config.tls().key());
+                log.info("TLS certificate {}: {}, valid until {}", config.tls().cert(),
+                        tls.certificate().getSubjectX500Principal(), tls.certificate().getNotAfter().toInstant());
+            } else {
+                log.warn("no tls.cert/tls.key: STARTTLS and STLS are not offered, and the submission and POP3S"
+                        + " listeners do not run");
+            }
+        }
+        PasswordAuthenticator authenticator = new PasswordAuthenticator(stores.directory(), config.password().hasher());
+        LoginPenalty penalty = new LoginPenalty(config.auth().maxFailuresPerIp(), config.auth().failureWindow(),
+                Clock.systemUTC());
         if (roles.contains(Role.SMTP)) {
-            for (SmtpProfile profile : List.of(SmtpProfile.mx(config.smtp()))) {
-                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(), quotas,
-                        intake);
+            SubmissionPolicy submission = new SubmissionPolicy(authenticator, penalty, config.pop3().authFailureDelay(),
+                    config.pop3().maxAuthFailures(),
+                    new SendingLimits(config.submission().maxMessagesPerHour(), Clock.systemUTC()),
+                    config.submission().maxRecipients(), config.submission().receivedAuthUser(), stores.directory());
+            List<SmtpProfile> profiles = new ArrayList<>();
+            if (config.smtp().port() != CassMailConfig.OFF) {
+                profiles.add(SmtpProfile.mx(config.smtp(), tls != null));
+            }
+            if (tls != null && config.submission().port() != CassMailConfig.OFF) {
+                profiles.add(SmtpProfile.submission(config.submission(), config.smtp()));
+            }
+            if (tls != null && config.submission().implicitPort() != CassMailConfig.OFF) {
+                profiles.add(SmtpProfile.submissions(config.submission(), config.smtp()));
+            }
+            for (SmtpProfile profile : profiles) {
+                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(),
+                        quotas, intake, tls, submission);
                 listener.start();
                 resources.push(listener);
-                smtp.add(listener);
-                log.info("SMTP listener '{}' on {}:{}", profile.name(), profile.bind(), listener.port());
+                smtp.put(profile.name(), listener);
+                log.info("SMTP listener '{}' on {}:{} ({})", profile.name(), profile.bind(), listener.port(),
+                        profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? "implicit TLS"
+                                : profile.tls() == SmtpProfile.TlsMode.STARTTLS ? "STARTTLS" : "plain text");
             }
         }
         if (roles.contains(Role.POP3)) {
-            pop3 = new Pop3Listener(config.pop3(), stores.mailboxes(), stores.messages(), stores.ledger(),
-                    new PasswordAuthenticator(stores.directory(), config.password().hasher()),
-                    new LoginPenalty(config.auth().maxFailuresPerIp(), config.auth().failureWindow(), Clock.systemUTC()));
-            pop3.start();
-            resources.push(pop3);
-            log.info("POP3 listening on {}:{}", config.pop3().bind(), pop3.port());
+            if (config.pop3().port() != CassMailConfig.OFF) {
+                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty);
+            }
+            if (tls != null && config.pop3().tlsPort() != CassMailConfig.OFF) {
+                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty);
+            }
         }
         log.info("CassMail started with roles {}", roles);
+    }
+
+    private void startPop3(String name, int port, boolean implicit, ServerTls tls, CassMailConfig config, Stores stores,
+                           PasswordAuthenticator authenticator, LoginPenalty penalty) {
+        Pop3Listener listener = new Pop3Listener(config.pop3(), port, implicit, tls, stores.mailboxes(), stores.messages(),
+                stores.ledger(), authenticator, penalty);
+        listener.start();
+        resources.push(listener);
+        pop3.put(name, listener);
+        log.info("POP3 listener '{}' on {}:{} ({})", name, config.pop3().bind(), listener.port(),
+                implicit ? "implicit TLS" : tls != null ? "STLS" : "plain text");
     }
 
     /** Every reconcile.interval (0 turns it off), republishes jobs of accepted messages that made no progress. */
@@ -154,14 +200,24 @@ public final class CassMailServer implements AutoCloseable {
         }
     }
 
-    /** The MX port actually bound (tests bind port 0), or -1 without the smtp role. */
+    /** The MX port actually bound (tests bind port 0), or -1 when it does not run. */
     public int smtpPort() {
-        return smtp.isEmpty() ? -1 : smtp.get(0).port();
+        return port("mx");
     }
 
-    /** The POP3 port actually bound, or -1 without the pop3 role. */
+    /** The plain POP3 port actually bound, or -1 when it does not run. */
     public int pop3Port() {
-        return pop3 == null ? -1 : pop3.port();
+        return port("pop3");
+    }
+
+    /** The port a listener ({@code mx}, {@code submission}, {@code submissions}, {@code pop3}, {@code pop3s}) bound, or -1. */
+    public int port(String listener) {
+        SmtpListener s = smtp.get(listener);
+        if (s != null) {
+            return s.port();
+        }
+        Pop3Listener p = pop3.get(listener);
+        return p == null ? -1 : p.port();
     }
 
     @Override

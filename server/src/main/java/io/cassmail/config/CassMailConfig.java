@@ -14,6 +14,8 @@ public record CassMailConfig(
         AmqpConfig amqp,
         SmtpConfig smtp,
         Pop3Config pop3,
+        SubmissionConfig submission,
+        TlsConfig tls,
         DeliveryConfig delivery,
         MailboxConfig mailbox,
         PasswordConfig password,
@@ -57,8 +59,28 @@ public record CassMailConfig(
      * {@code pop3_max_messages} limit.
      */
     public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
-                             int maxMessages, int maxAuthFailures, int maxConnectionsPerIp, Duration writeTimeout) {
+                             int maxMessages, int maxAuthFailures, int maxConnectionsPerIp, Duration writeTimeout,
+                             int tlsPort, boolean allowPlaintext) {
     }
+
+    /**
+     * The mail submission listeners (RFC 6409 on {@code port}, implicit TLS per RFC 8314 on {@code implicitPort};
+     * {@link #OFF} turns one off) and the per-user sending limits they enforce; {@code receivedAuthUser} names the
+     * authenticated user in the Received header.
+     */
+    public record SubmissionConfig(String bind, int port, int implicitPort, int maxMessagesPerHour, int maxRecipients,
+                                   boolean receivedAuthUser) {
+    }
+
+    /** PEM certificate chain and PKCS#8 key for every TLS listener; both null: no TLS offered anywhere. */
+    public record TlsConfig(java.nio.file.Path cert, java.nio.file.Path key) {
+        public boolean enabled() {
+            return cert != null;
+        }
+    }
+
+    /** A port setting of {@code off}. */
+    public static final int OFF = -1;
 
     /** Failed-login budget per client address, shared by every login (POP3 now, SMTP AUTH later). */
     public record AuthConfig(int maxFailuresPerIp, Duration failureWindow) {
@@ -108,7 +130,12 @@ public record CassMailConfig(
         Pop3Config pop3 = new Pop3Config(s.string("pop3.bind"), port(s, "pop3.port"), s.duration("pop3.idle-timeout"),
                 atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"),
                 atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"),
-                atLeastOne(s, "pop3.max-connections-per-ip"), s.duration("pop3.write-timeout"));
+                atLeastOne(s, "pop3.max-connections-per-ip"), s.duration("pop3.write-timeout"), port(s, "pop3s.port"),
+                s.bool("pop3.allow-plaintext"));
+        SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
+                port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
+                atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));
+        TlsConfig tls = tls(s.string("tls.cert").strip(), s.string("tls.key").strip());
         AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"));
         Duration margin = s.duration("mailbox.visibility-margin");
         if (margin.toMillis() < 100) {
@@ -131,7 +158,7 @@ public record CassMailConfig(
         }
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
         ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, delivery, mailbox, password, auth, reconcile,
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, submission, tls, delivery, mailbox, password, auth, reconcile,
                 s.string("hostname"));
     }
 
@@ -180,7 +207,19 @@ public record CassMailConfig(
         }
     }
 
+    private static TlsConfig tls(String cert, String key) {
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new ConfigException("settings 'tls.cert' and 'tls.key' go together: set both PEM files, or neither");
+        }
+        return cert.isEmpty() ? new TlsConfig(null, null)
+                : new TlsConfig(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+    }
+
+    /** A port number, or {@code off} ({@link #OFF}) for a listener that should not run. */
     private static int port(Settings s, String key) {
+        if (s.string(key).strip().equalsIgnoreCase("off")) {
+            return OFF;
+        }
         int port = s.integer(key);
         if (port < 0 || port > 65535) {
             throw new ConfigException("setting '" + key + "' must be a port between 0 and 65535");

@@ -97,8 +97,18 @@ public final class ConfigLoader {
         d.put("smtp.min-data-rate", "500");
         d.put("smtp.in-flight-memory", "64M");
         d.put("smtp.postmaster", "");
+        d.put("submission.bind", "127.0.0.1");
+        d.put("submission.port", "2587");
+        d.put("submissions.port", "2465");
+        d.put("submission.max-messages-per-hour", "200");
+        d.put("submission.max-recipients", "50");
+        d.put("submission.received-auth-user", "false");
+        d.put("tls.cert", "");
+        d.put("tls.key", "");
         d.put("pop3.bind", "127.0.0.1");
         d.put("pop3.port", "2110");
+        d.put("pop3s.port", "2995");
+        d.put("pop3.allow-plaintext", "false");
         d.put("pop3.idle-timeout", "10m");
         d.put("pop3.max-connections", "1000");
         d.put("pop3.max-connections-per-ip", "20");

@@ -40,6 +40,16 @@ public final class Settings {
     }
 
     /** Byte sizes: plain bytes or with a K, M or G suffix (binary). */
+    /** {@code true}/{@code yes}/{@code on} or {@code false}/{@code no}/{@code off}. */
+    public boolean bool(String key) {
+        String v = string(key).strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigException("setting '" + key + "' must be true or false, got '" + v + "'");
+        };
+    }
+
     public long bytes(String key) {
         String v = string(key).toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
         long factor = 1;

@@ -10,9 +10,12 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** USER and PASS (RFC 1939 §7), QUIT in either state (§5, §6) and CAPA (RFC 2449 §5). */
+/** USER and PASS (RFC 1939 §7), QUIT in either state (§5, §6), CAPA (RFC 2449 §5) and STLS (RFC 2595 §4). */
 final class AuthorizationCommands {
     private static final Logger log = LoggerFactory.getLogger(AuthorizationCommands.class);
+
+    static final String PLAINTEXT_REFUSED =
+            "[AUTH] Plaintext authentication disallowed on non-secure connections; use STLS or POP3S first";
 
     private AuthorizationCommands() {
     }
@@ -26,6 +29,10 @@ final class AuthorizationCommands {
 
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
+            if (!s.plaintextLoginAllowed()) {
+                s.err(PLAINTEXT_REFUSED);
+                return;
+            }
             if (argument.isBlank()) {
                 s.err("USER needs a name");
                 return;
@@ -44,6 +51,10 @@ final class AuthorizationCommands {
 
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
+            if (!s.plaintextLoginAllowed()) {
+                s.err(PLAINTEXT_REFUSED);
+                return;
+            }
             String user = s.pendingUser();
             if (user == null) {
                 s.err("Send USER first");
@@ -126,11 +137,40 @@ final class AuthorizationCommands {
         @Override
         public void execute(Pop3Session s, String argument) throws IOException {
             s.ok("Capability list follows");
-            for (String cap : List.of("TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
-                    "IMPLEMENTATION CassMail")) {
+            List<String> caps = new java.util.ArrayList<>(List.of("TOP", "UIDL"));
+            if (s.plaintextLoginAllowed()) {
+                caps.add("USER");
+            }
+            if (s.services().startTls() != null && !s.secure() && s.state() == Pop3Session.State.AUTHORIZATION) {
+                caps.add("STLS");
+            }
+            caps.addAll(List.of("RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION CassMail"));
+            for (String cap : caps) {
                 s.write(cap);
             }
             s.write(".");
+        }
+    }
+
+    /** STLS (RFC 2595 §4): only in AUTHORIZATION, only once, only where the server has a certificate. */
+    static final class Stls implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return Pop3Session.State.AUTHORIZATION;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (s.secure()) {
+                s.err("Command not permitted when TLS active");
+                return;
+            }
+            if (s.services().startTls() == null) {
+                s.err("STLS is not offered here");
+                return;
+            }
+            s.ok("Begin TLS negotiation");
+            s.startTls();
         }
     }
 }

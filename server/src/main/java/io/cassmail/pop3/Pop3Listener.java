@@ -25,11 +25,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import io.cassmail.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The POP3 server (RFC 1939): thread per connection, at most N at once and M per client address, every
+ * A POP3 listener (RFC 1939): plain text with STLS (RFC 2595) when the server has a certificate, or TLS from the
+ * first byte (POP3S, RFC 8314 §3.3); thread per connection, at most N at once and M per client address, every
  * write bounded by a timeout.
  */
 public final class Pop3Listener implements AutoCloseable {
@@ -51,21 +54,49 @@ public final class Pop3Listener implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final int port;
+    private final ServerTls implicitTls;
     private ServerSocket server;
     private Thread acceptor;
 
+    /** The plain-text listener on {@code pop3.port}, without TLS. */
     public Pop3Listener(CassMailConfig.Pop3Config config, MailboxStore mailboxes, MessageStore messages,
                         DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty) {
+        this(config, config.port(), false, null, mailboxes, messages, ledger, authenticator, penalty,
+                InetAddress::isLoopbackAddress);
+    }
+
+    /**
+     * @param implicit whether the port is TLS from the first byte (POP3S); else plain text with STLS when {@code tls}
+     *                 is not null
+     */
+    public Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls,
+                        MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
+                        PasswordAuthenticator authenticator, LoginPenalty penalty) {
+        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
+                InetAddress::isLoopbackAddress);
+    }
+
+    /** @param trustedNetwork addresses that may log in with USER/PASS before TLS (loopback; tests choose) */
+    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
+                 MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
+                 Predicate<InetAddress> trustedNetwork) {
+        if (implicit && tls == null) {
+            throw new IllegalArgumentException("POP3S needs TLS: set tls.cert and tls.key (PEM files), or pop3s.port=off");
+        }
         this.config = config;
+        this.port = port;
+        this.implicitTls = implicit ? tls : null;
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
-                config.maxAuthFailures());
+                config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork);
         this.permits = new Semaphore(config.maxConnections());
         watchdog.setRemoveOnCancelPolicy(true);
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());
         commands.put("QUIT", new AuthorizationCommands.Quit());
         commands.put("CAPA", new AuthorizationCommands.Capa());
+        commands.put("STLS", new AuthorizationCommands.Stls());
         commands.put("STAT", new TransactionCommands.Stat());
         commands.put("LIST", new TransactionCommands.ListMessages());
         commands.put("UIDL", new TransactionCommands.Uidl());
@@ -80,12 +111,13 @@ public final class Pop3Listener implements AutoCloseable {
         try {
             server = new ServerSocket();
             server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 100);
+            server.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), port), 100);
         } catch (BindException e) {
-            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + config.port()
-                    + ": the address is already in use; set pop3.port or pop3.bind", e);
+            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + port
+                    + ": the address is already in use; set " + (implicitTls != null ? "pop3s.port" : "pop3.port")
+                    + " or pop3.bind", e);
         } catch (IOException e) {
-            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + config.port() + ": "
+            throw new IllegalStateException("POP3 cannot listen on " + config.bind() + ":" + port + ": "
                     + e.getMessage(), e);
         }
         acceptor = new Thread(this::acceptLoop, "pop3-accept");
@@ -107,14 +139,18 @@ public final class Pop3Listener implements AutoCloseable {
                             + ", try again later");
                     continue;
                 }
-                String id = "p" + ids.incrementAndGet();
+                String id = (implicitTls != null ? "ps" : "p") + ids.incrementAndGet();
                 sessions.execute(() -> {
                     try {
-                        OutputStream out = new WriteTimeoutOutputStream(socket.getOutputStream(), socket,
-                                config.writeTimeout(), watchdog);
-                        new Pop3Session(socket, out, services, commands, id).run();
+                        Socket transport = implicitTls != null ? implicitTls.wrap(socket) : socket;
+                        new Pop3Session(transport, this::timedOutput, services, commands, id).run();
                     } catch (IOException e) {
                         log.debug("pop3 {}: {}", id, e.toString());
+                        try {
+                            socket.close();
+                        } catch (IOException ignored) {
+                            // already gone
+                        }
                     } finally {
                         perIp.computeIfPresent(ip, (k, v) -> v <= 1 ? null : v - 1);
                         permits.release();
@@ -126,6 +162,11 @@ public final class Pop3Listener implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A connection's output whose every write is bounded by {@code pop3.write-timeout}. */
+    private OutputStream timedOutput(Socket socket) throws IOException {
+        return new WriteTimeoutOutputStream(socket.getOutputStream(), socket, config.writeTimeout(), watchdog);
     }
 
     /** At most {@code pop3.max-connections-per-ip} sessions per client address. */

@@ -5,10 +5,18 @@ import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
+import io.cassmail.tls.ServerTls;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.function.Predicate;
 
-/** What POP3 commands reach: the stores, the authenticator and the session limits. */
+/**
+ * What POP3 commands reach: the stores, the authenticator, the session limits, the TLS of STLS (null: not
+ * offered) and whether USER/PASS may run without TLS: always with {@code allowPlaintext}, else only from a
+ * {@code trustedNetwork} address (loopback; Dovecot's {@code disable_plaintext_auth} default).
+ */
 record Pop3Services(MailboxStore mailboxes, MessageStore messages, MessageRemover remover,
                     PasswordAuthenticator authenticator, LoginPenalty penalty, Duration idleTimeout,
-                    Duration authFailureDelay, int maxMessages, int maxAuthFailures) {
+                    Duration authFailureDelay, int maxMessages, int maxAuthFailures, ServerTls startTls,
+                    boolean allowPlaintext, Predicate<InetAddress> trustedNetwork) {
 }

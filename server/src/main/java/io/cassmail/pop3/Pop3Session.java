@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import io.cassmail.tls.ServerTls;
+import javax.net.ssl.SSLSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +29,14 @@ final class Pop3Session implements Runnable {
     /** RFC 1939 §3 states. */
     enum State { AUTHORIZATION, TRANSACTION }
 
-    private final Socket socket;
-    private final OutputStream rawOut;
+    /** A connection's output, bounded by the write timeout. */
+    interface Outputs {
+        OutputStream open(Socket socket) throws IOException;
+    }
+
+    private Socket socket;
+    private final Outputs outputs;
+    private boolean secure;
     private final Pop3Services services;
     private final Map<String, Pop3Command> commands;
     private final String id;
@@ -41,10 +49,10 @@ final class Pop3Session implements Runnable {
     private boolean quitting;
     private int authFailures;
 
-    /** @param rawOut the socket's output, bounded by a write timeout */
-    Pop3Session(Socket socket, OutputStream rawOut, Pop3Services services, Map<String, Pop3Command> commands, String id) {
+    /** @param socket the connection; an {@link SSLSocket} on a POP3S port, whose handshake runs first */
+    Pop3Session(Socket socket, Outputs outputs, Pop3Services services, Map<String, Pop3Command> commands, String id) {
         this.socket = socket;
-        this.rawOut = rawOut;
+        this.outputs = outputs;
         this.services = services;
         this.commands = commands;
         this.id = id;
@@ -52,10 +60,14 @@ final class Pop3Session implements Runnable {
 
     @Override
     public void run() {
-        try (socket) {
+        Socket first = socket;
+        try (first) {
+            if (socket instanceof SSLSocket ssl && !handshake(ssl)) {
+                return;
+            }
             socket.setSoTimeout((int) services.idleTimeout().toMillis());
             in = new BufferedInputStream(socket.getInputStream());
-            out = new BufferedOutputStream(rawOut);
+            out = new BufferedOutputStream(outputs.open(socket));
             ok("CassMail POP3 server ready");
             out.flush();
             while (!quitting) {
@@ -73,7 +85,58 @@ final class Pop3Session implements Runnable {
             log.info("pop3 {}: idle timeout for {}; nothing deleted", id, address == null ? "unauthenticated client" : address);
         } catch (IOException e) {
             log.debug("pop3 {}: connection ended: {}", id, e.toString());
+        } finally {
+            if (socket != first) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
         }
+    }
+
+    /** Runs the TLS handshake within {@link ServerTls#HANDSHAKE_TIMEOUT}; a failed one ends the connection at once. */
+    private boolean handshake(SSLSocket ssl) {
+        try {
+            ssl.setSoTimeout((int) ServerTls.HANDSHAKE_TIMEOUT.toMillis());
+            ssl.startHandshake();
+            secure = true;
+            return true;
+        } catch (IOException e) {
+            log.info("pop3 {}: TLS handshake with {} failed: {}", id, ssl.getInetAddress().getHostAddress(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * STLS (RFC 2595 §4): after the +OK the connection is TLS; input read before the handshake is discarded, so
+     * nothing pipelined in plain text behind STLS is executed. Returns false when the handshake failed and the
+     * session must end.
+     */
+    boolean startTls() throws IOException {
+        out.flush();
+        SSLSocket ssl = services.startTls().wrap(socket);
+        if (!handshake(ssl)) {
+            quit();
+            return false;
+        }
+        socket = ssl;
+        socket.setSoTimeout((int) services.idleTimeout().toMillis());
+        in = new BufferedInputStream(socket.getInputStream());
+        out = new BufferedOutputStream(outputs.open(socket));
+        pendingUser = null;
+        return true;
+    }
+
+    /** Whether the connection is TLS. */
+    boolean secure() {
+        return secure;
+    }
+
+    /** Whether USER/PASS may run now (RFC 2595 §2.3: servers may refuse plaintext passwords without TLS). */
+    boolean plaintextLoginAllowed() {
+        return secure || services.allowPlaintext() || services.trustedNetwork().test(socket.getInetAddress());
     }
 
     private void dispatch(String line) throws IOException {

@@ -13,8 +13,8 @@ import org.subethamail.smtp.server.SessionHandler;
 final class ConnectionGate implements SessionHandler {
     private final int maxPerIp;
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
-    /** Admitted sessions, with whether the client greeted with EHLO (RFC 3848 protocol name in Received:). */
-    private final Map<Session, Boolean> admitted = new ConcurrentHashMap<>();
+    /** Admitted sessions and what each has established. */
+    private final Map<Session, SessionState> admitted = new ConcurrentHashMap<>();
 
     ConnectionGate(int maxPerIp) {
         this.maxPerIp = maxPerIp;
@@ -36,7 +36,8 @@ final class ConnectionGate implements SessionHandler {
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
-        admitted.put(session, false);
+        admitted.put(session, new SessionState(
+                ((ReplyCodingSocket) session.getSocket()).transport() instanceof javax.net.ssl.SSLSocket));
         return SessionAcceptance.success();
     }
 
@@ -48,14 +49,13 @@ final class ConnectionGate implements SessionHandler {
         perIp.computeIfPresent(session.getSocket().getInetAddress(), (k, v) -> v <= 1 ? null : v - 1);
     }
 
-    /** Records the client's greeting: EHLO ({@code extended}) or HELO. */
-    void greeted(Session session, boolean extended) {
-        admitted.replace(session, extended);
-    }
-
-    /** Whether the client's last greeting was EHLO. */
-    boolean extended(Session session) {
-        return admitted.getOrDefault(session, false);
+    /** What the session has established (greeting, TLS, AUTH). */
+    SessionState state(Session session) {
+        SessionState state = admitted.get(session);
+        if (state == null) {
+            throw new IllegalStateException("session " + session.getSessionId() + " was not admitted");
+        }
+        return state;
     }
 
     /** The time limits of the session's connection. */

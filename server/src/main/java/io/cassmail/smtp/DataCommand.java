@@ -28,13 +28,17 @@ final class DataCommand extends BaseCommand {
     private final Quotas quotas;
     private final ConnectionGate gate;
     private final long maxMessageSize;
+    private final SubmissionPolicy submission;
 
-    DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize) {
+    /** @param submission the submission policy (From: check, added Date/Message-ID), or null on an MX */
+    DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize,
+                SubmissionPolicy submission) {
         super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
         this.intake = intake;
         this.quotas = quotas;
         this.gate = gate;
         this.maxMessageSize = maxMessageSize;
+        this.submission = submission;
     }
 
     @Override
@@ -64,10 +68,14 @@ final class DataCommand extends BaseCommand {
             sess.sendResponse(INSUFFICIENT_RESOURCES);
             return;
         }
+        SessionState state = gate.state(sess);
+        String hostname = sess.getServer().getHostName();
         try {
-            byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), sess.getServer().getHostName(),
-                    gate.extended(sess), tx.smtpUtf8(), submission.id().toString(),
-                    recipients.size() == 1 ? recipients.get(0).address() : null, ZonedDateTime.now());
+            byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), hostname,
+                    ReceivedHeader.protocol(state.extended(), tx.smtpUtf8(), state.tls(), state.user() != null),
+                    submission.id().toString(), recipients.size() == 1 ? recipients.get(0).address() : null,
+                    this.submission != null && this.submission.receivedAuthUser() ? state.user() : null,
+                    ZonedDateTime.now());
             submission.write(received, 0, received.length);
         } catch (IOException e) {
             // nothing was sent to the client yet; the reader below drains nothing, so refuse DATA outright
@@ -80,8 +88,10 @@ final class DataCommand extends BaseCommand {
         DataReader.Result result;
         ReadDeadline deadline = ConnectionGate.deadline(sess);
         deadline.data(true);
+        SubmissionHeaders headers = this.submission == null ? null : new SubmissionHeaders(submission::write, hostname);
         try {
-            result = new DataReader(maxMessageSize, deadline).read(sess.getRawInput(), submission::write);
+            result = new DataReader(maxMessageSize, deadline).read(sess.getRawInput(),
+                    headers == null ? submission::write : headers);
         } catch (IOException e) {
             submission.abort(); // a timeout (slow client, session limit) or a dropped connection: SubEthaSMTP answers 421
             throw e;
@@ -89,7 +99,10 @@ final class DataCommand extends BaseCommand {
             deadline.data(false);
         }
         String reply = switch (result.outcome()) {
-            case COMPLETE -> finish(sess, submission, recipients);
+            case COMPLETE -> {
+                String refusal = headers == null ? null : checkHeaders(sess, headers, state.user());
+                yield refusal != null ? refusal : finish(sess, submission, recipients, state.user());
+            }
             case TOO_BIG -> "552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes";
             case BARE_LINE_ENDING -> "554 5.5.2 Bare CR or LF in message data; lines must end with CRLF (RFC 5321 §2.3.8)";
             case SINK_FAILED -> {
@@ -116,8 +129,31 @@ final class DataCommand extends BaseCommand {
         sess.sendResponse(reply);
     }
 
+    /** Submission (RFC 6409 §6.1): every From: address must be the user's own or an alias of the user. */
+    private String checkHeaders(Session sess, SubmissionHeaders headers, String user) {
+        try {
+            headers.finish();
+        } catch (IOException e) {
+            log.warn("session {}: storing the header section failed: {}", sess.getSessionId(), e.getMessage());
+            return "451 4.3.0 Temporary storage failure, try again later";
+        }
+        if (headers.tooLong()) {
+            return "552 5.3.4 Message header section exceeds " + SubmissionHeaders.MAX_HEADER / 1024 + " KiB";
+        }
+        if (headers.from().isEmpty()) {
+            return "553 5.7.1 Message refused: " + headers.fromProblem();
+        }
+        for (String address : headers.from()) {
+            if (!this.submission.owns(user, address)) {
+                return "553 5.7.1 <" + address + ">: From: header address not owned by user " + user;
+            }
+        }
+        return null;
+    }
+
     /** Refuses the message when it would push a recipient's mailbox over quota (552 5.2.2), else commits it. */
-    private String finish(Session sess, MessageIntake.Submission submission, List<Envelope.Recipient> recipients) {
+    private String finish(Session sess, MessageIntake.Submission submission, List<Envelope.Recipient> recipients,
+                          String user) {
         try {
             for (Envelope.Recipient r : recipients) {
                 if (quotas.wouldExceed(r.mailbox(), submission.size())) {
@@ -129,13 +165,17 @@ final class DataCommand extends BaseCommand {
             log.warn("session {}: quota lookup failed: {}", sess.getSessionId(), e.getMessage());
             return "451 4.3.0 Temporary lookup failure, try again later";
         }
-        return commit(sess, submission);
+        return commit(sess, submission, user);
     }
 
-    private String commit(Session sess, MessageIntake.Submission submission) {
+    private String commit(Session sess, MessageIntake.Submission submission, String user) {
         try {
             submission.commit();
-            log.info("session {}: accepted message {} ({} bytes)", sess.getSessionId(), submission.id(), submission.size());
+            if (this.submission != null) {
+                this.submission.limits().sent(user);
+            }
+            log.info("session {}: accepted message {} ({} bytes){}", sess.getSessionId(), submission.id(), submission.size(),
+                    user == null ? "" : " from user " + user);
             return "250 2.0.0 Ok: queued as " + submission.id();
         } catch (IOException e) {
             log.warn("session {}: message {} not accepted: {}", sess.getSessionId(), submission.id(), e.getMessage());

@@ -23,7 +23,7 @@ final class HeloCommand extends BaseCommand {
         }
         sess.resetMailTransaction();
         sess.setHelo(args[1]);
-        gate.greeted(sess, false);
+        gate.state(sess).greeted(false);
         sess.sendResponse("250 " + sess.getServer().getHostName());
     }
 }

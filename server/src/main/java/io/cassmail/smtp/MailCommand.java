@@ -5,19 +5,33 @@ import java.io.IOException;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
-/** MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
+/**
+ * MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531); on submission
+ * (RFC 6409) only after AUTH (530 5.7.0), only from the user's own addresses (553 5.7.1, §6.1) and within the
+ * user's hourly sending limit (450 4.7.1).
+ */
 final class MailCommand extends BaseCommand {
     private final long maxMessageSize;
+    private final ConnectionGate gate;
+    private final SubmissionPolicy submission;
 
-    MailCommand(long maxMessageSize) {
+    /** @param submission the submission policy, or null on an MX */
+    MailCommand(long maxMessageSize, ConnectionGate gate, SubmissionPolicy submission) {
         super("MAIL", "Starts a mail transaction and names the sender.", "FROM:<sender> [SIZE=n] [BODY=8BITMIME] [SMTPUTF8]");
         this.maxMessageSize = maxMessageSize;
+        this.gate = gate;
+        this.submission = submission;
     }
 
     @Override
     public void execute(String commandString, Session sess) throws IOException {
         if (sess.isMailTransactionInProgress()) {
             sess.sendResponse("503 5.5.1 Error: nested MAIL command");
+            return;
+        }
+        String user = gate.state(sess).user();
+        if (submission != null && user == null) {
+            sess.sendResponse("530 5.7.0 Authentication required");
             return;
         }
         MailPath path;
@@ -62,6 +76,17 @@ final class MailCommand extends BaseCommand {
         if (!path.isAscii() && !smtpUtf8) {
             sess.sendResponse("553 5.6.7 <" + sender + ">: Non-ASCII sender address needs the SMTPUTF8 parameter");
             return;
+        }
+        if (submission != null) {
+            if (!submission.owns(user, sender)) {
+                sess.sendResponse("553 5.7.1 <" + sender + ">: Sender address rejected: not owned by user " + user);
+                return;
+            }
+            if (!submission.limits().allows(user)) {
+                sess.sendResponse("450 4.7.1 Sending limit of " + submission.limits().maxPerHour()
+                        + " messages per hour reached for " + user + ", try again later");
+                return;
+            }
         }
         sess.startMailTransaction();
         ((Transaction) sess.getMessageHandler()).sender(sender, smtpUtf8);

@@ -8,17 +8,23 @@ import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
-/** RCPT TO (RFC 5321 §4.1.1.3): local recipients only, at most N per message (§4.5.3.1.8). */
+/**
+ * RCPT TO (RFC 5321 §4.1.1.3): local recipients only, at most N per message (§4.5.3.1.8: 452 4.5.3); on submission
+ * the user's recipients-per-message limit answers 450 4.7.1.
+ */
 final class RcptCommand extends BaseCommand {
     private static final Logger log = LoggerFactory.getLogger(RcptCommand.class);
 
     private final RecipientPolicy policy;
     private final int maxRecipients;
+    private final SubmissionPolicy submission;
 
-    RcptCommand(RecipientPolicy policy, int maxRecipients) {
+    /** @param submission the submission policy, or null on an MX */
+    RcptCommand(RecipientPolicy policy, int maxRecipients, SubmissionPolicy submission) {
         super("RCPT", "Names a recipient; may be repeated.", "TO:<recipient>");
         this.policy = policy;
         this.maxRecipients = maxRecipients;
+        this.submission = submission;
     }
 
     @Override
@@ -47,6 +53,11 @@ final class RcptCommand extends BaseCommand {
         }
         if (!path.isAscii() && !tx.smtpUtf8()) {
             sess.sendResponse("553 5.6.7 <" + address + ">: Non-ASCII recipient address needs SMTPUTF8 on MAIL");
+            return;
+        }
+        if (submission != null && tx.recipients().size() >= submission.maxRecipients()) {
+            sess.sendResponse("450 4.7.1 Recipient limit of " + submission.maxRecipients()
+                    + " per message reached; send to the others in another message");
             return;
         }
         if (tx.recipients().size() >= maxRecipients) {

@@ -19,9 +19,27 @@ final class ReceivedHeader {
 
     static byte[] format(String helo, InetAddress client, String hostname, boolean esmtp, boolean utf8, String id,
                          String singleRecipient, ZonedDateTime when) {
-        String protocol = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+        return format(helo, client, hostname, protocol(esmtp, utf8, false, false), id, singleRecipient, null, when);
+    }
+
+    /** RFC 3848 / RFC 6531 §3.7.3 names: S for TLS, A for AUTH (only defined for ESMTP and UTF8SMTP). */
+    static String protocol(boolean esmtp, boolean utf8, boolean tls, boolean authenticated) {
+        String base = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+        if (base.equals("SMTP")) {
+            return base;
+        }
+        return base + (tls ? "S" : "") + (authenticated ? "A" : "");
+    }
+
+    /** @param authUser named as Postfix does ("Authenticated sender:") when not null */
+    static byte[] format(String helo, InetAddress client, String hostname, String protocol, String id,
+                         String singleRecipient, String authUser, ZonedDateTime when) {
         StringBuilder b = new StringBuilder("Received: from ").append(clean(helo == null ? "unknown" : helo))
-                .append(" ([").append(client instanceof Inet6Address ? "IPv6:" : "").append(client.getHostAddress()).append("])\r\n\tby ").append(hostname)
+                .append(" ([").append(client instanceof Inet6Address ? "IPv6:" : "").append(client.getHostAddress()).append("])\r\n\t");
+        if (authUser != null) {
+            b.append("(Authenticated sender: ").append(clean(authUser)).append(")\r\n\t");
+        }
+        b.append("by ").append(hostname)
                 .append(" (CassMail) with ").append(protocol).append(" id ").append(id);
         if (singleRecipient != null) {
             b.append("\r\n\tfor <").append(clean(singleRecipient)).append('>');

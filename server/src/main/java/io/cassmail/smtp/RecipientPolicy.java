@@ -7,22 +7,32 @@ import io.cassmail.store.Directory;
 import java.util.Locale;
 
 /**
- * Decides RCPT: local users are accepted, unknown users of local domains refused (550 5.1.1), other
- * domains refused as relaying (550 5.7.1), and postmaster of every local domain, or bare
- * {@code <postmaster>}, always accepted (RFC 5321 §4.5.1); a mailbox over its quota refused (552 5.2.2).
+ * Decides RCPT: local users and aliases (into their owner's INBOX) are accepted, unknown users of local domains
+ * refused (550 5.1.1), other domains refused (550 5.7.1: as relaying on an MX; on submission because this
+ * server has no relay transport yet), and postmaster of every local domain, or bare {@code <postmaster>}, always
+ * accepted (RFC 5321 §4.5.1); a mailbox over its quota refused (552 5.2.2).
  */
 final class RecipientPolicy {
     private final Directory directory;
     private final Quotas quotas;
     private final String postmaster;
     private final String hostname;
+    private final boolean submission;
 
-    /** @param postmaster address whose INBOX receives postmaster mail; empty for postmaster@ of each domain */
-    RecipientPolicy(Directory directory, Quotas quotas, String postmaster, String hostname) {
+    /**
+     * @param postmaster address whose INBOX receives postmaster mail; empty for postmaster@ of each domain
+     * @param submission whether the client is an authenticated user of a submission port
+     */
+    RecipientPolicy(Directory directory, Quotas quotas, String postmaster, String hostname, boolean submission) {
         this.directory = directory;
         this.quotas = quotas;
         this.postmaster = postmaster;
         this.hostname = hostname;
+        this.submission = submission;
+    }
+
+    RecipientPolicy(Directory directory, Quotas quotas, String postmaster, String hostname) {
+        this(directory, quotas, postmaster, hostname, false);
     }
 
     /** The reply for a RCPT, and the recipient to add when it is a 250. */
@@ -37,12 +47,19 @@ final class RecipientPolicy {
         String address = Addresses.normalize(rawAddress);
         String domain = Addresses.domainOf(address);
         if (!directory.isLocalDomain(domain)) {
-            return new Decision("550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
+            return new Decision(submission
+                    ? "550 5.7.1 <" + rawAddress + ">: Delivery to other domains is not available on this server yet;"
+                    + " only local recipients are accepted"
+                    : "550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
         }
         if (Addresses.localPartOf(address).equals("postmaster")) {
             return accept(new Envelope.Recipient(address, postmaster.isEmpty() ? address : postmaster));
         }
         if (!directory.userExists(address)) {
+            var owner = directory.aliasOwner(address);
+            if (owner.isPresent()) {
+                return accept(new Envelope.Recipient(address, owner.get()));
+            }
             return new Decision("550 5.1.1 <" + rawAddress + ">: Recipient address rejected: User unknown in local recipient table", null);
         }
         return accept(new Envelope.Recipient(address, address));

@@ -1,25 +1,40 @@
 package io.cassmail.smtp;
 
+import io.cassmail.tls.ServerTls;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * The listening socket of a plain-text SMTP listener: every accepted connection is a {@link ReplyCodingSocket}
- * with its own {@link ReadDeadline}, whose session clock starts at accept.
+ * The listening socket of an SMTP listener: every accepted connection is a {@link ReplyCodingSocket} with its own
+ * {@link ReadDeadline}, whose session clock starts at accept. On an implicit-TLS listener (RFC 8314) the connection
+ * is TLS from the first byte; its handshake runs on the session's thread, at the greeting, never in the acceptor.
  */
 final class ReplyCodingServerSocket extends ServerSocket {
     private final long sessionNanos;
     private final int minDataRate;
+    private final ServerTls implicitTls;
 
-    ReplyCodingServerSocket(long sessionNanos, int minDataRate) throws IOException {
+    /** @param implicitTls the TLS of an implicit-TLS listener, or null for plain text (with or without STARTTLS) */
+    ReplyCodingServerSocket(long sessionNanos, int minDataRate, ServerTls implicitTls) throws IOException {
         super();
         this.sessionNanos = sessionNanos;
         this.minDataRate = minDataRate;
+        this.implicitTls = implicitTls;
     }
 
     @Override
     public Socket accept() throws IOException {
-        return new ReplyCodingSocket(super.accept(), new ReadDeadline(sessionNanos, minDataRate));
+        Socket plain = super.accept();
+        Socket transport = plain;
+        if (implicitTls != null) {
+            try {
+                transport = implicitTls.wrap(plain);
+            } catch (IOException e) {
+                plain.close();
+                throw e;
+            }
+        }
+        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate));
     }
 }

@@ -19,10 +19,8 @@ final class SimpleCommands {
                 // RFC 5321 §3.5.3: 252 when we will not verify; does not reveal which users exist
                 fixed("VRFY", "Not verified here.", "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery", false),
                 fixed("EXPN", "Disabled.", "502 5.5.1 EXPN command is disabled", false),
-                fixed("HELP", "Lists the commands.", "214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY", false),
+                fixed("HELP", "Lists the commands.", "214 2.0.0 Commands: HELO EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT VRFY", false),
                 fixed("BDAT", "Not offered.", "502 5.5.1 BDAT (CHUNKING) is not supported; use DATA", false),
-                fixed("AUTH", "Not offered yet.", "502 5.5.1 AUTH is not supported by this server yet", false),
-                fixed("STARTTLS", "Not offered yet.", "502 5.5.1 STARTTLS is not supported by this server yet", false),
                 new QuitCommand());
     }
 

@@ -4,6 +4,7 @@ import io.cassmail.config.CassMailConfig;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.store.Directory;
+import io.cassmail.tls.ServerTls;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -20,14 +21,29 @@ public final class SmtpListener implements AutoCloseable {
     private final SMTPServer server;
     private final SmtpProfile profile;
 
-    /** @param config the limits every SMTP listener shares (sizes, recipients, connections, timeouts) */
+    /** A plain listener without TLS or AUTH (an MX without a certificate). */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
                         Quotas quotas, MessageIntake intake) {
-        if (profile.tls() != SmtpProfile.TlsMode.NONE || profile.authRequired()
-                || profile.relay() != SmtpProfile.RelayPolicy.LOCAL_DOMAINS_ONLY) {
+        this(profile, config, hostname, directory, quotas, intake, null, null);
+    }
+
+    /**
+     * @param config     the limits every SMTP listener shares (sizes, recipients, connections, timeouts)
+     * @param tls        the server's certificate, needed by STARTTLS and implicit-TLS profiles; may be null otherwise
+     * @param submission AUTH and sender policy, needed by profiles that require AUTH; may be null otherwise
+     */
+    public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
+                        Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission) {
+        if (profile.tls() != SmtpProfile.TlsMode.NONE && tls == null) {
             throw new IllegalArgumentException("SMTP listener '" + profile.name()
-                    + "': TLS, AUTH and relaying are not implemented yet; only plain local-delivery listeners run");
+                    + "' needs TLS: set tls.cert and tls.key (PEM files), or turn the listener off");
         }
+        if ((profile.authRequired() || profile.relay() == SmtpProfile.RelayPolicy.AUTHENTICATED_ANYWHERE)
+                && (submission == null || !profile.authRequired() || profile.tls() == SmtpProfile.TlsMode.NONE)) {
+            throw new IllegalArgumentException("SMTP listener '" + profile.name()
+                    + "': a submission listener needs TLS, required AUTH and a submission policy");
+        }
+        SubmissionPolicy policy = profile.authRequired() ? submission : null;
         this.profile = profile;
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp());
         ExecutorService sessions = Executors.newCachedThreadPool(r -> {
@@ -53,15 +69,18 @@ public final class SmtpListener implements AutoCloseable {
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
                 .serverSocketFactory(() -> new ReplyCodingServerSocket(config.sessionTimeout().toNanos(),
-                        config.minDataRate()))
+                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null))
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
-        commands.add(new EhloCommand(profile.extensions(), gate));
+        boolean startTls = profile.tls() == SmtpProfile.TlsMode.STARTTLS;
+        commands.add(new EhloCommand(profile.extensions(), gate, startTls, policy != null));
         commands.add(new HeloCommand(gate));
-        commands.add(new MailCommand(config.maxMessageSize()));
-        commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname),
-                config.maxRecipients()));
-        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize()));
+        commands.add(new StartTlsCommand(startTls ? tls : null, gate));
+        commands.add(new AuthCommand(policy, gate));
+        commands.add(new MailCommand(config.maxMessageSize(), gate, policy));
+        commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname, policy != null),
+                config.maxRecipients(), policy));
+        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize(), policy));
         for (Command c : commands) {
             server.getCommandHandler().addCommand(new GuardedCommand(c));
         }
@@ -75,7 +94,7 @@ public final class SmtpListener implements AutoCloseable {
             if (hasCause(e, BindException.class)) {
                 throw new IllegalStateException("SMTP listener '" + profile.name() + "' cannot listen on " + profile.bind()
                         + ":" + profile.port()
-                        + ": the address is already in use (another CassMail or MTA?); set smtp.port or smtp.bind", e);
+                        + ": the address is already in use (another CassMail or MTA?); set its port or bind setting", e);
             }
             throw e;
         }

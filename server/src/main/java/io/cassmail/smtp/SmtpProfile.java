@@ -1,6 +1,7 @@
 package io.cassmail.smtp;
 
 import io.cassmail.config.CassMailConfig.SmtpConfig;
+import io.cassmail.config.CassMailConfig.SubmissionConfig;
 import java.util.List;
 
 /**
@@ -32,9 +33,30 @@ public record SmtpProfile(String name, String bind, int port, TlsMode tls, boole
         extensions = List.copyOf(extensions);
     }
 
-    /** The MX listener (port 2525 in development, 25 in production): local domains only, no AUTH. */
+    /** The MX listener (port 2525 in development, 25 in production): local domains only, no AUTH, no TLS. */
     public static SmtpProfile mx(SmtpConfig config) {
-        return new SmtpProfile("mx", config.bind(), config.port(), TlsMode.NONE, false, RelayPolicy.LOCAL_DOMAINS_ONLY,
-                List.of("PIPELINING", "SIZE " + config.maxMessageSize(), "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES"));
+        return mx(config, false);
+    }
+
+    /** The MX listener, offering STARTTLS when the server has a certificate ({@code tls}). */
+    public static SmtpProfile mx(SmtpConfig config, boolean tls) {
+        return new SmtpProfile("mx", config.bind(), config.port(), tls ? TlsMode.STARTTLS : TlsMode.NONE, false,
+                RelayPolicy.LOCAL_DOMAINS_ONLY, extensions(config));
+    }
+
+    /** Submission (RFC 6409; 2587 in development, 587 in production): STARTTLS, then AUTH before MAIL. */
+    public static SmtpProfile submission(SubmissionConfig submission, SmtpConfig config) {
+        return new SmtpProfile("submission", submission.bind(), submission.port(), TlsMode.STARTTLS, true,
+                RelayPolicy.AUTHENTICATED_ANYWHERE, extensions(config));
+    }
+
+    /** Submission over implicit TLS (RFC 8314 §3.3; 2465 in development, 465 in production). */
+    public static SmtpProfile submissions(SubmissionConfig submission, SmtpConfig config) {
+        return new SmtpProfile("submissions", submission.bind(), submission.implicitPort(), TlsMode.IMPLICIT, true,
+                RelayPolicy.AUTHENTICATED_ANYWHERE, extensions(config));
+    }
+
+    private static List<String> extensions(SmtpConfig config) {
+        return List.of("PIPELINING", "SIZE " + config.maxMessageSize(), "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES");
     }
 }

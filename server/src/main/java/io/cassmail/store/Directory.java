@@ -35,4 +35,16 @@ public interface Directory {
 
     /** Users of one domain, or of every domain when {@code domain} is null; pages through large results. */
     Iterable<String> users(String domain);
+
+    /** The account an alias address belongs to (mail to it goes to that account; it may send as it); else empty. */
+    Optional<String> aliasOwner(String alias);
+
+    /** Makes {@code alias} an address of {@code owner}, replacing any earlier owner. */
+    void addAlias(String alias, String owner);
+
+    /** Returns whether the alias existed. */
+    boolean removeAlias(String alias);
+
+    /** The aliases of one account. */
+    Iterable<String> aliases(String owner);
 }

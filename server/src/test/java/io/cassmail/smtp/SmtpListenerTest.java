@@ -138,11 +138,11 @@ class SmtpListenerTest {
     }
 
     @Test
-    void aProfileAskingForWhatIsNotBuiltYetIsRefusedInASentence() {
+    void aTlsProfileWithoutACertificateIsRefusedInASentence() {
         SmtpProfile submission = new SmtpProfile("submission", "127.0.0.1", 0, SmtpProfile.TlsMode.STARTTLS, true,
                 SmtpProfile.RelayPolicy.AUTHENTICATED_ANYWHERE, List.of());
         assertThatThrownBy(() -> start(submission)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("submission").hasMessageContaining("not implemented yet");
+                .hasMessageContaining("submission").hasMessageContaining("tls.cert and tls.key");
     }
 
     @Test

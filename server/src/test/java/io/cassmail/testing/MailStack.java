@@ -101,6 +101,11 @@ public final class MailStack implements AutoCloseable {
         return server.pop3Port();
     }
 
+    /** The port of a listener by name ({@code submission}, {@code submissions}, {@code pop3s}, ...), or -1. */
+    public int port(String listener) {
+        return server.port(listener);
+    }
+
     /** Opens a channel on a fresh connection to the test broker (closed with the returned connection). */
     public static Connection broker() throws Exception {
         ConnectionFactory f = BrokerConnection.factory(TestInfra.amqpUri());

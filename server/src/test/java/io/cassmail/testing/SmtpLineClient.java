@@ -11,15 +11,53 @@ import java.nio.charset.StandardCharsets;
 
 /** A line client in the style of SubEthaSMTP's tests: {@code send(line)}, {@code expect("250")}. */
 public final class SmtpLineClient implements AutoCloseable {
-    private final Socket socket;
-    private final BufferedReader in;
-    private final OutputStream out;
+    private Socket socket;
+    private BufferedReader in;
+    private OutputStream out;
 
     public SmtpLineClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    private SmtpLineClient(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(30_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
+    }
+
+    /** A connection that is TLS from the first byte (RFC 8314), accepting any server certificate. */
+    public static SmtpLineClient implicitTls(int port, String... protocols) throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) TestCerts.trustingClient().getSocketFactory()
+                .createSocket("127.0.0.1", port);
+        if (protocols.length > 0) {
+            ssl.setEnabledProtocols(protocols);
+        }
+        ssl.setSoTimeout(30_000);
+        ssl.startHandshake();
+        return new SmtpLineClient(ssl);
+    }
+
+    /** Layers TLS over the connection after the server's 220 to STARTTLS (or +OK to STLS). */
+    public SmtpLineClient startTls() throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) TestCerts.trustingClient().getSocketFactory()
+                .createSocket(socket, "localhost", socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        ssl.startHandshake();
+        socket = ssl;
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        out = socket.getOutputStream();
+        return this;
+    }
+
+    /** The certificate the server showed, once TLS is on. */
+    public java.security.cert.X509Certificate peerCertificate() throws IOException {
+        return (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
+    /** The negotiated TLS protocol, once TLS is on. */
+    public String tlsProtocol() {
+        return ((javax.net.ssl.SSLSocket) socket).getSession().getProtocol();
     }
 
     public SmtpLineClient send(String line) throws IOException {

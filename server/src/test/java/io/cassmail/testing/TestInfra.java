@@ -49,6 +49,9 @@ public final class TestInfra {
                 "hostname=mx.cassmail.test",
                 "smtp.port=0",
                 "pop3.port=0",
+                "submission.port=0",
+                "submissions.port=0",
+                "pop3s.port=0",
                 "worker.threads=2",
                 "delivery.retry-delays=1s,2s",
                 "cassandra.connect-timeout=10s"));

@@ -27,6 +27,12 @@ public final class CassandraDirectory implements Directory {
     private final PreparedStatement selectDomainUsers;
     private final PreparedStatement selectQuota;
     private final PreparedStatement updateQuota;
+    private final PreparedStatement selectAlias;
+    private final PreparedStatement insertAlias;
+    private final PreparedStatement insertUserAlias;
+    private final PreparedStatement deleteAlias;
+    private final PreparedStatement deleteUserAlias;
+    private final PreparedStatement selectUserAliases;
 
     public CassandraDirectory(CqlSession session) {
         this.session = session;
@@ -42,6 +48,12 @@ public final class CassandraDirectory implements Directory {
         selectDomainUsers = session.prepare("SELECT address FROM domain_users WHERE domain = ?");
         selectQuota = session.prepare("SELECT max_messages, max_bytes FROM users WHERE address = ?");
         updateQuota = session.prepare("UPDATE users SET max_messages = ?, max_bytes = ? WHERE address = ?");
+        selectAlias = session.prepare("SELECT owner FROM aliases WHERE alias = ?");
+        insertAlias = session.prepare("INSERT INTO aliases (alias, owner, created) VALUES (?, ?, ?)");
+        insertUserAlias = session.prepare("INSERT INTO user_aliases (owner, alias) VALUES (?, ?)");
+        deleteAlias = session.prepare("DELETE FROM aliases WHERE alias = ?");
+        deleteUserAlias = session.prepare("DELETE FROM user_aliases WHERE owner = ? AND alias = ?");
+        selectUserAliases = session.prepare("SELECT alias FROM user_aliases WHERE owner = ?");
     }
 
     @Override
@@ -123,5 +135,42 @@ public final class CassandraDirectory implements Directory {
         }
         return call(() -> session.execute(selectDomainUsers.bind(Addresses.normalizeDomain(domain)))
                 .map(r -> r.getString(0)));
+    }
+
+    @Override
+    public Optional<String> aliasOwner(String alias) {
+        Row r = call(() -> session.execute(selectAlias.bind(Addresses.normalize(alias))).one());
+        return r == null ? Optional.empty() : Optional.ofNullable(r.getString(0));
+    }
+
+    /** Two rows (alias → owner, owner's list); a replaced owner's list row is removed after the new one is written. */
+    @Override
+    public void addAlias(String alias, String owner) {
+        String a = Addresses.normalize(alias);
+        String o = Addresses.normalize(owner);
+        Optional<String> previous = aliasOwner(a);
+        run(() -> {
+            session.execute(insertUserAlias.bind(o, a));
+            session.execute(insertAlias.bind(a, o, Instant.now()));
+            if (previous.isPresent() && !previous.get().equals(o)) {
+                session.execute(deleteUserAlias.bind(previous.get(), a));
+            }
+        });
+    }
+
+    @Override
+    public boolean removeAlias(String alias) {
+        String a = Addresses.normalize(alias);
+        Optional<String> owner = aliasOwner(a);
+        run(() -> {
+            session.execute(deleteAlias.bind(a));
+            owner.ifPresent(o -> session.execute(deleteUserAlias.bind(o, a)));
+        });
+        return owner.isPresent();
+    }
+
+    @Override
+    public Iterable<String> aliases(String owner) {
+        return call(() -> session.execute(selectUserAliases.bind(Addresses.normalize(owner))).map(r -> r.getString(0)).all());
     }
 }

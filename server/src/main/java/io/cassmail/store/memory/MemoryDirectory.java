@@ -16,6 +16,8 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
     /** address → password hash ("" for none, as a map cannot hold null). */
     private final Map<String, String> users = new ConcurrentSkipListMap<>();
     private final Map<String, UserQuota> quotas = new ConcurrentSkipListMap<>();
+    /** alias → owner. */
+    private final Map<String, String> aliases = new ConcurrentSkipListMap<>();
 
     @Override
     public boolean isLocalDomain(String domain) {
@@ -94,5 +96,30 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
         }
         String d = Addresses.normalizeDomain(domain);
         return users.keySet().stream().filter(a -> Addresses.domainOf(a).equals(d)).toList();
+    }
+
+    @Override
+    public Optional<String> aliasOwner(String alias) {
+        check();
+        return Optional.ofNullable(aliases.get(Addresses.normalize(alias)));
+    }
+
+    @Override
+    public void addAlias(String alias, String owner) {
+        check();
+        aliases.put(Addresses.normalize(alias), Addresses.normalize(owner));
+    }
+
+    @Override
+    public boolean removeAlias(String alias) {
+        check();
+        return aliases.remove(Addresses.normalize(alias)) != null;
+    }
+
+    @Override
+    public Iterable<String> aliases(String owner) {
+        check();
+        String o = Addresses.normalize(owner);
+        return aliases.entrySet().stream().filter(e -> e.getValue().equals(o)).map(Map.Entry::getKey).toList();
     }
 }
