@@ -7,6 +7,7 @@ import io.cassmail.store.MailboxSnapshot;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MailboxUsage;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * Creates and removes accounts: the one place where a user and its first mailbox come into being, and
@@ -48,7 +49,7 @@ public final class Accounts {
     }
 
     /**
-     * Deletes the account with every mailbox and entry; each body goes once nothing else keeps it.
+     * Deletes the account with its aliases and every mailbox and entry; each body goes once nothing else keeps it.
      * Returns how many messages were removed.
      */
     public long purge(String address, MessageRemover remover) {
@@ -65,8 +66,17 @@ public final class Accounts {
             } while (!batch.complete());
             mailboxes.deleteMailbox(a, mailbox);
         }
+        for (String alias : toList(directory.aliases(a))) {
+            directory.removeAlias(alias);
+        }
         directory.removeUser(a);
         return removed;
+    }
+
+    private static List<String> toList(Iterable<String> items) {
+        List<String> list = new java.util.ArrayList<>();
+        items.forEach(list::add);
+        return list;
     }
 
     /** Sets the usage counters to what the mailboxes really list; returns the correction applied. */

@@ -36,4 +36,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("pop3.port=70000")))
                 .hasMessageContaining("'pop3.port' must be a port");
     }
+
+    @Test
+    void listenersCanBeTurnedOffAndTlsNeedsBothFiles() {
+        CassMailConfig c = ConfigLoader.load(null, Map.of(), List.of("submissions.port=off", "pop3s.port=OFF"));
+        assertThat(c.submission().implicitPort()).isEqualTo(CassMailConfig.OFF);
+        assertThat(c.pop3().tlsPort()).isEqualTo(CassMailConfig.OFF);
+        assertThat(c.submission().port()).isEqualTo(2587);
+        assertThat(c.tls().enabled()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.cert=/etc/cassmail/cert.pem")))
+                .hasMessageContaining("'tls.cert' and 'tls.key' go together");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("pop3.allow-plaintext=maybe")))
+                .hasMessageContaining("'pop3.allow-plaintext' must be true or false");
+    }
 }

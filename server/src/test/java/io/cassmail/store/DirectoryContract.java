@@ -67,4 +67,28 @@ public abstract class DirectoryContract {
         directory().setPasswordHash("pw@" + domain, "new");
         assertThat(directory().passwordHash("pw@" + domain)).contains("new");
     }
+
+    @Test
+    void anAliasNamesItsOwnerWhateverTheCaseAndIsListedUnderIt() {
+        String owner = "owner@" + domain;
+        directory().addAlias("Sales@" + domain.toUpperCase(), owner);
+        directory().addAlias("info@" + domain, owner);
+        assertThat(directory().aliasOwner("sales@" + domain)).contains(owner);
+        assertThat(directory().aliases(owner)).containsExactlyInAnyOrder("sales@" + domain, "info@" + domain);
+        assertThat(directory().aliasOwner("nobody@" + domain)).isEmpty();
+    }
+
+    @Test
+    void anAliasMovedToAnotherOwnerLeavesTheFirstOwnersListAndRemovingItSaysWhetherItExisted() {
+        String first = "first@" + domain;
+        String second = "second@" + domain;
+        directory().addAlias("team@" + domain, first);
+        directory().addAlias("team@" + domain, second);
+        assertThat(directory().aliasOwner("team@" + domain)).contains(second);
+        assertThat(directory().aliases(first)).isEmpty();
+        assertThat(directory().removeAlias("team@" + domain)).isTrue();
+        assertThat(directory().removeAlias("team@" + domain)).isFalse();
+        assertThat(directory().aliases(second)).isEmpty();
+        assertThat(directory().aliasOwner("team@" + domain)).isEmpty();
+    }
 }

@@ -16,10 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code users add|list|remove|passwd|quota|recount|import}: accounts of local domains. */
+/** {@code users add|list|remove|passwd|quota|recount|import|alias}: accounts of local domains. */
 @Command(name = "users", description = "Manage user accounts.", mixinStandardHelpOptions = true,
         subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Remove.class,
-                UsersCommand.Passwd.class, UsersCommand.Quota.class, UsersCommand.Recount.class, UsersImport.class})
+                UsersCommand.Passwd.class, UsersCommand.Quota.class, UsersCommand.Recount.class, UsersImport.class, UsersAlias.class})
 final class UsersCommand {
 
     static String readPassword() throws IOException {
@@ -58,6 +58,10 @@ final class UsersCommand {
                 if (store.directory.userExists(a)) {
                     throw new IllegalArgumentException("user " + a + " already exists");
                 }
+                store.directory.aliasOwner(a).ifPresent(owner -> {
+                    throw new IllegalArgumentException(a + " is an alias of " + owner
+                            + "; remove the alias first: cassmail-admin users alias remove " + a);
+                });
                 store.accounts.create(a, hash);
             }
             System.out.println("added user " + a);
