@@ -1,0 +1,43 @@
+package io.cassmail.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a real client program (swaks, msmtp, mpop, openssl) with a time limit; stdout and stderr together. */
+public final class ExternalCommand {
+
+    /** What a run printed and how it ended. */
+    public record Result(int exit, String output) {
+    }
+
+    private ExternalCommand() {
+    }
+
+    public static Result run(List<String> command, String stdin, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                output.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                output.append("[reading output failed: ").append(e).append(']');
+            }
+        });
+        reader.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            reader.join(5_000);
+            throw new IOException(command.get(0) + " did not finish within " + timeoutSeconds + " s; printed: " + output);
+        }
+        reader.join(5_000);
+        return new Result(p.exitValue(), output.toString());
+    }
+}
