@@ -249,4 +249,44 @@ class AdminCliIT {
         assertThat(rabbit.exit()).isNotZero();
         assertThat(rabbit.err()).contains("cannot reach RabbitMQ at 127.0.0.1:1").doesNotContain("\tat ");
     }
+
+    @Test
+    void usersAliasAddListRemoveAndErrors() {
+        admin("domains", "add", "alias.test");
+        admin("users", "add", "owner@alias.test");
+        admin("users", "add", "other@alias.test");
+        assertThat(admin("users", "alias", "add", "Sales@Alias.test", "owner@alias.test").out())
+                .contains("alias sales@alias.test -> owner@alias.test");
+        assertThat(admin("users", "alias", "list", "owner@alias.test", "--json").out().strip())
+                .isEqualTo("[\"sales@alias.test\"]");
+        Run taken = admin("users", "alias", "add", "sales@alias.test", "other@alias.test");
+        assertThat(taken.exit()).isNotZero();
+        assertThat(taken.err()).contains("already an alias of owner@alias.test");
+        Run account = admin("users", "alias", "add", "other@alias.test", "owner@alias.test");
+        assertThat(account.err()).contains("is an account of its own");
+        Run foreign = admin("users", "alias", "add", "x@elsewhere.test", "owner@alias.test");
+        assertThat(foreign.err()).contains("domain elsewhere.test is not local");
+        Run shadow = admin("users", "add", "sales@alias.test");
+        assertThat(shadow.exit()).isNotZero();
+        assertThat(shadow.err()).contains("is an alias of owner@alias.test");
+        assertThat(admin("users", "alias", "remove", "sales@alias.test").exit()).isZero();
+        Run gone = admin("users", "alias", "remove", "sales@alias.test");
+        assertThat(gone.exit()).isNotZero();
+        assertThat(gone.err()).contains("no such alias: sales@alias.test");
+    }
+
+    @Test
+    void tlsStatusShowsTheCertificateOrSaysWhatIsMissing(@TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path[] pair = io.cassmail.testing.TestCerts.create(dir, "status.cassmail.test", "ec");
+        Run ok = admin("tls", "status", "--json", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + pair[1]);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("\"subject\":\"CN=status.cassmail.test\"").contains("\"days_left\":")
+                .contains("\"names\":[\"localhost\",\"127.0.0.1\"]");
+        Run none = admin("tls", "status", "--set", "tls.cert=", "--set", "tls.key=");
+        assertThat(none.exit()).isNotZero();
+        assertThat(none.err()).contains("no TLS configured");
+        Run mismatch = admin("tls", "status", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + dir.resolve("none"));
+        assertThat(mismatch.exit()).isNotZero();
+        assertThat(mismatch.err()).contains("cannot read TLS certificate or key").doesNotContain("Exception");
+    }
 }
