@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
@@ -26,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import io.cassmail.net.PerAddressLimit;
 import io.cassmail.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,7 @@ public final class Pop3Listener implements AutoCloseable {
         return t;
     });
     private final AtomicLong ids = new AtomicLong();
-    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final PerAddressLimit perIp;
     private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "pop3-write-watchdog");
         t.setDaemon(true);
@@ -91,6 +91,7 @@ public final class Pop3Listener implements AutoCloseable {
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
                 config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork);
         this.permits = new Semaphore(config.maxConnections());
+        this.perIp = new PerAddressLimit(config.maxConnectionsPerIp());
         watchdog.setRemoveOnCancelPolicy(true);
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());
@@ -133,7 +134,7 @@ public final class Pop3Listener implements AutoCloseable {
                     continue;
                 }
                 InetAddress ip = socket.getInetAddress();
-                if (!admit(ip)) {
+                if (!perIp.tryAcquire(ip)) {
                     permits.release();
                     refuse(socket, "-ERR [SYS/TEMP] Too many connections from " + ip.getHostAddress()
                             + ", try again later");
@@ -152,7 +153,7 @@ public final class Pop3Listener implements AutoCloseable {
                             // already gone
                         }
                     } finally {
-                        perIp.computeIfPresent(ip, (k, v) -> v <= 1 ? null : v - 1);
+                        perIp.release(ip);
                         permits.release();
                     }
                 });
@@ -167,20 +168,6 @@ public final class Pop3Listener implements AutoCloseable {
     /** A connection's output whose every write is bounded by {@code pop3.write-timeout}. */
     private OutputStream timedOutput(Socket socket) throws IOException {
         return new WriteTimeoutOutputStream(socket.getOutputStream(), socket, config.writeTimeout(), watchdog);
-    }
-
-    /** At most {@code pop3.max-connections-per-ip} sessions per client address. */
-    private boolean admit(InetAddress ip) {
-        boolean[] ok = {false};
-        perIp.compute(ip, (k, v) -> {
-            int n = v == null ? 0 : v;
-            if (n >= config.maxConnectionsPerIp()) {
-                return v;
-            }
-            ok[0] = true;
-            return n + 1;
-        });
-        return ok[0];
     }
 
     private static void refuse(Socket socket, String reply) {

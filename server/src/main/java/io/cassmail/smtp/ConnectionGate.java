@@ -1,5 +1,6 @@
 package io.cassmail.smtp;
 
+import io.cassmail.net.PerAddressLimit;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,28 +12,18 @@ import org.subethamail.smtp.server.SessionHandler;
  * each session's {@link ReadDeadline}.
  */
 final class ConnectionGate implements SessionHandler {
-    private final int maxPerIp;
-    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final PerAddressLimit perIp;
     /** Admitted sessions and what each has established. */
     private final Map<Session, SessionState> admitted = new ConcurrentHashMap<>();
 
     ConnectionGate(int maxPerIp) {
-        this.maxPerIp = maxPerIp;
+        this.perIp = new PerAddressLimit(maxPerIp);
     }
 
     @Override
     public SessionAcceptance accept(Session session) {
         InetAddress ip = session.getSocket().getInetAddress();
-        boolean[] ok = {false};
-        perIp.compute(ip, (k, v) -> {
-            int n = v == null ? 0 : v;
-            if (n >= maxPerIp) {
-                return v;
-            }
-            ok[0] = true;
-            return n + 1;
-        });
-        if (!ok[0]) {
+        if (!perIp.tryAcquire(ip)) {
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
@@ -46,7 +37,7 @@ final class ConnectionGate implements SessionHandler {
         if (admitted.remove(session) == null) {
             return;
         }
-        perIp.computeIfPresent(session.getSocket().getInetAddress(), (k, v) -> v <= 1 ? null : v - 1);
+        perIp.release(session.getSocket().getInetAddress());
     }
 
     /** What the session has established (greeting, TLS, AUTH). */
