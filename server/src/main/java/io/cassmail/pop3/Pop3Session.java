@@ -1,6 +1,7 @@
 package io.cassmail.pop3;
 
 import io.cassmail.store.StoreUnavailableException;
+import io.cassmail.tls.ServerTls;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,11 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import io.cassmail.tls.ServerTls;
-import javax.net.ssl.SSLSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
