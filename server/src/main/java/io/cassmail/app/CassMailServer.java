@@ -1,7 +1,11 @@
 package io.cassmail.app;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.cassmail.auth.LoginPenalty;
+import io.cassmail.http.StatusHttpServer;
+import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.queue.QueueDepth;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
@@ -53,6 +57,7 @@ public final class CassMailServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Map<String, SmtpListener> smtp = new LinkedHashMap<>();
     private final Map<String, Pop3Listener> pop3 = new LinkedHashMap<>();
+    private Monitoring monitoring;
 
     private CassMailServer() {
     }
@@ -73,14 +78,31 @@ public final class CassMailServer implements AutoCloseable {
     }
 
     private void startRoles(CassMailConfig config, Set<Role> roles) throws IOException {
-        CqlSession session = CassandraConnector.connect(config.cassandra());
+        Monitoring monitoring = new Monitoring(config.metrics(), roles);
+        resources.push(monitoring);
+        this.monitoring = monitoring;
+        CassMailMetrics metrics = monitoring.metrics();
+        CqlSession session = monitoring.driverRegistry() == null ? CassandraConnector.connect(config.cassandra())
+                : CassandraConnector.connect(config.cassandra(), monitoring.driverRegistry());
         resources.push(session);
+        monitoring.check("cassandra", () -> {
+            session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local")
+                    .setTimeout(StatusHttpServer.PROBE_TIMEOUT));
+            return null;
+        });
         requireCurrentSchema(session, config.cassandra().keyspace());
         Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
 
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
         queues.declare();
+        monitoring.queueDepths(queues);
+        monitoring.check("rabbitmq", () -> {
+            List<QueueDepth> depths = queues.depths();
+            return depths.stream().anyMatch(d -> d.ready() == null)
+                    ? "queue missing: " + depths.stream().filter(d -> d.ready() == null).map(QueueDepth::queue).toList()
+                    : null;
+        });
         MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queues.jobs(),
                 new IntakeMemory(config.smtp().inFlightMemory()));
 
@@ -94,12 +116,15 @@ public final class CassMailServer implements AutoCloseable {
                     new LocalMailboxTransport(stores.mailboxes(), stores.directory(), stores.ledger(),
                             config.mailbox().visibilityMargin()),
                     new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
-                    config.delivery().giveUpAfter(), Clock.systemUTC());
+                    config.delivery().giveUpAfter(), Clock.systemUTC(), metrics);
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
-                    new DeliveryWorker(processor, queues.jobs()), config.delivery().threads(), config.delivery().prefetch(),
-                    CONSUMER_CHECK);
+                    new DeliveryWorker(processor, queues.jobs(), metrics), config.delivery().threads(),
+                    config.delivery().prefetch(), CONSUMER_CHECK);
             workers.start();
             resources.push(workers);
+            int expected = config.delivery().threads();
+            monitoring.check("consumers", () -> workers.subscribed() == expected ? null
+                    : workers.subscribed() + " of " + expected + " delivery consumers subscribed");
             startReconciler(config, stores, queues);
         }
         Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
@@ -135,7 +160,7 @@ public final class CassMailServer implements AutoCloseable {
             }
             for (SmtpProfile profile : profiles) {
                 SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(),
-                        quotas, intake, tls, submission);
+                        quotas, intake, tls, submission, metrics);
                 listener.start();
                 resources.push(listener);
                 smtp.put(profile.name(), listener);
@@ -146,19 +171,40 @@ public final class CassMailServer implements AutoCloseable {
         }
         if (roles.contains(Role.POP3)) {
             if (config.pop3().port() != CassMailConfig.OFF) {
-                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty);
+                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty, metrics);
             }
             if (tls != null && config.pop3().tlsPort() != CassMailConfig.OFF) {
-                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty);
+                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty, metrics);
             }
+        }
+        if (!smtp.isEmpty() || !pop3.isEmpty()) {
+            monitoring.check("listeners", () -> {
+                List<String> down = new ArrayList<>();
+                smtp.forEach((name, l) -> {
+                    if (!l.running()) {
+                        down.add(name);
+                    }
+                });
+                pop3.forEach((name, l) -> {
+                    if (!l.running()) {
+                        down.add(name);
+                    }
+                });
+                return down.isEmpty() ? null : "not accepting connections: " + down;
+            });
+        }
+        monitoring.start();
+        if (monitoring.port() > 0) {
+            log.info("metrics and status on http://{}:{}/ (/metrics, /health, /ready)", config.metrics().bind(),
+                    monitoring.port());
         }
         log.info("CassMail started with roles {}", roles);
     }
 
     private void startPop3(String name, int port, boolean implicit, ServerTls tls, CassMailConfig config, Stores stores,
-                           PasswordAuthenticator authenticator, LoginPenalty penalty) {
+                           PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics) {
         Pop3Listener listener = new Pop3Listener(config.pop3(), port, implicit, tls, stores.mailboxes(), stores.messages(),
-                stores.ledger(), authenticator, penalty);
+                stores.ledger(), authenticator, penalty, metrics);
         listener.start();
         resources.push(listener);
         pop3.put(name, listener);
@@ -198,6 +244,11 @@ public final class CassMailServer implements AutoCloseable {
                     + (pending.size() > 1 ? " and " + (pending.size() - 1) + " more" : "")
                     + "; run: tools/cassmail-admin schema apply");
         }
+    }
+
+    /** The metrics/status HTTP port actually bound, or -1 when it is off. */
+    public int metricsPort() {
+        return monitoring == null ? -1 : monitoring.port();
     }
 
     /** The MX port actually bound (tests bind port 0), or -1 when it does not run. */

@@ -21,6 +21,7 @@ public record CassMailConfig(
         PasswordConfig password,
         AuthConfig auth,
         ReconcileConfig reconcile,
+        MetricsConfig metrics,
         String hostname) {
 
     /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
@@ -77,6 +78,10 @@ public record CassMailConfig(
         public boolean enabled() {
             return cert != null;
         }
+    }
+
+    /** The HTTP listener of /metrics, /health, /ready and the status page; port {@link #OFF} turns it off. */
+    public record MetricsConfig(String bind, int port) {
     }
 
     /** A port setting of {@code off}. */
@@ -159,7 +164,7 @@ public record CassMailConfig(
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
         ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
         return new CassMailConfig(cassandra, amqp, smtp, pop3, submission, tls, delivery, mailbox, password, auth, reconcile,
-                s.string("hostname"));
+                new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")), s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {

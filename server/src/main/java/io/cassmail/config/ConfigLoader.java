@@ -128,6 +128,8 @@ public final class ConfigLoader {
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
         d.put("delivery.give-up-after", "5d");
         d.put("delivery.limit", "5");
+        d.put("metrics.bind", "127.0.0.1");
+        d.put("metrics.port", "8025");
         d.put("reconcile.interval", "5m");
         d.put("reconcile.stale-after", "15m");
         return java.util.Collections.unmodifiableMap(d);

@@ -1,6 +1,8 @@
 package io.cassmail.delivery;
 
+import io.cassmail.mail.MessageIds;
 import io.cassmail.mailbox.BodyCollector;
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
@@ -40,9 +42,17 @@ public final class DeliveryProcessor {
     private final BodyCollector collector;
     private final Duration giveUpAfter;
     private final Clock clock;
+    private final CassMailMetrics metrics;
 
     public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock) {
+        this(messages, ledger, transport, bounces, giveUpAfter, clock, CassMailMetrics.none());
+    }
+
+    /** @param metrics where each recipient's outcome and the delivery latency are counted */
+    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
+                             BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics) {
+        this.metrics = metrics;
         this.messages = messages;
         this.ledger = ledger;
         this.transport = transport;
@@ -79,7 +89,14 @@ public final class DeliveryProcessor {
             DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
             switch (o.kind()) {
-                case DELIVERED -> retry |= !tryUpdate(message, r, DeliveryStatus.DELIVERED, attempts, null);
+                case DELIVERED -> {
+                    retry |= !tryUpdate(message, r, DeliveryStatus.DELIVERED, attempts, null);
+                    Duration latency = Duration.ofMillis(clock.millis() - MessageIds.unixMillis(message.id()));
+                    metrics.deliveryOutcome(transport.name(), "delivered");
+                    metrics.deliveryLatency(transport.name(), latency);
+                    log.info("message {}: delivered to {} via {} ({} ms after it was accepted, attempt {})",
+                            message.id(), r.recipient(), transport.name(), latency.toMillis(), attempts);
+                }
                 case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts));
                 case TEMPORARY -> {
                     if (expired && !o.mayHaveLanded()) {
@@ -87,6 +104,9 @@ public final class DeliveryProcessor {
                                 + " attempts; last error: " + o.reply(), attempts));
                     } else {
                         retry = true;
+                        metrics.deliveryOutcome(transport.name(), "retried");
+                        log.info("message {}: {} deferred via {} (attempt {}): {} {}", message.id(), r.recipient(),
+                                transport.name(), attempts, o.status(), o.reply());
                         tryUpdate(message, r, DeliveryStatus.RETRYING, attempts, o.reply());
                     }
                 }
@@ -116,6 +136,9 @@ public final class DeliveryProcessor {
         }
         boolean all = true;
         for (Bounce b : failed) {
+            metrics.deliveryOutcome(transport.name(), "bounced");
+            log.info("message {}: {} bounced via {}: {} {}", message.id(), b.recipient(), transport.name(), b.status(),
+                    b.diagnostic());
             all &= tryUpdate(message.id(), b.recipient(), DeliveryStatus.BOUNCED, b.attempts(),
                     b.status() + " " + b.diagnostic());
         }

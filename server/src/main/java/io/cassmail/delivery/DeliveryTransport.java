@@ -16,4 +16,9 @@ public interface DeliveryTransport {
      * A transport reports failures as outcomes: it throws only for a bug.
      */
     List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients);
+
+    /** The transport's label in metrics and logs. */
+    default String name() {
+        return "local";
+    }
 }

@@ -1,5 +1,6 @@
 package io.cassmail.delivery;
 
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.queue.JobHandler;
 import io.cassmail.queue.JobQueue;
@@ -17,10 +18,17 @@ public final class DeliveryWorker implements JobHandler {
 
     private final DeliveryProcessor processor;
     private final JobQueue queue;
+    private final CassMailMetrics metrics;
 
     public DeliveryWorker(DeliveryProcessor processor, JobQueue queue) {
+        this(processor, queue, CassMailMetrics.none());
+    }
+
+    /** @param metrics counts parked jobs (outcome {@code parked}) */
+    public DeliveryWorker(DeliveryProcessor processor, JobQueue queue, CassMailMetrics metrics) {
         this.processor = processor;
         this.queue = queue;
+        this.metrics = metrics;
     }
 
     @Override
@@ -31,6 +39,7 @@ public final class DeliveryWorker implements JobHandler {
         } catch (DeliveryJob.MalformedJobException e) {
             log.error("parking a delivery job: {}", e.getMessage());
             queue.park(body, e.getMessage());
+            metrics.deliveryOutcome("local", "parked");
             return;
         }
         if (processor.process(job) == DeliveryProcessor.Outcome.RETRY) {

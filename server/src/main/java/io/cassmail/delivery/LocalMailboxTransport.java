@@ -25,6 +25,11 @@ import java.util.function.LongSupplier;
  * A recipient whose account is gone fails permanently (5.1.1); an unreachable store temporarily (4.3.0).
  */
 public final class LocalMailboxTransport implements DeliveryTransport {
+
+    @Override
+    public String name() {
+        return "local";
+    }
     private final MailboxStore mailboxes;
     private final Directory directory;
     private final DeliveryLedger ledger;

@@ -70,6 +70,7 @@ final class AuthorizationCommands {
                 return;
             }
             Optional<String> address = s.services().authenticator().authenticate(user, argument);
+            s.services().metrics().pop3Login(s.services().listener(), address.isPresent());
             if (address.isEmpty()) {
                 penalty.failed(s.clientAddress());
                 int failures = s.authFailed();

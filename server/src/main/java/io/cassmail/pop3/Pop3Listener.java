@@ -4,6 +4,7 @@ import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.MessageRemover;
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.net.PerAddressLimit;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.MailboxStore;
@@ -63,7 +64,7 @@ public final class Pop3Listener implements AutoCloseable {
     public Pop3Listener(CassMailConfig.Pop3Config config, MailboxStore mailboxes, MessageStore messages,
                         DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty) {
         this(config, config.port(), false, null, mailboxes, messages, ledger, authenticator, penalty,
-                InetAddress::isLoopbackAddress);
+                InetAddress::isLoopbackAddress, CassMailMetrics.none());
     }
 
     /**
@@ -72,15 +73,15 @@ public final class Pop3Listener implements AutoCloseable {
      */
     public Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls,
                         MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
-                        PasswordAuthenticator authenticator, LoginPenalty penalty) {
+                        PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics) {
         this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
-                InetAddress::isLoopbackAddress);
+                InetAddress::isLoopbackAddress, metrics);
     }
 
     /** @param trustedNetwork addresses that may log in with USER/PASS before TLS (loopback; tests choose) */
     Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
                  MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
-                 Predicate<InetAddress> trustedNetwork) {
+                 Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics) {
         if (implicit && tls == null) {
             throw new IllegalArgumentException("POP3S needs TLS: set tls.cert and tls.key (PEM files), or pop3s.port=off");
         }
@@ -89,7 +90,8 @@ public final class Pop3Listener implements AutoCloseable {
         this.implicitTls = implicit ? tls : null;
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
-                config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork);
+                config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork, metrics,
+                implicit ? "pop3s" : "pop3");
         this.permits = new Semaphore(config.maxConnections());
         this.perIp = new PerAddressLimit(config.maxConnectionsPerIp());
         watchdog.setRemoveOnCancelPolicy(true);
@@ -142,6 +144,7 @@ public final class Pop3Listener implements AutoCloseable {
                 }
                 String id = (implicitTls != null ? "ps" : "p") + ids.incrementAndGet();
                 sessions.execute(() -> {
+                    services.metrics().pop3Sessions(services.listener(), 1);
                     try {
                         Socket transport = implicitTls != null ? implicitTls.wrap(socket) : socket;
                         new Pop3Session(transport, this::timedOutput, services, commands, id).run();
@@ -153,6 +156,7 @@ public final class Pop3Listener implements AutoCloseable {
                             // already gone
                         }
                     } finally {
+                        services.metrics().pop3Sessions(services.listener(), -1);
                         perIp.release(ip);
                         permits.release();
                     }
@@ -177,6 +181,11 @@ public final class Pop3Listener implements AutoCloseable {
         } catch (IOException ignored) {
             // the client left already
         }
+    }
+
+    /** Whether the listener accepts connections. */
+    public boolean running() {
+        return server != null && !server.isClosed() && acceptor != null && acceptor.isAlive();
     }
 
     public int port() {

@@ -5,6 +5,7 @@ import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.tls.ServerTls;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -18,5 +19,6 @@ import java.util.function.Predicate;
 record Pop3Services(MailboxStore mailboxes, MessageStore messages, MessageRemover remover,
                     PasswordAuthenticator authenticator, LoginPenalty penalty, Duration idleTimeout,
                     Duration authFailureDelay, int maxMessages, int maxAuthFailures, ServerTls startTls,
-                    boolean allowPlaintext, Predicate<InetAddress> trustedNetwork) {
+                    boolean allowPlaintext, Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics,
+                    String listener) {
 }

@@ -167,6 +167,9 @@ final class TransactionCommands {
             }
         }
         out.terminate();
+        if (bodyLines < 0) {
+            s.services().metrics().pop3Retrieved(s.services().listener(), s.maildrop().octets(number));
+        }
     }
 
     /** Copies the header section, its blank line, and then at most {@code bodyLines} lines. */

@@ -1,5 +1,6 @@
 package io.cassmail.smtp;
 
+import io.cassmail.metrics.CassMailMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -24,12 +25,16 @@ final class AuthCommand extends BaseCommand {
 
     private final SubmissionPolicy policy;
     private final ConnectionGate gate;
+    private final CassMailMetrics metrics;
+    private final String listener;
 
     /** @param policy null on a listener that does not offer AUTH (an MX) */
-    AuthCommand(SubmissionPolicy policy, ConnectionGate gate) {
+    AuthCommand(SubmissionPolicy policy, ConnectionGate gate, CassMailMetrics metrics, String listener) {
         super("AUTH", "Authenticates the client.", "PLAIN|LOGIN [initial-response]");
         this.policy = policy;
         this.gate = gate;
+        this.metrics = metrics;
+        this.listener = listener;
     }
 
     /** The credentials of one exchange, or why there are none. */
@@ -83,6 +88,7 @@ final class AuthCommand extends BaseCommand {
             return;
         }
         Optional<String> user = policy.authenticator().authenticate(credentials.user(), credentials.password());
+        metrics.smtpAuth(listener, user.isPresent());
         if (user.isEmpty()) {
             policy.penalty().failed(client);
             int failures = state.authFailed();

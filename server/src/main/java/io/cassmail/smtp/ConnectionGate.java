@@ -1,5 +1,6 @@
 package io.cassmail.smtp;
 
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.net.PerAddressLimit;
 import java.net.InetAddress;
 import java.util.Map;
@@ -13,21 +14,28 @@ import org.subethamail.smtp.server.SessionHandler;
  */
 final class ConnectionGate implements SessionHandler {
     private final PerAddressLimit perIp;
+    private final CassMailMetrics metrics;
+    private final String listener;
     /** Admitted sessions and what each has established. */
     private final Map<Session, SessionState> admitted = new ConcurrentHashMap<>();
 
-    ConnectionGate(int maxPerIp) {
+    ConnectionGate(int maxPerIp, CassMailMetrics metrics, String listener) {
         this.perIp = new PerAddressLimit(maxPerIp);
+        this.metrics = metrics;
+        this.listener = listener;
     }
 
     @Override
     public SessionAcceptance accept(Session session) {
         InetAddress ip = session.getSocket().getInetAddress();
-        if (!perIp.tryAcquire(ip)) {
+        boolean admitted = perIp.tryAcquire(ip);
+        metrics.smtpConnection(listener, admitted);
+        if (!admitted) {
             return SessionAcceptance.failure(421, "4.7.0 Too many connections from " + ip.getHostAddress()
                     + ", try again later");
         }
-        admitted.put(session, new SessionState(
+        metrics.smtpSessions(listener, 1);
+        this.admitted.put(session, new SessionState(
                 ((ReplyCodingSocket) session.getSocket()).transport() instanceof javax.net.ssl.SSLSocket));
         return SessionAcceptance.success();
     }
@@ -37,6 +45,7 @@ final class ConnectionGate implements SessionHandler {
         if (admitted.remove(session) == null) {
             return;
         }
+        metrics.smtpSessions(listener, -1);
         perIp.release(session.getSocket().getInetAddress());
     }
 

@@ -4,6 +4,7 @@ import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mailbox.Quotas;
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.ZonedDateTime;
@@ -29,11 +30,15 @@ final class DataCommand extends BaseCommand {
     private final ConnectionGate gate;
     private final long maxMessageSize;
     private final SubmissionPolicy submission;
+    private final CassMailMetrics metrics;
+    private final String listener;
 
     /** @param submission the submission policy (From: check, added Date/Message-ID), or null on an MX */
     DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize,
-                SubmissionPolicy submission) {
+                SubmissionPolicy submission, CassMailMetrics metrics, String listener) {
         super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
+        this.metrics = metrics;
+        this.listener = listener;
         this.intake = intake;
         this.quotas = quotas;
         this.gate = gate;
@@ -98,10 +103,11 @@ final class DataCommand extends BaseCommand {
         } finally {
             deadline.data(false);
         }
+        long dataEnd = System.nanoTime();
         String reply = switch (result.outcome()) {
             case COMPLETE -> {
                 String refusal = headers == null ? null : checkHeaders(sess, headers, state.user());
-                yield refusal != null ? refusal : finish(sess, submission, recipients, state.user());
+                yield refusal != null ? refusal : finish(sess, submission, recipients, state.user(), dataEnd);
             }
             case TOO_BIG -> "552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes";
             case BARE_LINE_ENDING -> "554 5.5.2 Bare CR or LF in message data; lines must end with CRLF (RFC 5321 §2.3.8)";
@@ -153,7 +159,7 @@ final class DataCommand extends BaseCommand {
 
     /** Refuses the message when it would push a recipient's mailbox over quota (552 5.2.2), else commits it. */
     private String finish(Session sess, MessageIntake.Submission submission, List<Envelope.Recipient> recipients,
-                          String user) {
+                          String user, long dataEnd) {
         try {
             for (Envelope.Recipient r : recipients) {
                 if (quotas.wouldExceed(r.mailbox(), submission.size())) {
@@ -165,12 +171,14 @@ final class DataCommand extends BaseCommand {
             log.warn("session {}: quota lookup failed: {}", sess.getSessionId(), e.getMessage());
             return "451 4.3.0 Temporary lookup failure, try again later";
         }
-        return commit(sess, submission, user);
+        return commit(sess, submission, user, dataEnd);
     }
 
-    private String commit(Session sess, MessageIntake.Submission submission, String user) {
+    /** @param dataEnd when the end of the data was read: the intake latency runs from there to the 250 */
+    private String commit(Session sess, MessageIntake.Submission submission, String user, long dataEnd) {
         try {
             submission.commit();
+            metrics.messageAccepted(listener, submission.size(), java.time.Duration.ofNanos(System.nanoTime() - dataEnd));
             if (this.submission != null) {
                 this.submission.limits().sent(user);
             }

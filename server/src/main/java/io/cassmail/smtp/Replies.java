@@ -23,6 +23,17 @@ final class Replies {
         return code + line.charAt(3) + enhancedFor(code, rest) + " " + rest;
     }
 
+    private static final java.util.regex.Pattern ENHANCED = java.util.regex.Pattern.compile("^[245]\\.\\d{1,3}\\.\\d{1,3}");
+
+    /** The RFC 3463 code of a reply line ("250 2.0.0 Ok" gives 2.0.0), or null when it has none (a greeting). */
+    static String enhancedCodeOf(String line) {
+        if (line.length() < 5) {
+            return null;
+        }
+        java.util.regex.Matcher m = ENHANCED.matcher(line.substring(4));
+        return m.find() ? m.group() : null;
+    }
+
     private static String enhancedFor(String code, String text) {
         String lower = text.toLowerCase(java.util.Locale.ROOT);
         return switch (code) {

@@ -14,10 +14,13 @@ final class ReplyCodingServerSocket extends ServerSocket {
     private final long sessionNanos;
     private final int minDataRate;
     private final ServerTls implicitTls;
+    private final ReplyCodingSocket.ReplyListener replies;
 
     /** @param implicitTls the TLS of an implicit-TLS listener, or null for plain text (with or without STARTTLS) */
-    ReplyCodingServerSocket(long sessionNanos, int minDataRate, ServerTls implicitTls) throws IOException {
+    ReplyCodingServerSocket(long sessionNanos, int minDataRate, ServerTls implicitTls,
+                            ReplyCodingSocket.ReplyListener replies) throws IOException {
         super();
+        this.replies = replies;
         this.sessionNanos = sessionNanos;
         this.minDataRate = minDataRate;
         this.implicitTls = implicitTls;
@@ -35,6 +38,6 @@ final class ReplyCodingServerSocket extends ServerSocket {
                 throw e;
             }
         }
-        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate));
+        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate), replies);
     }
 }

@@ -25,12 +25,24 @@ final class ReplyCodingSocket extends Socket {
 
     private final Socket transport;
     private final ReadDeadline deadline;
+    private final ReplyListener replies;
     private InputStream input;
     private OutputStream coded;
 
-    ReplyCodingSocket(Socket transport, ReadDeadline deadline) {
+    /** Hears the last line of every reply sent (for the reply metrics). */
+    interface ReplyListener {
+        void replied(String lastLine);
+    }
+
+    ReplyCodingSocket(Socket transport, ReadDeadline deadline, ReplyListener replies) {
         this.transport = transport;
         this.deadline = deadline;
+        this.replies = replies;
+    }
+
+    /** Who hears this connection's replies (carried over to the socket that replaces this one at STARTTLS). */
+    ReplyListener replies() {
+        return replies;
     }
 
     /** The time limits every read of this connection obeys. */
@@ -54,7 +66,7 @@ final class ReplyCodingSocket extends Socket {
     @Override
     public synchronized OutputStream getOutputStream() throws IOException {
         if (coded == null) {
-            coded = new ReplyCoder(transport.getOutputStream());
+            coded = new ReplyCoder(transport.getOutputStream(), replies);
         }
         return coded;
     }
@@ -160,9 +172,11 @@ final class ReplyCodingSocket extends Socket {
     /** Rewrites reply lines at each flush; SubEthaSMTP flushes once per reply. */
     private static final class ReplyCoder extends FilterOutputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private final ReplyListener replies;
 
-        ReplyCoder(OutputStream out) {
+        ReplyCoder(OutputStream out, ReplyListener replies) {
             super(out);
+            this.replies = replies;
         }
 
         @Override
@@ -181,11 +195,19 @@ final class ReplyCodingSocket extends Socket {
                 String text = pending.toString(StandardCharsets.UTF_8);
                 pending.reset();
                 StringBuilder coded = new StringBuilder(text.length() + 16);
+                String last = null;
                 for (String line : CRLF.split(text, -1)) {
                     if (coded.length() > 0) {
                         coded.append("\r\n");
                     }
-                    coded.append(Replies.withEnhancedCode(line));
+                    String withCode = Replies.withEnhancedCode(line);
+                    coded.append(withCode);
+                    if (!withCode.isEmpty()) {
+                        last = withCode;
+                    }
+                }
+                if (last != null) {
+                    replies.replied(last);
                 }
                 out.write(coded.toString().getBytes(StandardCharsets.UTF_8));
             }

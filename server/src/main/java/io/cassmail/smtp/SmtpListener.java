@@ -3,6 +3,7 @@ package io.cassmail.smtp;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
+import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.store.Directory;
 import io.cassmail.tls.ServerTls;
 import java.io.IOException;
@@ -24,16 +25,24 @@ public final class SmtpListener implements AutoCloseable {
     /** A plain listener without TLS or AUTH (an MX without a certificate). */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
                         Quotas quotas, MessageIntake intake) {
-        this(profile, config, hostname, directory, quotas, intake, null, null);
+        this(profile, config, hostname, directory, quotas, intake, null, null, CassMailMetrics.none());
+    }
+
+    /** A listener whose metrics go nowhere. */
+    public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
+                        Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission) {
+        this(profile, config, hostname, directory, quotas, intake, tls, submission, CassMailMetrics.none());
     }
 
     /**
      * @param config     the limits every SMTP listener shares (sizes, recipients, connections, timeouts)
      * @param tls        the server's certificate, needed by STARTTLS and implicit-TLS profiles; may be null otherwise
      * @param submission AUTH and sender policy, needed by profiles that require AUTH; may be null otherwise
+     * @param metrics    where connections, replies and accepted messages are counted, labelled with the profile name
      */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
-                        Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission) {
+                        Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission,
+                        CassMailMetrics metrics) {
         if (profile.tls() != SmtpProfile.TlsMode.NONE && tls == null) {
             throw new IllegalArgumentException("SMTP listener '" + profile.name()
                     + "' needs TLS: set tls.cert and tls.key (PEM files), or turn the listener off");
@@ -45,7 +54,9 @@ public final class SmtpListener implements AutoCloseable {
         }
         SubmissionPolicy policy = profile.authRequired() ? submission : null;
         this.profile = profile;
-        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp());
+        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), metrics, profile.name());
+        ReplyCodingSocket.ReplyListener replies = line -> metrics.smtpReply(profile.name(), line.charAt(0),
+                Replies.enhancedCodeOf(line));
         ExecutorService sessions = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-session");
             t.setDaemon(true);
@@ -69,18 +80,18 @@ public final class SmtpListener implements AutoCloseable {
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
                 .serverSocketFactory(() -> new ReplyCodingServerSocket(config.sessionTimeout().toNanos(),
-                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null))
+                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies))
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
         boolean startTls = profile.tls() == SmtpProfile.TlsMode.STARTTLS;
         commands.add(new EhloCommand(profile.extensions(), gate, startTls, policy != null));
         commands.add(new HeloCommand(gate));
         commands.add(new StartTlsCommand(startTls ? tls : null, gate));
-        commands.add(new AuthCommand(policy, gate));
+        commands.add(new AuthCommand(policy, gate, metrics, profile.name()));
         commands.add(new MailCommand(config.maxMessageSize(), gate, policy));
         commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname, policy != null),
                 config.maxRecipients(), policy));
-        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize(), policy));
+        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize(), policy, metrics, profile.name()));
         for (Command c : commands) {
             server.getCommandHandler().addCommand(new GuardedCommand(c));
         }
@@ -98,6 +109,11 @@ public final class SmtpListener implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Whether the listener accepts connections. */
+    public boolean running() {
+        return server.isRunning();
     }
 
     /** The bound port (useful with port 0 in tests). */

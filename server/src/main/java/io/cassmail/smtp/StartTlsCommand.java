@@ -54,7 +54,7 @@ final class StartTlsCommand extends BaseCommand {
             sess.quit();
             return;
         }
-        sess.setSocket(new ReplyCodingSocket(ssl, plain.deadline()));
+        sess.setSocket(new ReplyCodingSocket(ssl, plain.deadline(), plain.replies()));
         sess.setTlsStarted(true);
         sess.resetSmtpProtocol();
         state.tlsStarted();

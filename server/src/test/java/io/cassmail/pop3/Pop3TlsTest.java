@@ -62,7 +62,8 @@ class Pop3TlsTest {
         CassMailConfig c = ConfigLoader.load(null, Map.of(), all);
         Pop3Listener l = new Pop3Listener(c.pop3(), 0, implicit, tls, mail.stores.mailboxes(), mail.stores.messages(),
                 mail.stores.ledger(), new PasswordAuthenticator(mail.stores.directory(), c.password().hasher()),
-                new LoginPenalty(10, java.time.Duration.ofMinutes(5), mail.clock), trusted);
+                new LoginPenalty(10, java.time.Duration.ofMinutes(5), mail.clock), trusted,
+                io.cassmail.metrics.CassMailMetrics.none());
         l.start();
         listeners.add(l);
         return l;

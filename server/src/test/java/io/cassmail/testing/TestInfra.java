@@ -52,6 +52,7 @@ public final class TestInfra {
                 "submission.port=0",
                 "submissions.port=0",
                 "pop3s.port=0",
+                "metrics.port=0",
                 "worker.threads=2",
                 "delivery.retry-delays=1s,2s",
                 "cassandra.connect-timeout=10s"));

@@ -16,17 +16,39 @@ public final class CassandraConnector {
 
     /** A session bound to the mail keyspace. */
     public static CqlSession connect(CassandraConfig config) {
-        return open(config, true);
+        return open(config, true, null);
+    }
+
+    /**
+     * A session whose driver metrics (off by default in the driver) go to {@code registry}: requests and their
+     * latency, bytes, timeouts, connected nodes, and per node open connections, in-flight requests and errors.
+     */
+    public static CqlSession connect(CassandraConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+        return open(config, true, registry);
     }
 
     /** A session bound to no keyspace (for creating it). */
     public static CqlSession connectWithoutKeyspace(CassandraConfig config) {
-        return open(config, false);
+        return open(config, false, null);
     }
 
-    private static CqlSession open(CassandraConfig config, boolean useKeyspace) {
+    private static CqlSession open(CassandraConfig config, boolean useKeyspace,
+                                   io.micrometer.core.instrument.MeterRegistry registry) {
         Duration connect = config.connectTimeout();
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+        var options = DriverConfigLoader.programmaticBuilder();
+        if (registry != null) {
+            options = options
+                    .withString(DefaultDriverOption.METRICS_FACTORY_CLASS, "MicrometerMetricsFactory")
+                    .withString(DefaultDriverOption.METRICS_ID_GENERATOR_CLASS, "TaggingMetricIdGenerator")
+                    .withString(DefaultDriverOption.METRICS_ID_GENERATOR_PREFIX, "cassandra")
+                    .withStringList(DefaultDriverOption.METRICS_SESSION_ENABLED, java.util.List.of("connected-nodes",
+                            "cql-requests", "bytes-sent", "bytes-received", "cql-client-timeouts"))
+                    .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, java.util.List.of("pool.open-connections",
+                            "pool.in-flight", "errors.request.write-timeouts", "errors.request.read-timeouts",
+                            "errors.request.unavailables", "errors.request.others", "errors.connection.init",
+                            "retries.total"));
+        }
+        DriverConfigLoader loader = options
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, connect)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, connect)
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, connect)
@@ -40,6 +62,7 @@ public final class CassandraConnector {
                 .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
                 .build();
         var builder = CqlSession.builder()
+                .withMetricRegistry(registry)
                 .withConfigLoader(loader)
                 .addContactPoints(config.contactPoints())
                 .withLocalDatacenter(config.localDc());
