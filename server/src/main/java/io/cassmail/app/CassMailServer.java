@@ -263,6 +263,9 @@ public final class CassMailServer implements AutoCloseable {
 
     /** The port a listener ({@code mx}, {@code submission}, {@code submissions}, {@code pop3}, {@code pop3s}) bound, or -1. */
     public int port(String listener) {
+        if (listener.equals("metrics")) {
+            return metricsPort();
+        }
         SmtpListener s = smtp.get(listener);
         if (s != null) {
             return s.port();
