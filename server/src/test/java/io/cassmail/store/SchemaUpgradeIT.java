@@ -34,7 +34,12 @@ class SchemaUpgradeIT {
                             + "VALUES ('bob@cassmail.test', 'INBOX', ?, 100, 'alice@example.test')", id);
                 }
                 SchemaMigrator all = new SchemaMigrator(admin, keyspace);
-                assertThat(all.apply(Replication.parse("SimpleStrategy:1"))).extracting(m -> m.version()).containsExactly(2, 3);
+                // every later migration is applied, in order (2: mailbox buckets, 3: accepted log, 4: aliases, ...)
+                List<Integer> later = SchemaMigrator.bundledMigrations().stream().map(m -> m.version())
+                        .filter(v -> v > 1).toList();
+                assertThat(later).startsWith(2, 3, 4);
+                assertThat(all.apply(Replication.parse("SimpleStrategy:1"))).extracting(m -> m.version())
+                        .containsExactlyElementsOf(later);
                 try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
                     MailboxStore mailboxes = CassandraStores.on(session, Duration.ofSeconds(60)).mailboxes();
                     List<MailboxEntry> listed = StreamSupport.stream(
