@@ -6,6 +6,9 @@ import io.cassmail.auth.LoginPenalty;
 import io.cassmail.http.StatusHttpServer;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.QueueDepth;
+import io.cassmail.relay.MxResolver;
+import io.cassmail.relay.RemoteRelayTransport;
+import io.cassmail.store.DeliveryRecord;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
@@ -104,7 +107,7 @@ public final class CassMailServer implements AutoCloseable {
                     : null;
         });
         MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queues.jobs(),
-                new IntakeMemory(config.smtp().inFlightMemory()));
+                queues.relayJobs(), new IntakeMemory(config.smtp().inFlightMemory()));
 
         if (roles.contains(Role.WORKER)) {
             ExecutorService consumerThreads = Executors.newFixedThreadPool(config.delivery().threads(),
@@ -122,9 +125,12 @@ public final class CassMailServer implements AutoCloseable {
                     config.delivery().prefetch(), CONSUMER_CHECK);
             workers.start();
             resources.push(workers);
+            RabbitJobConsumers relayWorkers = startRelay(config, stores, queues, intake, metrics);
             int expected = config.delivery().threads();
-            monitoring.check("consumers", () -> workers.subscribed() == expected ? null
-                    : workers.subscribed() + " of " + expected + " delivery consumers subscribed");
+            int expectedRelay = config.relay().threads();
+            monitoring.check("consumers", () -> workers.subscribed() == expected && relayWorkers.subscribed() == expectedRelay
+                    ? null : workers.subscribed() + " of " + expected + " delivery and " + relayWorkers.subscribed() + " of "
+                    + expectedRelay + " relay consumers subscribed");
             startReconciler(config, stores, queues);
         }
         Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
@@ -212,6 +218,34 @@ public final class CassMailServer implements AutoCloseable {
                 implicit ? "implicit TLS" : tls != null ? "STLS" : "plain text");
     }
 
+    /**
+     * The relay lane: its own connection, consumers and thread pool on the relay queue, so remote hosts that are slow
+     * or dead hold up only relay workers, never local delivery.
+     */
+    private RabbitJobConsumers startRelay(CassMailConfig config, Stores stores, RabbitQueues queues, MessageIntake intake,
+                                          CassMailMetrics metrics) throws IOException {
+        CassMailConfig.RelayConfig relay = config.relay();
+        ExecutorService threads = Executors.newFixedThreadPool(relay.threads(), r -> new Thread(r, "relay-worker"));
+        BrokerConnection consuming = new BrokerConnection(config.amqp().uri(), "cassmail-relay", threads);
+        resources.push(threads::shutdown);
+        resources.push(consuming);
+        RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(relay.dns(), relay.dnsTimeout()),
+                stores.messages(), new RemoteRelayTransport.RelaySettings(config.hostname(), relay.port(),
+                        relay.connectTimeout(), relay.commandTimeout(), relay.dataTimeout(), relay.verifyTls(),
+                        relay.maxPerDestination()));
+        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), transport,
+                new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
+                config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);
+        RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology().relayLane(),
+                new DeliveryWorker(processor, queues.relayJobs(), metrics), relay.threads(), 1, CONSUMER_CHECK);
+        workers.start();
+        resources.push(workers);
+        log.info("relay: {} workers on {}, DNS {}, remote port {}", relay.threads(),
+                queues.topology().relayLane().deliveryQueue(), relay.dns().isEmpty() ? "of the system" : relay.dns(),
+                relay.port());
+        return workers;
+    }
+
     /** Every reconcile.interval (0 turns it off), republishes jobs of accepted messages that made no progress. */
     private void startReconciler(CassMailConfig config, Stores stores, RabbitQueues queues) {
         Duration every = config.reconcile().interval();
@@ -219,7 +253,7 @@ public final class CassMailServer implements AutoCloseable {
             log.info("reconciler off (reconcile.interval=0)");
             return;
         }
-        Reconciler reconciler = new Reconciler(stores.accepted(), stores.ledger(), queues.jobs(),
+        Reconciler reconciler = new Reconciler(stores.accepted(), stores.ledger(), queues.jobs(), queues.relayJobs(),
                 config.reconcile().staleAfter(), config.delivery().giveUpAfter(), Clock.systemUTC());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "reconciler");

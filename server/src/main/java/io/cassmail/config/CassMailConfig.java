@@ -22,6 +22,7 @@ public record CassMailConfig(
         AuthConfig auth,
         ReconcileConfig reconcile,
         MetricsConfig metrics,
+        RelayConfig relay,
         String hostname) {
 
     /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
@@ -78,6 +79,16 @@ public record CassMailConfig(
         public boolean enabled() {
             return cert != null;
         }
+    }
+
+    /**
+     * Outbound relay (RFC 5321 §5.1 MX delivery): its own worker pool, the DNS servers to ask (empty: the system's),
+     * the remote port (25), timeouts per §4.5.3.2, whether a remote certificate must verify, and how many
+     * transactions per destination domain may run at once.
+     */
+    public record RelayConfig(int threads, List<InetSocketAddress> dns, Duration dnsTimeout, int port,
+                              Duration connectTimeout, Duration commandTimeout, Duration dataTimeout, boolean verifyTls,
+                              int maxPerDestination) {
     }
 
     /** The HTTP listener of /metrics, /health, /ready and the status page; port {@link #OFF} turns it off. */
@@ -164,7 +175,11 @@ public record CassMailConfig(
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
         ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
         return new CassMailConfig(cassandra, amqp, smtp, pop3, submission, tls, delivery, mailbox, password, auth, reconcile,
-                new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")), s.string("hostname"));
+                new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")),
+                new RelayConfig(atLeastOne(s, "relay.threads"), dnsServers(s.string("relay.dns")), s.duration("relay.dns-timeout"),
+                        port(s, "relay.port"), s.duration("relay.connect-timeout"), s.duration("relay.command-timeout"),
+                        s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination")),
+                s.string("hostname"));
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {
@@ -185,6 +200,25 @@ public record CassMailConfig(
         }
         if (result.isEmpty()) {
             throw new ConfigException("setting 'cassandra' names no contact point");
+        }
+        return List.copyOf(result);
+    }
+
+    private static List<InetSocketAddress> dnsServers(String value) {
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int colon = p.lastIndexOf(':');
+            try {
+                String host = colon < 0 ? p : p.substring(0, colon);
+                int port = colon < 0 ? 53 : Integer.parseInt(p.substring(colon + 1));
+                result.add(new InetSocketAddress(host, port));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("setting 'relay.dns' must be host:port[,host:port...], got '" + value + "'");
+            }
         }
         return List.copyOf(result);
     }

@@ -128,6 +128,15 @@ public final class ConfigLoader {
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
         d.put("delivery.give-up-after", "5d");
         d.put("delivery.limit", "5");
+        d.put("relay.threads", "8");
+        d.put("relay.dns", "");
+        d.put("relay.dns-timeout", "5s");
+        d.put("relay.port", "25");
+        d.put("relay.connect-timeout", "30s");
+        d.put("relay.command-timeout", "5m");
+        d.put("relay.data-timeout", "10m");
+        d.put("relay.verify-tls", "false");
+        d.put("relay.max-per-destination", "4");
         d.put("metrics.bind", "127.0.0.1");
         d.put("metrics.port", "8025");
         d.put("reconcile.interval", "5m");

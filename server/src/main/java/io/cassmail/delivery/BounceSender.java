@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a DSN for recipients we gave up on to the envelope sender, through the normal pipeline. Never
- * for a null sender (no bounce loops, RFC 5321 §4.5.5). Remote senders get none until relaying exists;
- * that is logged.
+ * for a null sender (no bounce loops, RFC 5321 §4.5.5). A remote sender's DSN goes out through the relay
+ * lane.
  */
 public final class BounceSender {
     private static final Logger log = LoggerFactory.getLogger(BounceSender.class);
@@ -46,13 +46,19 @@ public final class BounceSender {
         }
         try {
             String normalized = Addresses.normalize(sender);
-            if (!directory.isLocalDomain(Addresses.domainOf(normalized)) || !directory.userExists(normalized)) {
-                log.warn("message {}: bounce to remote or unknown sender {} not sent (relaying is not implemented yet)",
-                        original.id(), sender);
+            Envelope.Recipient to;
+            if (!directory.isLocalDomain(Addresses.domainOf(normalized))) {
+                to = Envelope.Recipient.remote(normalized); // the relay lane takes it back to the sender's domain
+            } else if (directory.userExists(normalized)) {
+                to = new Envelope.Recipient(normalized, normalized);
+            } else if (directory.aliasOwner(normalized).isPresent()) {
+                to = new Envelope.Recipient(normalized, directory.aliasOwner(normalized).get());
+            } else {
+                log.warn("message {}: bounce to unknown local sender {} not sent", original.id(), sender);
                 return;
             }
             byte[] dsn = new DsnBuilder(hostname).build(original, failed, originalHeaders(original));
-            Envelope envelope = new Envelope("", List.of(new Envelope.Recipient(normalized, normalized)), null, hostname);
+            Envelope envelope = new Envelope("", List.of(to), null, hostname);
             var id = intake.submit(envelope, dsn);
             log.info("message {}: bounce {} queued to {}", original.id(), id, sender);
         } catch (RuntimeException e) {

@@ -43,6 +43,7 @@ public final class DeliveryProcessor {
     private final Duration giveUpAfter;
     private final Clock clock;
     private final CassMailMetrics metrics;
+    private final java.util.function.Predicate<DeliveryRecord> mine;
 
     public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock) {
@@ -52,6 +53,17 @@ public final class DeliveryProcessor {
     /** @param metrics where each recipient's outcome and the delivery latency are counted */
     public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics) {
+        this(messages, ledger, transport, bounces, giveUpAfter, clock, metrics, r -> !r.isRemote());
+    }
+
+    /**
+     * @param mine which recipients this processor's lane delivers (local ones, or remote ones for the relay); the
+     *             others belong to the other lane's job
+     */
+    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
+                             BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics,
+                             java.util.function.Predicate<DeliveryRecord> mine) {
+        this.mine = mine;
         this.metrics = metrics;
         this.messages = messages;
         this.ledger = ledger;
@@ -71,7 +83,7 @@ public final class DeliveryProcessor {
                 log.info("message {}: no longer stored (withdrawn or collected); job done", job.messageId());
                 return Outcome.DONE;
             }
-            pending = ledger.records(job.messageId()).stream().filter(r -> !r.status().isFinal()).toList();
+            pending = ledger.records(job.messageId()).stream().filter(r -> !r.status().isFinal()).filter(mine).toList();
         } catch (StoreUnavailableException e) {
             log.warn("message {}: Cassandra unavailable, will retry: {}", job.messageId(), e.getMessage());
             return Outcome.RETRY;
@@ -85,23 +97,26 @@ public final class DeliveryProcessor {
                 .collect(Collectors.toMap(DeliveryRecord::recipient, Function.identity()));
         List<Bounce> failed = new ArrayList<>();
         boolean retry = false;
+        boolean relayed = false;
         for (RecipientOutcome o : transport.deliver(message, pending)) {
             DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
             switch (o.kind()) {
                 case DELIVERED -> {
-                    retry |= !tryUpdate(message, r, DeliveryStatus.DELIVERED, attempts, null);
+                    relayed |= r.isRemote();
+                    retry |= !tryUpdate(message, r, r.isRemote() ? DeliveryStatus.RELAYED : DeliveryStatus.DELIVERED,
+                            attempts, r.isRemote() ? o.reply() : null);
                     Duration latency = Duration.ofMillis(clock.millis() - MessageIds.unixMillis(message.id()));
                     metrics.deliveryOutcome(transport.name(), "delivered");
                     metrics.deliveryLatency(transport.name(), latency);
                     log.info("message {}: delivered to {} via {} ({} ms after it was accepted, attempt {})",
                             message.id(), r.recipient(), transport.name(), latency.toMillis(), attempts);
                 }
-                case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts));
+                case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts, o.remoteMta()));
                 case TEMPORARY -> {
                     if (expired && !o.mayHaveLanded()) {
                         failed.add(new Bounce(r.recipient(), "4.4.7", "delivery time expired after " + attempts
-                                + " attempts; last error: " + o.reply(), attempts));
+                                + " attempts; last error: " + o.reply(), attempts, o.remoteMta()));
                     } else {
                         retry = true;
                         metrics.deliveryOutcome(transport.name(), "retried");
@@ -114,6 +129,12 @@ public final class DeliveryProcessor {
         }
         if (!failed.isEmpty()) {
             retry |= !bounce(message, failed);
+        } else if (relayed) {
+            try {
+                collector.collectIfUnreferenced(message.id());
+            } catch (StoreUnavailableException e) {
+                log.warn("message {}: body not collected yet: {}", message.id(), e.getMessage());
+            }
         }
         return retry ? Outcome.RETRY : Outcome.DONE;
     }
@@ -168,6 +189,9 @@ public final class DeliveryProcessor {
     }
 
     /** A recipient we gave up on, with the RFC 3463 status, a sentence for the DSN, and its attempt count. */
-    public record Bounce(String recipient, String status, String diagnostic, int attempts) {
+    public record Bounce(String recipient, String status, String diagnostic, int attempts, String remoteMta) {
+        public Bounce(String recipient, String status, String diagnostic, int attempts) {
+            this(recipient, status, diagnostic, attempts, null);
+        }
     }
 }

@@ -49,7 +49,13 @@ final class DsnBuilder {
             b.append("Final-Recipient: rfc822; ").append(f.recipient()).append("\r\n");
             b.append("Action: failed\r\n");
             b.append("Status: ").append(f.status()).append("\r\n");
-            b.append("Diagnostic-Code: X-CassMail; ").append(f.diagnostic().replaceAll("[\r\n]+", " ")).append("\r\n");
+            if (f.remoteMta() != null) {
+                // RFC 3464 §2.3.5/§2.3.6: the remote server and its own reply
+                b.append("Remote-MTA: dns; ").append(f.remoteMta()).append("\r\n");
+                b.append("Diagnostic-Code: smtp; ").append(f.diagnostic().replaceAll("[\r\n]+", " ")).append("\r\n");
+            } else {
+                b.append("Diagnostic-Code: X-CassMail; ").append(f.diagnostic().replaceAll("[\r\n]+", " ")).append("\r\n");
+            }
         }
         b.append("\r\n--").append(boundary).append("\r\n");
         b.append("Content-Type: text/rfc822-headers\r\n\r\n");

@@ -6,7 +6,22 @@ package io.cassmail.delivery;
  * {@code mayHaveLanded}: a temporary failure after which the copy may nonetheless be there (a write that timed
  * out); such a recipient is never bounced, only retried until the outcome is known.
  */
-public record RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded) {
+public record RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded,
+                               String remoteMta) {
+
+    public RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded) {
+        this(recipient, kind, status, reply, mayHaveLanded, null);
+    }
+
+    /** The same outcome with the server's reply kept (a relayed recipient's 250, for the ledger). */
+    public RecipientOutcome withReply(String text) {
+        return new RecipientOutcome(recipient, kind, status, text, mayHaveLanded, remoteMta);
+    }
+
+    /** The same outcome, reported by a remote server (its name goes into a DSN's Remote-MTA). */
+    public RecipientOutcome from(String mta) {
+        return new RecipientOutcome(recipient, kind, status, reply, mayHaveLanded, mta);
+    }
 
     /** Delivered, worth retrying, or never going to work. */
     public enum Kind { DELIVERED, TEMPORARY, PERMANENT }

@@ -47,12 +47,20 @@ public final class Reconciler {
     private final AcceptedLog accepted;
     private final DeliveryLedger ledger;
     private final JobQueue queue;
+    private final JobQueue relay;
     private final Duration staleAfter;
     private final Duration giveUpAfter;
     private final Clock clock;
 
     public Reconciler(AcceptedLog accepted, DeliveryLedger ledger, JobQueue queue, Duration staleAfter,
                       Duration giveUpAfter, Clock clock) {
+        this(accepted, ledger, queue, null, staleAfter, giveUpAfter, clock);
+    }
+
+    /** @param relay the relay lane, where jobs of messages with pending remote recipients go (null: none) */
+    public Reconciler(AcceptedLog accepted, DeliveryLedger ledger, JobQueue queue, JobQueue relay, Duration staleAfter,
+                      Duration giveUpAfter, Clock clock) {
+        this.relay = relay;
         this.accepted = accepted;
         this.ledger = ledger;
         this.queue = queue;
@@ -130,7 +138,13 @@ public final class Reconciler {
             attempts = Math.max(attempts, r.attempts());
         }
         if (!now.isBefore(stuckAt)) {
-            queue.publish(new DeliveryJob(id, attempts, acceptedAt));
+            DeliveryJob job = new DeliveryJob(id, attempts, acceptedAt);
+            if (open.stream().anyMatch(r -> !r.isRemote()) || relay == null) {
+                queue.publish(job);
+            }
+            if (relay != null && open.stream().anyMatch(DeliveryRecord::isRemote)) {
+                relay.publish(job);
+            }
             republished.incrementAndGet();
             if (now.isAfter(acceptedAt.plus(giveUpAfter))) {
                 overdue.incrementAndGet();

@@ -32,14 +32,26 @@ public final class MessageIntake {
     private final DeliveryLedger ledger;
     private final AcceptedLog accepted;
     private final JobQueue queue;
+    private final JobQueue relay;
     private final IntakeMemory memory;
 
+    /** Intake without a relay lane: every recipient is local. */
     public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
                          IntakeMemory memory) {
+        this(messages, ledger, accepted, queue, null, memory);
+    }
+
+    /**
+     * @param queue the local delivery lane, for messages with local recipients
+     * @param relay the relay lane, for messages with remote recipients (a message with both gets a job in each)
+     */
+    public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
+                         JobQueue relay, IntakeMemory memory) {
         this.messages = messages;
         this.ledger = ledger;
         this.accepted = accepted;
         this.queue = queue;
+        this.relay = relay;
         this.memory = memory;
     }
 
@@ -48,6 +60,9 @@ public final class MessageIntake {
      * {@link IntakeMemory.ExhaustedException} when the in-flight memory budget has no room for another message.
      */
     public Submission begin(Envelope envelope) throws IntakeMemory.ExhaustedException {
+        if (relay == null && envelope.recipients().stream().anyMatch(Envelope.Recipient::isRemote)) {
+            throw new IllegalArgumentException("a remote recipient, but this intake has no relay lane");
+        }
         if (!memory.tryReserve(IntakeMemory.PER_SESSION)) {
             throw new IntakeMemory.ExhaustedException("in-flight message memory budget of " + memory.limit()
                     + " bytes is spent");
@@ -131,7 +146,12 @@ public final class MessageIntake {
                 messages.save(row);
                 ledger.recordQueued(id, queued(envelope));
                 accepted.add(AcceptedLog.minuteOf(row.received()), id); // where the reconciler looks (README "Reliability")
-                publish(DeliveryJob.first(id));
+                if (envelope.recipients().stream().anyMatch(r -> !r.isRemote())) {
+                    publish(queue, DeliveryJob.first(id));
+                }
+                if (envelope.recipients().stream().anyMatch(Envelope.Recipient::isRemote)) {
+                    publish(relay, DeliveryJob.first(id));
+                }
                 return id;
             } catch (IOException | RuntimeException e) {
                 cleanUp(rowsWritten);
@@ -150,7 +170,7 @@ public final class MessageIntake {
          * publish is tried (a duplicate job is harmless, delivery is idempotent), and if that is not confirmed
          * either the reconciler republishes the job once it has made no progress (README "Reliability").
          */
-        private void publish(DeliveryJob job) throws IOException {
+        private void publish(JobQueue queue, DeliveryJob job) throws IOException {
             try {
                 queue.publish(job);
             } catch (UnconfirmedPublishException first) {

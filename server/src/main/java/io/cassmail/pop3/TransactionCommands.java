@@ -1,5 +1,6 @@
 package io.cassmail.pop3;
 
+import io.cassmail.mail.DotStuffingOutputStream;
 import io.cassmail.mail.HeaderSection;
 import io.cassmail.mail.ReturnPath;
 import io.cassmail.store.StoredMessage;

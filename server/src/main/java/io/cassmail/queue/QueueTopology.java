@@ -15,7 +15,13 @@ import java.util.Map;
  * instead of clashing with existing arguments.
  */
 public final class QueueTopology {
+    /** The lane of local delivery. */
+    public static final String DELIVERY = "delivery";
+    /** The lane of remote relay: its own queue, retry tiers and workers, so slow remote hosts never hold up local mail. */
+    public static final String RELAY = "relay";
+
     private final String prefix;
+    private final String lane;
     private final List<Duration> retryDelays;
     private final int deliveryLimit;
 
@@ -26,14 +32,29 @@ public final class QueueTopology {
     }
 
     public QueueTopology(String prefix, List<Duration> retryDelays, int deliveryLimit) {
+        this(prefix, DELIVERY, retryDelays, deliveryLimit);
+    }
+
+    private QueueTopology(String prefix, String lane, List<Duration> retryDelays, int deliveryLimit) {
         this.prefix = prefix;
+        this.lane = lane;
         this.retryDelays = List.copyOf(retryDelays);
         this.deliveryLimit = deliveryLimit;
     }
 
-    /** Durable quorum queue of delivery jobs. */
+    /** The same names for the relay lane: {@code PREFIX.relay} and {@code PREFIX.relay.retry.<delay>}; parking is shared. */
+    public QueueTopology relayLane() {
+        return lane.equals(RELAY) ? this : new QueueTopology(prefix, RELAY, retryDelays, deliveryLimit);
+    }
+
+    /** {@link #DELIVERY} or {@link #RELAY}. */
+    public String lane() {
+        return lane;
+    }
+
+    /** Durable quorum queue of this lane's jobs ({@code PREFIX.delivery} or {@code PREFIX.relay}). */
     public String deliveryQueue() {
-        return prefix + ".delivery";
+        return prefix + "." + lane;
     }
 
     /** Exchange that receives dead-lettered (poison) jobs. */
@@ -55,10 +76,14 @@ public final class QueueTopology {
         return retryDelays.get(Math.min(attempt, retryDelays.size()) - 1);
     }
 
-    /** Every queue CassMail declares: delivery, parking, then the retry tiers. */
+    /** Every queue CassMail declares: delivery, parking, the retry tiers, then the relay lane's queue and tiers. */
     public List<String> allQueues() {
         List<String> names = new ArrayList<>(List.of(deliveryQueue(), parkingQueue()));
         names.addAll(retryQueues());
+        if (lane.equals(DELIVERY)) {
+            names.add(relayLane().deliveryQueue());
+            names.addAll(relayLane().retryQueues());
+        }
         return names;
     }
 
@@ -73,7 +98,7 @@ public final class QueueTopology {
     }
 
     private String retryQueueFor(Duration delay) {
-        return prefix + ".retry." + delay.toMillis() + "ms";
+        return prefix + (lane.equals(DELIVERY) ? "" : "." + lane) + ".retry." + delay.toMillis() + "ms";
     }
 
     /** Declares everything; safe to call from every process at start. */
@@ -90,6 +115,9 @@ public final class QueueTopology {
                     "x-message-ttl", delay.toMillis(),
                     "x-dead-letter-exchange", "",
                     "x-dead-letter-routing-key", deliveryQueue()));
+        }
+        if (lane.equals(DELIVERY)) {
+            relayLane().declare(channel);
         }
     }
 }

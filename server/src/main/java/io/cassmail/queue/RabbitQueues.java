@@ -16,15 +16,22 @@ public final class RabbitQueues implements AutoCloseable {
     private final QueueTopology topology;
     private final BrokerConnection broker;
     private final RabbitJobQueue jobs;
+    private final RabbitJobQueue relayJobs;
 
     public RabbitQueues(CassMailConfig config, String connectionName) {
         this.topology = QueueTopology.from(config);
         this.broker = new BrokerConnection(config.amqp().uri(), connectionName, null);
         this.jobs = new RabbitJobQueue(broker, topology, config.amqp().confirmTimeout());
+        this.relayJobs = new RabbitJobQueue(broker, topology.relayLane(), config.amqp().confirmTimeout());
     }
 
     public QueueTopology topology() {
         return topology;
+    }
+
+    /** The relay lane's jobs (remote recipients). */
+    public JobQueue relayJobs() {
+        return relayJobs;
     }
 
     public JobQueue jobs() {

@@ -162,7 +162,7 @@ final class DataCommand extends BaseCommand {
                           String user, long dataEnd) {
         try {
             for (Envelope.Recipient r : recipients) {
-                if (quotas.wouldExceed(r.mailbox(), submission.size())) {
+                if (!r.isRemote() && quotas.wouldExceed(r.mailbox(), submission.size())) {
                     return "552 5.2.2 <" + r.address() + ">: Mailbox full, message of " + submission.size()
                             + " bytes refused";
                 }

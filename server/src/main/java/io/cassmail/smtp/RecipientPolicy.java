@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * Decides RCPT: local users and aliases (into their owner's INBOX) are accepted, unknown users of local domains
- * refused (550 5.1.1), other domains refused (550 5.7.1: as relaying on an MX; on submission because this
- * server has no relay transport yet), and postmaster of every local domain, or bare {@code <postmaster>}, always
+ * refused (550 5.1.1), other domains refused as relaying on an MX (550 5.7.1, no open relay) and accepted for the relay on
+ * submission, and postmaster of every local domain, or bare {@code <postmaster>}, always
  * accepted (RFC 5321 §4.5.1); a mailbox over its quota refused (552 5.2.2).
  */
 final class RecipientPolicy {
@@ -47,10 +47,12 @@ final class RecipientPolicy {
         String address = Addresses.normalize(rawAddress);
         String domain = Addresses.domainOf(address);
         if (!directory.isLocalDomain(domain)) {
-            return new Decision(submission
-                    ? "550 5.7.1 <" + rawAddress + ">: Delivery to other domains is not available on this server yet;"
-                    + " only local recipients are accepted"
-                    : "550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
+            if (submission) {
+                // an authenticated user may send anywhere (RFC 6409 §4.3); the relay lane delivers it
+                return new Decision("250 2.1.5 Recipient <" + rawAddress + "> ok (relayed)",
+                        Envelope.Recipient.remote(address));
+            }
+            return new Decision("550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
         }
         if (Addresses.localPartOf(address).equals("postmaster")) {
             return accept(new Envelope.Recipient(address, postmaster.isEmpty() ? address : postmaster));

@@ -10,6 +10,11 @@ import java.util.UUID;
 public record DeliveryRecord(String recipient, String mailbox, DeliveryStatus status, int attempts, String lastError,
                              UUID entryId, Instant updated) {
 
+    /** Whether the recipient is at another domain (no local mailbox): the relay lane's. */
+    public boolean isRemote() {
+        return "".equals(mailbox);
+    }
+
     /** A recipient as intake records it: queued, no attempt yet. */
     public static DeliveryRecord queued(String recipient, String mailbox) {
         return new DeliveryRecord(recipient, mailbox, DeliveryStatus.QUEUED, 0, null, null, null);

@@ -13,7 +13,9 @@ public enum DeliveryStatus {
     /** Given up; a DSN went to the sender (unless the sender was null). */
     BOUNCED,
     /** Was delivered, then removed from the mailbox (POP3 DELE, admin delete). */
-    EXPUNGED;
+    EXPUNGED,
+    /** A remote recipient: the remote server accepted the message (250 after the data); nothing keeps the body. */
+    RELAYED;
 
     /** A body is kept while any recipient's status is live. */
     public boolean keepsBody() {
@@ -22,6 +24,6 @@ public enum DeliveryStatus {
 
     /** Nothing more to do for this recipient. */
     public boolean isFinal() {
-        return this == DELIVERED || this == BOUNCED || this == EXPUNGED;
+        return this == DELIVERED || this == BOUNCED || this == EXPUNGED || this == RELAYED;
     }
 }

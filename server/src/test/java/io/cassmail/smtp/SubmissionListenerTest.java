@@ -264,18 +264,23 @@ class SubmissionListenerTest {
     }
 
     @Test
-    void theRecipientLimitAnswers450AndRemoteRecipientsGetAClearRefusal() throws IOException {
+    void theRecipientLimitAnswers450AndRemoteRecipientsGoToTheRelayLane() throws IOException {
         mail.accounts.create("carol@cassmail.test", null);
         mail.accounts.create("dave@cassmail.test", null);
         SmtpListener l = start(SmtpProfile.TlsMode.STARTTLS, "submission.max-recipients=2");
         try (SmtpLineClient c = loggedIn(l)) {
             c.send("MAIL FROM:<alice@cassmail.test>").expect("250");
-            c.send("RCPT TO:<friend@example.org>").expect("550 5.7.1 <friend@example.org>: Delivery to other domains is not available");
             c.send("RCPT TO:<nobody@cassmail.test>").expect("550 5.1.1");
+            c.send("RCPT TO:<friend@example.org>").expect("250 2.1.5 Recipient <friend@example.org> ok (relayed)");
             c.send("RCPT TO:<bob@cassmail.test>").expect("250");
-            c.send("RCPT TO:<carol@cassmail.test>").expect("250");
-            c.send("RCPT TO:<dave@cassmail.test>").expect("450 4.7.1 Recipient limit of 2");
+            c.send("RCPT TO:<carol@cassmail.test>").expect("450 4.7.1 Recipient limit of 2");
+            c.send("DATA").expect("354");
+            c.sendRaw("From: alice@cassmail.test\r\n\r\nto both lanes\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            c.expect("250 2.0.0");
         }
+        // one job on each lane: bob's mailbox on the delivery lane, friend@example.org on the relay lane
+        assertThat(mail.queue.takeDeliveries()).hasSize(1);
+        assertThat(mail.relay.takeDeliveries()).hasSize(1);
     }
 
     @Test

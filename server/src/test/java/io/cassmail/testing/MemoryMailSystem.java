@@ -32,7 +32,10 @@ public final class MemoryMailSystem {
     public final MutableClock clock = new MutableClock(Instant.now());
     public final MemoryStores stores = MemoryStores.create(clock);
     public final MemoryJobQueue queue = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
-    public final MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queue, IntakeMemory.unlimited());
+    /** The relay lane's jobs (messages with remote recipients). */
+    public final MemoryJobQueue relay = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    public final MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queue,
+            relay, IntakeMemory.unlimited());
     public final Accounts accounts = new Accounts(stores.directory(), stores.mailboxes());
     public final Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), 1_000_000, 10L << 30);
     public final BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), HOSTNAME);

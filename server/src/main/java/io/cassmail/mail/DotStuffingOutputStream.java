@@ -1,15 +1,15 @@
-package io.cassmail.pop3;
+package io.cassmail.mail;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Byte-stuffs a multi-line response (RFC 1939 §3): a line starting with "." is sent with ".." instead. */
-final class DotStuffingOutputStream extends FilterOutputStream {
+/** Byte-stuffs a multi-line response or SMTP data (RFC 1939 §3, RFC 5321 §4.5.2): a line starting with "." is sent with ".." instead. */
+public final class DotStuffingOutputStream extends FilterOutputStream {
     private boolean lineStart = true;
     private int last = -1;
 
-    DotStuffingOutputStream(OutputStream out) {
+    public DotStuffingOutputStream(OutputStream out) {
         super(out);
     }
 
@@ -41,7 +41,7 @@ final class DotStuffingOutputStream extends FilterOutputStream {
     }
 
     /** Ends the response: CRLF if the content did not end with one, then ".CRLF". */
-    void terminate() throws IOException {
+    public void terminate() throws IOException {
         if (last != '\n') {
             out.write('\r');
             out.write('\n');

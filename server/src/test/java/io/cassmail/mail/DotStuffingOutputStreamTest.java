@@ -1,4 +1,4 @@
-package io.cassmail.pop3;
+package io.cassmail.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,321 @@
+package io.cassmail.relay;
+
+import io.cassmail.delivery.DeliveryTransport;
+import io.cassmail.delivery.RecipientOutcome;
+import io.cassmail.mail.Addresses;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.MessageStore;
+import io.cassmail.store.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers to remote recipients by SMTP (RFC 5321): all recipients of one domain in one transaction, MX hosts
+ * tried in order until one gives an answer for the message, the outcome of each recipient from its own RCPT
+ * reply and the final reply. Opportunistic STARTTLS (a certificate that does not verify is accepted unless
+ * {@code relay.verify-tls}); a handshake that fails is retried once without TLS. At most
+ * {@code relay.max-per-destination} transactions per domain at once across this process's relay workers.
+ */
+public final class RemoteRelayTransport implements DeliveryTransport {
+    private static final Logger log = LoggerFactory.getLogger(RemoteRelayTransport.class);
+    /** RFC 5321 §4.5.3.2.5: the initiation of DATA. */
+    private static final Duration DATA_INITIATION = Duration.ofMinutes(2);
+
+    private final MxResolver resolver;
+    private final MessageStore messages;
+    private final RelaySettings settings;
+    private final SSLContext tls;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+
+    /** What the relay needs from the configuration. */
+    public record RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
+                                Duration dataTimeout, boolean verifyTls, int maxPerDestination) {
+    }
+
+    public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings) {
+        this.resolver = resolver;
+        this.messages = messages;
+        this.settings = settings;
+        this.tls = settings.verifyTls() ? defaultContext() : trustingContext();
+    }
+
+    @Override
+    public String name() {
+        return "relay";
+    }
+
+    @Override
+    public List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients) {
+        Map<String, List<DeliveryRecord>> byDomain = new LinkedHashMap<>();
+        for (DeliveryRecord r : recipients) {
+            byDomain.computeIfAbsent(Addresses.domainOf(Addresses.normalize(r.recipient())), d -> new ArrayList<>()).add(r);
+        }
+        Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
+        for (Map.Entry<String, List<DeliveryRecord>> e : byDomain.entrySet()) {
+            for (RecipientOutcome o : toDomain(message, e.getKey(), e.getValue())) {
+                outcomes.put(o.recipient(), o);
+            }
+        }
+        return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
+    }
+
+    private List<RecipientOutcome> toDomain(StoredMessage message, String domain, List<DeliveryRecord> recipients) {
+        Semaphore slots = perDestination.computeIfAbsent(domain, d -> new Semaphore(settings.maxPerDestination()));
+        try {
+            if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
+                return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.5",
+                        "too many concurrent deliveries to " + domain + " from this relay; deferred"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
+        }
+        try {
+            return route(message, domain, recipients);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private List<RecipientOutcome> route(StoredMessage message, String domain, List<DeliveryRecord> recipients) {
+        MxResolver.Route route = resolver.route(domain);
+        if (!route.found()) {
+            return all(recipients, r -> route.permanent() ? RecipientOutcome.permanent(r, route.status(), route.reason())
+                    : RecipientOutcome.temporary(r, route.status(), route.reason()));
+        }
+        String lastFailure = "no MX host answered";
+        for (String host : route.hosts()) {
+            List<InetAddress> addresses;
+            try {
+                addresses = resolver.addresses(host);
+            } catch (IOException e) {
+                lastFailure = e.getMessage();
+                continue;
+            }
+            if (addresses.isEmpty()) {
+                lastFailure = "MX host " + host + " has no address";
+                continue;
+            }
+            for (InetAddress address : addresses) {
+                String mta = host + "[" + address.getHostAddress() + "]";
+                try {
+                    List<RecipientOutcome> result = transaction(message, recipients, host, address, true);
+                    if (result != null) {
+                        return result.stream().map(o -> o.from(host)).toList();
+                    }
+                    lastFailure = mta + " refused the connection with a 4xx/5xx greeting";
+                } catch (TlsFailedException e) {
+                    log.info("message {}: TLS with {} failed ({}); trying again without TLS", message.id(), mta,
+                            e.getMessage());
+                    try {
+                        List<RecipientOutcome> result = transaction(message, recipients, host, address, false);
+                        if (result != null) {
+                            return result.stream().map(o -> o.from(host)).toList();
+                        }
+                    } catch (IOException again) {
+                        lastFailure = "connection to " + mta + " failed: " + again.getMessage();
+                    }
+                } catch (IOException e) {
+                    lastFailure = "connection to " + mta + " failed: " + e.getMessage();
+                    log.info("message {}: {}", message.id(), lastFailure);
+                }
+            }
+        }
+        String failure = lastFailure;
+        return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1", failure));
+    }
+
+    /**
+     * One SMTP transaction for the domain's recipients on one address; null when the greeting or EHLO/HELO refused
+     * us (try the next host). An {@link IOException} means the connection failed before the server took the message.
+     */
+    private List<RecipientOutcome> transaction(StoredMessage message, List<DeliveryRecord> recipients, String host,
+                                               InetAddress address, boolean tryTls) throws IOException {
+        try (SmtpClient c = SmtpClient.connect(new InetSocketAddress(address, settings.port()),
+                settings.connectTimeout(), settings.commandTimeout())) {
+            SmtpReply greeting = c.read();
+            if (!greeting.positive()) {
+                c.command("QUIT");
+                return null;
+            }
+            SmtpReply hello = c.ehlo(settings.heloName());
+            boolean esmtp = hello.positive();
+            if (!esmtp) {
+                hello = c.command("HELO " + settings.heloName());
+                if (!hello.positive()) {
+                    return null;
+                }
+            }
+            if (esmtp && tryTls && c.offers("STARTTLS")) {
+                SmtpReply ready = c.command("STARTTLS");
+                if (ready.code() == 220) {
+                    try {
+                        c.startTls(tls, host, settings.verifyTls());
+                    } catch (IOException e) {
+                        throw new TlsFailedException(e.getMessage());
+                    }
+                    if (!c.ehlo(settings.heloName()).positive()) {
+                        return null;
+                    }
+                }
+            }
+            return send(c, message, recipients, esmtp);
+        }
+    }
+
+    private List<RecipientOutcome> send(SmtpClient c, StoredMessage message, List<DeliveryRecord> recipients,
+                                        boolean esmtp) throws IOException {
+        boolean needsUtf8 = !isAscii(message.envelopeFrom())
+                || recipients.stream().anyMatch(r -> !isAscii(r.recipient()));
+        if (needsUtf8 && !c.offers("SMTPUTF8")) {
+            c.command("QUIT");
+            return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.7",
+                    "the remote server does not support SMTPUTF8, which this message's addresses need (RFC 6531)"));
+        }
+        long limit = c.sizeLimit();
+        if (limit > 0 && message.size() > limit) {
+            c.command("QUIT");
+            return all(recipients, r -> RecipientOutcome.permanent(r, "5.3.4",
+                    "message of " + message.size() + " bytes exceeds the remote server's SIZE limit of " + limit));
+        }
+        StringBuilder mail = new StringBuilder("MAIL FROM:<").append(message.envelopeFrom()).append('>');
+        if (esmtp && c.offers("SIZE")) {
+            mail.append(" SIZE=").append(message.size());
+        }
+        if (esmtp && c.offers("8BITMIME")) {
+            mail.append(" BODY=8BITMIME");
+        }
+        if (needsUtf8) {
+            mail.append(" SMTPUTF8");
+        }
+        boolean pipelining = esmtp && c.offers("PIPELINING");
+        List<SmtpReply> replies = new ArrayList<>();
+        if (pipelining) {
+            c.send(mail.toString());
+            for (DeliveryRecord r : recipients) {
+                c.send("RCPT TO:<" + r.recipient() + ">");
+            }
+            c.flush();
+            for (int i = 0; i <= recipients.size(); i++) {
+                replies.add(c.read());
+            }
+        } else {
+            replies.add(c.command(mail.toString()));
+            if (replies.get(0).positive()) {
+                for (DeliveryRecord r : recipients) {
+                    replies.add(c.command("RCPT TO:<" + r.recipient() + ">"));
+                }
+            }
+        }
+        SmtpReply mailReply = replies.get(0);
+        if (!mailReply.positive()) {
+            c.command("QUIT");
+            return all(recipients, r -> failure(r, mailReply, "MAIL FROM"));
+        }
+        Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
+        List<DeliveryRecord> accepted = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            SmtpReply rcpt = replies.get(i + 1);
+            if (rcpt.positive()) {
+                accepted.add(recipients.get(i));
+            } else {
+                outcomes.put(recipients.get(i).recipient(), failure(recipients.get(i).recipient(), rcpt, "RCPT TO"));
+            }
+        }
+        if (!accepted.isEmpty()) {
+            SmtpReply go = c.command("DATA");
+            if (go.code() != 354) {
+                for (DeliveryRecord r : accepted) {
+                    outcomes.put(r.recipient(), failure(r.recipient(), go, "DATA"));
+                }
+            } else {
+                SmtpReply done;
+                try (InputStream body = messages.openBody(message)) {
+                    done = c.data(body, settings.dataTimeout());
+                }
+                for (DeliveryRecord r : accepted) {
+                    outcomes.put(r.recipient(), done.positive() ? RecipientOutcome.delivered(r.recipient())
+                            .withReply(done.text()) : failure(r.recipient(), done, "end of DATA"));
+                }
+            }
+        }
+        try {
+            c.command("QUIT");
+        } catch (IOException ignored) {
+            // the message is already accepted or refused; a QUIT that fails changes nothing
+        }
+        return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
+    }
+
+    private static RecipientOutcome failure(String recipient, SmtpReply reply, String after) {
+        String text = reply.text() + " (in reply to " + after + ")";
+        return reply.temporary() ? RecipientOutcome.temporary(recipient, reply.status(), text)
+                : RecipientOutcome.permanent(recipient, reply.status(), text);
+    }
+
+    private static List<RecipientOutcome> all(List<DeliveryRecord> recipients,
+                                              java.util.function.Function<String, RecipientOutcome> outcome) {
+        return recipients.stream().map(r -> outcome.apply(r.recipient())).toList();
+    }
+
+    private static boolean isAscii(String s) {
+        return s == null || StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+    }
+
+    /** A STARTTLS handshake that failed: the transaction is tried once more without TLS (opportunistic TLS). */
+    private static final class TlsFailedException extends IOException {
+        TlsFailedException(String message) {
+            super(message);
+        }
+    }
+
+    private static SSLContext defaultContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opportunistic TLS (RFC 7435): encrypt whatever certificate the MX shows, as MTAs without DANE/MTA-STS do. */
+    private static SSLContext trustingContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
