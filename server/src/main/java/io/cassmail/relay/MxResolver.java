@@ -107,6 +107,9 @@ public final class MxResolver {
                         .add(mx.getTarget().toString(true));
             }
         }
+        if (byPreference.isEmpty() && answers.stream().noneMatch(r -> r instanceof MXRecord)) {
+            return Route.hosts(List.of(domain)); // an answer without MX records: implicit MX as for NODATA
+        }
         List<String> hosts = new ArrayList<>();
         for (List<String> same : byPreference.values()) {
             Collections.shuffle(same, ThreadLocalRandom.current());

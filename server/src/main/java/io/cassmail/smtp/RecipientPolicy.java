@@ -49,8 +49,10 @@ final class RecipientPolicy {
         if (!directory.isLocalDomain(domain)) {
             if (submission) {
                 // an authenticated user may send anywhere (RFC 6409 §4.3); the relay lane delivers it
+                // the domain is case-insensitive; the local part is the remote server's to interpret (RFC 5321 §2.4)
+                String remote = rawAddress.substring(0, rawAddress.lastIndexOf('@') + 1) + domain;
                 return new Decision("250 2.1.5 Recipient <" + rawAddress + "> ok (relayed)",
-                        Envelope.Recipient.remote(address));
+                        Envelope.Recipient.remote(remote));
             }
             return new Decision("550 5.7.1 <" + rawAddress + ">: Relay access denied", null);
         }

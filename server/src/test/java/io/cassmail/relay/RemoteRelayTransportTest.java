@@ -1,0 +1,214 @@
+package io.cassmail.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.delivery.DeliveryProcessor;
+import io.cassmail.mail.Envelope;
+import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.queue.DeliveryJob;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.DeliveryStatus;
+import io.cassmail.testing.MemoryMailSystem;
+import io.cassmail.testing.ScriptedSmtpPeer;
+import io.cassmail.testing.ScriptedSmtpPeer.Script;
+import io.cassmail.testing.ServerProcess;
+import io.cassmail.testing.TestDnsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay against real SMTP peers on loopback addresses, found through a real DNS server on loopback; the
+ * memory twins hold the message, the ledger and the sender's INBOX (where DSNs land).
+ */
+class RemoteRelayTransportTest {
+    private static TestDnsServer dns;
+    private static final List<ScriptedSmtpPeer> peers = new ArrayList<>();
+    private static ScriptedSmtpPeer accepting;
+    private static ScriptedSmtpPeer temporary;
+    private static ScriptedSmtpPeer dropping;
+    private static int port;
+
+    private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test").withUser("alice@cassmail.test");
+
+    @BeforeAll
+    static void network() throws Exception {
+        port = ServerProcess.freePort();
+        accepting = peer("127.0.0.2", Script.ACCEPT);
+        temporary = peer("127.0.0.3", Script.TEMPORARY_THEN_ACCEPT);
+        peer("127.0.0.4", Script.REJECT_RECIPIENT);
+        dropping = peer("127.0.0.5", Script.DROP_IN_DATA_ONCE);
+        peer("127.0.0.6", Script.SILENT);
+        dns = new TestDnsServer()
+                .record("remote.test. 300 IN MX 10 mx.remote.test.")
+                .record("remote.test. 300 IN MX 20 backup.remote.test.")
+                .record("mx.remote.test. 300 IN A 127.0.0.2")
+                .record("backup.remote.test. 300 IN A 127.0.0.7")
+                .record("aonly.test. 300 IN A 127.0.0.2")
+                .record("temp.test. 300 IN MX 10 mx.temp.test.")
+                .record("mx.temp.test. 300 IN A 127.0.0.3")
+                .record("reject.test. 300 IN MX 10 mx.reject.test.")
+                .record("mx.reject.test. 300 IN A 127.0.0.4")
+                .record("drop.test. 300 IN MX 10 mx.drop.test.")
+                .record("mx.drop.test. 300 IN A 127.0.0.5")
+                .record("silent.test. 300 IN MX 10 mx.silent.test.")
+                .record("mx.silent.test. 300 IN A 127.0.0.6")
+                .record("alias.test. 300 IN CNAME remote.test.")
+                .record("nullmx.test. 300 IN MX 0 .")
+                .failing("servfail.test.");
+    }
+
+    private static ScriptedSmtpPeer peer(String address, Script script) throws IOException {
+        ScriptedSmtpPeer p = new ScriptedSmtpPeer(address, port, script);
+        peers.add(p);
+        return p;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (ScriptedSmtpPeer p : peers) {
+            p.close();
+        }
+        dns.close();
+    }
+
+    private DeliveryProcessor relay() {
+        RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
+                Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
+                "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4));
+        return new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport, mail.bounces,
+                MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
+    }
+
+    private UUID submit(String body, String... remote) throws IOException {
+        Envelope envelope = new Envelope("alice@cassmail.test",
+                java.util.Arrays.stream(remote).map(Envelope.Recipient::remote).toList(), null, "client.test");
+        return mail.intake.submit(envelope, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private DeliveryProcessor.Outcome relayOnce() {
+        List<DeliveryJob> jobs = mail.relay.takeDeliveries();
+        assertThat(jobs).hasSize(1);
+        DeliveryProcessor.Outcome outcome = relay().process(jobs.get(0));
+        if (outcome == DeliveryProcessor.Outcome.RETRY) {
+            try {
+                mail.relay.publish(jobs.get(0).nextAttempt());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return outcome;
+    }
+
+    private DeliveryRecord record(UUID id, String recipient) {
+        return mail.stores.ledger().records(id).stream().filter(r -> r.recipient().equals(recipient)).findFirst()
+                .orElseThrow();
+    }
+
+    /** Delivers the DSNs queued for alice and returns her INBOX's texts. */
+    private List<String> alicesMail() throws IOException {
+        DeliveryProcessor local = mail.processor();
+        mail.queue.takeDeliveries().forEach(local::process);
+        List<String> texts = new ArrayList<>();
+        for (UUID id : mail.inbox("alice@cassmail.test")) {
+            try (InputStream in = mail.stores.messages().openBody(mail.stores.messages().find(id).orElseThrow())) {
+                texts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return texts;
+    }
+
+    @Test
+    void thePeerReceivesTheExactStoredBytesAndTheRecipientIsRelayed() throws IOException {
+        String body = "Received: from client.test\r\nFrom: alice@cassmail.test\r\nSubject: out\r\n\r\n.leading dot\r\n"
+                + "line\r\n..two dots\r\n";
+        int before = accepting.received().size();
+        UUID id = submit(body, "bob@remote.test", "carol@REMOTE.test", "dave@aonly.test", "erin@alias.test");
+        byte[] stored;
+        try (InputStream in = mail.stores.messages().openBody(mail.stores.messages().find(id).orElseThrow())) {
+            stored = in.readAllBytes();
+        }
+        assertThat(relayOnce()).as("ledger: %s", mail.stores.ledger().records(id)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        List<ScriptedSmtpPeer.Received> got = accepting.received().subList(before, accepting.received().size());
+        // one transaction per domain: remote.test (two recipients), aonly.test (implicit MX), alias.test (CNAME)
+        assertThat(got).hasSize(3);
+        assertThat(got).allSatisfy(r -> {
+            assertThat(r.sender()).isEqualTo("alice@cassmail.test");
+            assertThat(r.data()).isEqualTo(stored);
+        });
+        // the domain is matched without case; the local part goes out as the sender wrote it (RFC 5321 §2.4)
+        assertThat(got.get(0).recipients()).containsExactly("bob@remote.test", "carol@REMOTE.test");
+        for (String r : List.of("bob@remote.test", "carol@REMOTE.test", "dave@aonly.test", "erin@alias.test")) {
+            assertThat(record(id, r).status()).isEqualTo(DeliveryStatus.RELAYED);
+            assertThat(record(id, r).lastError()).startsWith("250 2.0.0 queued as peer-");
+        }
+    }
+
+    @Test
+    void aRejectedRecipientBouncesWithTheRemoteServersReply() throws IOException {
+        UUID id = submit("Subject: to nobody\r\n\r\nx\r\n", "nobody@reject.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(id, "nobody@reject.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(alicesMail()).singleElement().asString()
+                .contains("Final-Recipient: rfc822; nobody@reject.test", "Status: 5.1.1",
+                        "Remote-MTA: dns; mx.reject.test",
+                        "Diagnostic-Code: smtp; 550 5.1.1 <nobody@reject.test>: user unknown here (in reply to RCPT TO)");
+    }
+
+    @Test
+    void aTemporaryRefusalIsRetriedAndThenDelivered() throws IOException {
+        UUID id = submit("Subject: greylisted\r\n\r\nx\r\n", "bob@temp.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "bob@temp.test").status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(record(id, "bob@temp.test").lastError()).contains("451 4.3.0 try again later");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(id, "bob@temp.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+        assertThat(temporary.received()).hasSize(1);
+    }
+
+    @Test
+    void aConnectionDroppedInDataIsRetriedAndTheMessageArrivesOnce() throws IOException {
+        UUID id = submit("Subject: cut off\r\n\r\n" + "x".repeat(5000) + "\r\n", "bob@drop.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(dropping.received()).isEmpty();
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(dropping.received()).hasSize(1);
+        assertThat(record(id, "bob@drop.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutAndIsRetried() throws IOException {
+        UUID id = submit("Subject: silence\r\n\r\nx\r\n", "bob@silent.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "bob@silent.test").lastError()).contains("mx.silent.test[127.0.0.6]").contains("timed out");
+    }
+
+    @Test
+    void nullMxAndUnknownDomainsBounceAtOnceAndServfailIsRetried() throws IOException {
+        UUID id = submit("Subject: nowhere\r\n\r\nx\r\n", "a@nullmx.test", "b@nx.test", "c@servfail.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "a@nullmx.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(record(id, "b@nx.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(record(id, "c@servfail.test").status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(record(id, "c@servfail.test").lastError()).contains("DNS lookup of MX servfail.test failed");
+        assertThat(alicesMail()).singleElement().asString()
+                .contains("Status: 5.1.10", "null MX", "Status: 5.1.2", "does not exist");
+    }
+
+    @Test
+    void aNullSenderNeverGetsADsn() throws IOException {
+        Envelope envelope = new Envelope("", List.of(Envelope.Recipient.remote("nobody@reject.test")), null, "x");
+        mail.intake.submit(envelope, "Subject: bounce of a bounce\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.queue.takeDeliveries()).isEmpty();
+        assertThat(mail.relay.takeDeliveries()).isEmpty();
+    }
+}
