@@ -31,7 +31,9 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         /** The first DATA is cut off after a few bytes (the connection is closed), later ones are accepted. */
         DROP_IN_DATA_ONCE,
         /** Accepts the connection and never says anything. */
-        SILENT
+        SILENT,
+        /** The first DATA stalls for a few seconds before reading on (with a small receive buffer, the sender blocks). */
+        STALL_IN_DATA_ONCE
     }
 
     /** A message the peer answered 250 to. */
@@ -43,11 +45,16 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private final AtomicInteger transactions = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger dataStarted = new AtomicInteger();
+    private final AtomicInteger dataAborted = new AtomicInteger();
 
     public ScriptedSmtpPeer(String address, int port, Script script) throws IOException {
         this.script = script;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
+        if (script == Script.STALL_IN_DATA_ONCE) {
+            server.setReceiveBufferSize(16 * 1024);
+        }
         server.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         Thread t = new Thread(this::accept, "scripted-smtp-" + script);
         t.setDaemon(true);
@@ -56,6 +63,16 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
 
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** DATA phases that began (354 sent). */
+    public int dataStarted() {
+        return dataStarted.get();
+    }
+
+    /** DATA phases whose connection ended before the terminating dot: those messages were discarded. */
+    public int dataAborted() {
+        return dataAborted.get();
     }
 
     /** Transactions that reached RCPT (whatever their outcome). */
@@ -116,11 +133,25 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                             continue;
                         }
                         reply(out, "354 go ahead");
+                        int started = dataStarted.incrementAndGet();
+                        if (script == Script.STALL_IN_DATA_ONCE && started == 1) {
+                            try {
+                                Thread.sleep(4000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
                         if (script == Script.DROP_IN_DATA_ONCE && received.isEmpty() && transactions.get() == 1) {
                             raw.readNBytes(10);
                             return; // cut off in the middle of the data
                         }
-                        byte[] data = readData(raw);
+                        byte[] data;
+                        try {
+                            data = readData(raw);
+                        } catch (IOException cut) {
+                            dataAborted.incrementAndGet();
+                            throw cut;
+                        }
                         received.add(new Received(sender, List.copyOf(rcpts), data));
                         reply(out, "250 2.0.0 queued as peer-" + received.size());
                     }

@@ -1,0 +1,152 @@
+package io.cassmail.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.cassmail.app.Role;
+import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.DeliveryStatus;
+import io.cassmail.testing.ExternalCommand;
+import io.cassmail.testing.MailStack;
+import io.cassmail.testing.ScriptedSmtpPeer;
+import io.cassmail.testing.ServerProcess;
+import io.cassmail.testing.SmtpLineClient;
+import io.cassmail.testing.TestCerts;
+import io.cassmail.testing.TestDnsServer;
+import jakarta.mail.internet.MimeMessage;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Outbound relay end to end on the real stack: a user submits with swaks (STARTTLS + AUTH), a relay worker process
+ * looks the MX up in a real DNS server on loopback and hands the message to GreenMail on 127.0.0.8; and a relay
+ * worker SIGKILLed in the middle of DATA loses nothing and duplicates nothing.
+ */
+class RelayIT {
+    private static final Pattern QUEUED = Pattern.compile("queued as ([0-9a-f-]{36})");
+    @TempDir
+    static Path dir;
+    private static TestDnsServer dns;
+    private static GreenMail greenMail;
+    private static ScriptedSmtpPeer stalling;
+    private static MailStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = ServerProcess.freePort();
+        greenMail = new GreenMail(new ServerSetup(port, "127.0.0.8", "smtp"));
+        greenMail.start();
+        stalling = new ScriptedSmtpPeer("127.0.0.9", port, ScriptedSmtpPeer.Script.STALL_IN_DATA_ONCE);
+        dns = new TestDnsServer()
+                .record("remote.test. 300 IN MX 10 mx.remote.test.")
+                .record("mx.remote.test. 300 IN A 127.0.0.8")
+                .record("stall.test. 300 IN MX 10 mx.stall.test.")
+                .record("mx.stall.test. 300 IN A 127.0.0.9");
+        Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
+        stack = MailStack.create("RelayIT", "tls.cert=" + tls[0], "tls.key=" + tls[1],
+                        "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
+                        "relay.port=" + port, "relay.threads=2", "relay.command-timeout=30s",
+                        "password.argon2-memory=64K", "password.argon2-iterations=1")
+                .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
+        stack.start(Role.SMTP);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            greenMail.stop();
+            stalling.close();
+            dns.close();
+        }
+    }
+
+    private static DeliveryRecord record(UUID id) {
+        return stack.ledger.records(id).get(0);
+    }
+
+    @Test
+    void aSubmittedMessageReachesTheRemoteMxWithTheStoredBytes() throws Exception {
+        try (ServerProcess worker = ServerProcess.start("relay-worker", stack.settings, "worker")) {
+            ExternalCommand.Result sent = ExternalCommand.run(List.of("swaks", "--server", "127.0.0.1",
+                    "--port", String.valueOf(stack.port("submission")), "--tls", "--auth", "PLAIN",
+                    "--auth-user", "alice@cassmail.test", "--auth-password", "secret", "--from", "alice@cassmail.test",
+                    "--to", "someone@remote.test", "--header", "From: Alice <alice@cassmail.test>",
+                    "--header", "Subject: to the world", "--body", "relayed by CassMail", "--timeout", "30"), null, 60);
+            assertThat(sent.exit()).as(sent.output()).isZero();
+            Matcher m = QUEUED.matcher(sent.output());
+            assertThat(m.find()).isTrue();
+            UUID id = UUID.fromString(m.group(1));
+            assertThat(greenMail.waitForIncomingEmail(60_000, 1)).as("GreenMail got the message").isTrue();
+            MimeMessage got = greenMail.getReceivedMessages()[0];
+            assertThat(got.getAllRecipients()[0].toString()).isEqualTo("someone@remote.test");
+            String stored;
+            try (InputStream in = stack.messages.openBody(stack.messages.find(id).orElseThrow())) {
+                stored = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            // GreenMail puts its own Return-Path and Received on top; everything after is the bytes CassMail stored
+            String whole = GreenMailUtil.getWholeMessage(got);
+            assertThat(whole).endsWith(stored.substring(stored.indexOf("\r\n") + 2))
+                    .contains("Subject: to the world").contains("relayed by CassMail");
+            await().atMost(Duration.ofSeconds(30)).until(() -> record(id).status() == DeliveryStatus.RELAYED);
+            assertThat(record(id).lastError()).startsWith("250");
+        }
+    }
+
+    @Test
+    void aRelayWorkerKilledInTheMiddleOfDataLosesAndDuplicatesNothing() throws Exception {
+        UUID id;
+        ServerProcess first = ServerProcess.start("relay-worker-a", stack.settings, "worker");
+        try (SmtpLineClient c = new SmtpLineClient(stack.port("submission"))) {
+            c.expect("220");
+            c.send("EHLO client.test").expect("250");
+            c.send("STARTTLS").expect("220");
+            c.startTls();
+            c.send("EHLO client.test").expect("250");
+            c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice@cassmail.test\0secret"
+                    .getBytes(StandardCharsets.UTF_8))).expect("235");
+            c.send("MAIL FROM:<alice@cassmail.test>").expect("250");
+            c.send("RCPT TO:<bob@stall.test>").expect("250");
+            c.send("DATA").expect("354");
+            StringBuilder body = new StringBuilder("From: alice@cassmail.test\r\nSubject: big\r\n\r\n");
+            for (int i = 0; i < 20_000; i++) {
+                body.append("line ").append(i).append(" of a message long enough to be cut off in the middle\r\n");
+            }
+            c.sendRaw((body + ".\r\n").getBytes(StandardCharsets.US_ASCII));
+            Matcher m = QUEUED.matcher(c.expect("250 2.0.0"));
+            assertThat(m.find()).isTrue();
+            id = UUID.fromString(m.group(1));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> stalling.dataStarted() == 1);
+            first.kill();
+        } finally {
+            first.close();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> stalling.dataAborted() == 1);
+        assertThat(stalling.received()).isEmpty();
+        try (ServerProcess second = ServerProcess.start("relay-worker-b", stack.settings, "worker")) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> record(id).status() == DeliveryStatus.RELAYED);
+            assertThat(stalling.received()).hasSize(1);
+            assertThat(new String(stalling.received().get(0).data(), StandardCharsets.US_ASCII))
+                    .contains("line 19999 of a message");
+        }
+    }
+}
