@@ -6,6 +6,7 @@ import io.cassmail.auth.LoginPenalty;
 import io.cassmail.http.StatusHttpServer;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.QueueDepth;
+import io.cassmail.relay.DkimSigning;
 import io.cassmail.relay.MxResolver;
 import io.cassmail.relay.RemoteRelayTransport;
 import io.cassmail.store.DeliveryRecord;
@@ -232,7 +233,7 @@ public final class CassMailServer implements AutoCloseable {
         RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(relay.dns(), relay.dnsTimeout()),
                 stores.messages(), new RemoteRelayTransport.RelaySettings(config.hostname(), relay.port(),
                         relay.connectTimeout(), relay.commandTimeout(), relay.dataTimeout(), relay.verifyTls(),
-                        relay.maxPerDestination()));
+                        relay.maxPerDestination()), new DkimSigning(stores.directory()));
         DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), transport,
                 new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);

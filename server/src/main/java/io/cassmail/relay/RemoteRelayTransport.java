@@ -44,6 +44,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final RelaySettings settings;
     private final SSLContext tls;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final DkimSigning dkim;
 
     /** What the relay needs from the configuration. */
     public record RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
@@ -51,6 +52,12 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     }
 
     public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings) {
+        this(resolver, messages, settings, null);
+    }
+
+    /** @param dkim signs mail from local domains that have a key; null sends everything unsigned */
+    public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings, DkimSigning dkim) {
+        this.dkim = dkim;
         this.resolver = resolver;
         this.messages = messages;
         this.settings = settings;
@@ -68,16 +75,25 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         for (DeliveryRecord r : recipients) {
             byDomain.computeIfAbsent(Addresses.domainOf(Addresses.normalize(r.recipient())), d -> new ArrayList<>()).add(r);
         }
+        byte[] signature;
+        try {
+            signature = dkim == null ? new byte[0] : dkim.signature(message, () -> messages.openBody(message));
+        } catch (IOException | RuntimeException e) {
+            log.warn("message {}: {}", message.id(), e.getMessage());
+            return recipients.stream().map(r -> RecipientOutcome.temporary(r.recipient(), "4.3.0",
+                    "not sent: " + e.getMessage())).toList();
+        }
         Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, List<DeliveryRecord>> e : byDomain.entrySet()) {
-            for (RecipientOutcome o : toDomain(message, e.getKey(), e.getValue())) {
+            for (RecipientOutcome o : toDomain(message, signature, e.getKey(), e.getValue())) {
                 outcomes.put(o.recipient(), o);
             }
         }
         return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
     }
 
-    private List<RecipientOutcome> toDomain(StoredMessage message, String domain, List<DeliveryRecord> recipients) {
+    private List<RecipientOutcome> toDomain(StoredMessage message, byte[] signature, String domain,
+                                            List<DeliveryRecord> recipients) {
         Semaphore slots = perDestination.computeIfAbsent(domain, d -> new Semaphore(settings.maxPerDestination()));
         try {
             if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
@@ -89,13 +105,14 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
         }
         try {
-            return route(message, domain, recipients);
+            return route(message, signature, domain, recipients);
         } finally {
             slots.release();
         }
     }
 
-    private List<RecipientOutcome> route(StoredMessage message, String domain, List<DeliveryRecord> recipients) {
+    private List<RecipientOutcome> route(StoredMessage message, byte[] signature, String domain,
+                                         List<DeliveryRecord> recipients) {
         MxResolver.Route route = resolver.route(domain);
         if (!route.found()) {
             return all(recipients, r -> route.permanent() ? RecipientOutcome.permanent(r, route.status(), route.reason())
@@ -117,7 +134,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             for (InetAddress address : addresses) {
                 String mta = host + "[" + address.getHostAddress() + "]";
                 try {
-                    List<RecipientOutcome> result = transaction(message, recipients, host, address, true);
+                    List<RecipientOutcome> result = transaction(message, signature, recipients, host, address, true);
                     if (result != null) {
                         return result.stream().map(o -> o.from(host)).toList();
                     }
@@ -126,7 +143,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                     log.info("message {}: TLS with {} failed ({}); trying again without TLS", message.id(), mta,
                             e.getMessage());
                     try {
-                        List<RecipientOutcome> result = transaction(message, recipients, host, address, false);
+                        List<RecipientOutcome> result = transaction(message, signature, recipients, host, address, false);
                         if (result != null) {
                             return result.stream().map(o -> o.from(host)).toList();
                         }
@@ -147,8 +164,8 @@ public final class RemoteRelayTransport implements DeliveryTransport {
      * One SMTP transaction for the domain's recipients on one address; null when the greeting or EHLO/HELO refused
      * us (try the next host). An {@link IOException} means the connection failed before the server took the message.
      */
-    private List<RecipientOutcome> transaction(StoredMessage message, List<DeliveryRecord> recipients, String host,
-                                               InetAddress address, boolean tryTls) throws IOException {
+    private List<RecipientOutcome> transaction(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients,
+                                               String host, InetAddress address, boolean tryTls) throws IOException {
         try (SmtpClient c = SmtpClient.connect(new InetSocketAddress(address, settings.port()),
                 settings.connectTimeout(), settings.commandTimeout())) {
             SmtpReply greeting = c.read();
@@ -177,12 +194,12 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                     }
                 }
             }
-            return send(c, message, recipients, esmtp);
+            return send(c, message, signature, recipients, esmtp);
         }
     }
 
-    private List<RecipientOutcome> send(SmtpClient c, StoredMessage message, List<DeliveryRecord> recipients,
-                                        boolean esmtp) throws IOException {
+    private List<RecipientOutcome> send(SmtpClient c, StoredMessage message, byte[] signature,
+                                        List<DeliveryRecord> recipients, boolean esmtp) throws IOException {
         boolean needsUtf8 = !isAscii(message.envelopeFrom())
                 || recipients.stream().anyMatch(r -> !isAscii(r.recipient()));
         if (needsUtf8 && !c.offers("SMTPUTF8")) {
@@ -191,14 +208,15 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                     "the remote server does not support SMTPUTF8, which this message's addresses need (RFC 6531)"));
         }
         long limit = c.sizeLimit();
-        if (limit > 0 && message.size() > limit) {
+        long size = message.size() + signature.length;
+        if (limit > 0 && size > limit) {
             c.command("QUIT");
             return all(recipients, r -> RecipientOutcome.permanent(r, "5.3.4",
-                    "message of " + message.size() + " bytes exceeds the remote server's SIZE limit of " + limit));
+                    "message of " + size + " bytes exceeds the remote server's SIZE limit of " + limit));
         }
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(message.envelopeFrom()).append('>');
         if (esmtp && c.offers("SIZE")) {
-            mail.append(" SIZE=").append(message.size());
+            mail.append(" SIZE=").append(size);
         }
         if (esmtp && c.offers("8BITMIME")) {
             mail.append(" BODY=8BITMIME");
@@ -248,7 +266,8 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                 }
             } else {
                 SmtpReply done;
-                try (InputStream body = messages.openBody(message)) {
+                try (InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(signature),
+                        messages.openBody(message))) {
                     done = c.data(body, settings.dataTimeout());
                 }
                 for (DeliveryRecord r : accepted) {

@@ -47,4 +47,12 @@ public interface Directory {
 
     /** The aliases of one account. */
     Iterable<String> aliases(String owner);
+
+    /** The domain's DKIM keys, newest first: the first signs, the others are kept until removed. */
+    java.util.List<DkimKey> dkimKeys(String domain);
+
+    void addDkimKey(DkimKey key);
+
+    /** Returns whether the selector existed. */
+    boolean removeDkimKey(String domain, String selector);
 }

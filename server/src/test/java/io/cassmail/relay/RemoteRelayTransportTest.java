@@ -83,7 +83,8 @@ class RemoteRelayTransportTest {
     private DeliveryProcessor relay() {
         RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
                 Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
-                "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4));
+                "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4),
+                new DkimSigning(mail.stores.directory()));
         return new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport, mail.bounces,
                 MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
     }
@@ -210,5 +211,37 @@ class RemoteRelayTransportTest {
         assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(mail.queue.takeDeliveries()).isEmpty();
         assertThat(mail.relay.takeDeliveries()).isEmpty();
+    }
+
+    @Test
+    void mailFromADomainWithAKeyIsSignedAndPythonDkimVerifiesIt() throws Exception {
+        io.cassmail.store.DkimKey old = DkimSigning.generate("cassmail.test", "old");
+        mail.stores.directory().addDkimKey(new io.cassmail.store.DkimKey(old.domain(), old.selector(), old.privateKey(),
+                old.publicKey(), java.time.Instant.now().minusSeconds(3600)));
+        io.cassmail.store.DkimKey key = DkimSigning.generate("cassmail.test", "cm2026");
+        mail.stores.directory().addDkimKey(key);
+        int before = accepting.received().size();
+        String body = "From: Alice <alice@cassmail.test>\r\nTo: bob@remote.test\r\nSubject: signed\r\n"
+                + "Date: Thu, 26 Nov 2026 15:00:00 +0000\r\nMessage-ID: <signed@cassmail.test>\r\n\r\n"
+                + "a body\r\nwith  two   spaces \r\n\r\n\r\n";
+        submit(body, "bob@remote.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        byte[] sent = accepting.received().get(before).data();
+        String text = new String(sent, StandardCharsets.US_ASCII);
+        assertThat(text).startsWith("DKIM-Signature:").contains("d=cassmail.test").contains("s=cm2026")
+                .contains("a=rsa-sha256").contains("c=relaxed/relaxed").endsWith(body);
+        // python3-dkim, an independent implementation, against the TXT record the CLI would print
+        String verify = "import dkim, sys\n"
+                + "txt = sys.argv[1].encode()\n"
+                + "def dns(name, timeout=5):\n"
+                + "    return txt if name == b'cm2026._domainkey.cassmail.test.' else None\n"
+                + "print('verified' if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else 'failed')\n";
+        io.cassmail.testing.ExternalCommand.Result ok = io.cassmail.testing.ExternalCommand.run(
+                List.of("/usr/bin/python3", "-c", verify, key.txtRecord()), text, 60);
+        assertThat(ok.output().strip()).as(ok.output()).isEqualTo("verified");
+        // the same bytes with the body changed no longer verify: the check can fail
+        io.cassmail.testing.ExternalCommand.Result tampered = io.cassmail.testing.ExternalCommand.run(
+                List.of("/usr/bin/python3", "-c", verify, key.txtRecord()), text.replace("a body", "A body"), 60);
+        assertThat(tampered.output().strip()).isEqualTo("failed");
     }
 }

@@ -91,4 +91,16 @@ public abstract class DirectoryContract {
         assertThat(directory().aliases(second)).isEmpty();
         assertThat(directory().aliasOwner("team@" + domain)).isEmpty();
     }
+
+    @Test
+    void dkimKeysAreListedNewestFirstAndRemovedBySelector() {
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        directory().addDkimKey(new DkimKey(domain, "old", "priv-old", "pub-old", now.minusSeconds(60)));
+        directory().addDkimKey(new DkimKey(domain.toUpperCase(), "new", "priv-new", "pub-new", now));
+        assertThat(directory().dkimKeys(domain)).extracting(DkimKey::selector).containsExactly("new", "old");
+        assertThat(directory().dkimKeys(domain).get(0).publicKey()).isEqualTo("pub-new");
+        assertThat(directory().removeDkimKey(domain, "old")).isTrue();
+        assertThat(directory().removeDkimKey(domain, "old")).isFalse();
+        assertThat(directory().dkimKeys(domain)).extracting(DkimKey::selector).containsExactly("new");
+    }
 }

@@ -33,6 +33,9 @@ public final class CassandraDirectory implements Directory {
     private final PreparedStatement deleteAlias;
     private final PreparedStatement deleteUserAlias;
     private final PreparedStatement selectUserAliases;
+    private final PreparedStatement selectDkim;
+    private final PreparedStatement insertDkim;
+    private final PreparedStatement deleteDkim;
 
     public CassandraDirectory(CqlSession session) {
         this.session = session;
@@ -54,6 +57,9 @@ public final class CassandraDirectory implements Directory {
         deleteAlias = session.prepare("DELETE FROM aliases WHERE alias = ?");
         deleteUserAlias = session.prepare("DELETE FROM user_aliases WHERE owner = ? AND alias = ?");
         selectUserAliases = session.prepare("SELECT alias FROM user_aliases WHERE owner = ?");
+        selectDkim = session.prepare("SELECT selector, private_key, public_key, created FROM dkim_keys WHERE domain = ?");
+        insertDkim = session.prepare("INSERT INTO dkim_keys (domain, selector, private_key, public_key, created) VALUES (?, ?, ?, ?, ?)");
+        deleteDkim = session.prepare("DELETE FROM dkim_keys WHERE domain = ? AND selector = ?");
     }
 
     @Override
@@ -172,5 +178,30 @@ public final class CassandraDirectory implements Directory {
     @Override
     public Iterable<String> aliases(String owner) {
         return call(() -> session.execute(selectUserAliases.bind(Addresses.normalize(owner))).map(r -> r.getString(0)).all());
+    }
+
+    @Override
+    public java.util.List<io.cassmail.store.DkimKey> dkimKeys(String domain) {
+        String d = Addresses.normalizeDomain(domain);
+        java.util.List<io.cassmail.store.DkimKey> keys = new java.util.ArrayList<>();
+        for (Row r : call(() -> session.execute(selectDkim.bind(d)).all())) {
+            keys.add(new io.cassmail.store.DkimKey(d, r.getString(0), r.getString(1), r.getString(2), r.getInstant(3)));
+        }
+        keys.sort(java.util.Comparator.comparing(io.cassmail.store.DkimKey::created).reversed());
+        return keys;
+    }
+
+    @Override
+    public void addDkimKey(io.cassmail.store.DkimKey key) {
+        run(() -> session.execute(insertDkim.bind(Addresses.normalizeDomain(key.domain()), key.selector(), key.privateKey(),
+                key.publicKey(), key.created())));
+    }
+
+    @Override
+    public boolean removeDkimKey(String domain, String selector) {
+        String d = Addresses.normalizeDomain(domain);
+        boolean existed = dkimKeys(d).stream().anyMatch(k -> k.selector().equals(selector));
+        run(() -> session.execute(deleteDkim.bind(d, selector)));
+        return existed;
     }
 }

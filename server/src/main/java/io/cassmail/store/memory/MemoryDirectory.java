@@ -16,6 +16,7 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
     /** address → password hash ("" for none, as a map cannot hold null). */
     private final Map<String, String> users = new ConcurrentSkipListMap<>();
     private final Map<String, UserQuota> quotas = new ConcurrentSkipListMap<>();
+    private final java.util.List<io.cassmail.store.DkimKey> dkim = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** alias → owner. */
     private final Map<String, String> aliases = new ConcurrentSkipListMap<>();
 
@@ -121,5 +122,28 @@ public final class MemoryDirectory extends MemoryStore implements Directory {
         check();
         String o = Addresses.normalize(owner);
         return aliases.entrySet().stream().filter(e -> e.getValue().equals(o)).map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public java.util.List<io.cassmail.store.DkimKey> dkimKeys(String domain) {
+        check();
+        String d = Addresses.normalizeDomain(domain);
+        return dkim.stream().filter(k -> k.domain().equals(d))
+                .sorted(java.util.Comparator.comparing(io.cassmail.store.DkimKey::created).reversed()).toList();
+    }
+
+    @Override
+    public void addDkimKey(io.cassmail.store.DkimKey key) {
+        check();
+        removeDkimKey(key.domain(), key.selector());
+        dkim.add(new io.cassmail.store.DkimKey(Addresses.normalizeDomain(key.domain()), key.selector(), key.privateKey(),
+                key.publicKey(), key.created()));
+    }
+
+    @Override
+    public boolean removeDkimKey(String domain, String selector) {
+        check();
+        String d = Addresses.normalizeDomain(domain);
+        return dkim.removeIf(k -> k.domain().equals(d) && k.selector().equals(selector));
     }
 }

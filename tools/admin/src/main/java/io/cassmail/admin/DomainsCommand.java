@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code domains add|list|remove}: which domains are local. */
+/** {@code domains add|list|remove|dkim}: which domains are local, and their DKIM keys. */
 @Command(name = "domains", description = "Manage local domains.", mixinStandardHelpOptions = true,
-        subcommands = {DomainsCommand.Add.class, DomainsCommand.ListDomains.class, DomainsCommand.Remove.class})
+        subcommands = {DomainsCommand.Add.class, DomainsCommand.ListDomains.class, DomainsCommand.Remove.class,
+                DomainsDkim.class})
 final class DomainsCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Make DOMAIN local.")

@@ -289,4 +289,21 @@ class AdminCliIT {
         assertThat(mismatch.exit()).isNotZero();
         assertThat(mismatch.err()).contains("cannot read TLS certificate or key").doesNotContain("Exception");
     }
+
+    @Test
+    void domainsDkimMakesListsAndRemovesKeys() {
+        admin("domains", "add", "dkim.test");
+        Run made = admin("domains", "dkim", "dkim.test", "--selector", "s1");
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out()).contains("s1._domainkey.dkim.test. IN TXT ( \"v=DKIM1; k=rsa; p=MII");
+        assertThat(admin("domains", "dkim", "dkim.test", "--selector", "s2").exit()).isZero();
+        String listed = admin("domains", "dkim", "dkim.test", "--list", "--json").out();
+        assertThat(listed).contains("\"selector\":\"s2\",\"signing\":true").contains("\"selector\":\"s1\",\"signing\":false");
+        Run again = admin("domains", "dkim", "dkim.test", "--selector", "s1");
+        assertThat(again.exit()).isNotZero();
+        assertThat(again.err()).contains("already has a key with selector s1");
+        assertThat(admin("domains", "dkim", "dkim.test", "--remove", "s1").exit()).isZero();
+        assertThat(admin("domains", "dkim", "dkim.test", "--remove", "s1").err()).contains("has no DKIM key with selector s1");
+        assertThat(admin("domains", "dkim", "elsewhere.test").err()).contains("domain elsewhere.test is not local");
+    }
 }
