@@ -233,7 +233,10 @@ public final class CassMailServer implements AutoCloseable {
         RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(relay.dns(), relay.dnsTimeout()),
                 stores.messages(), new RemoteRelayTransport.RelaySettings(config.hostname(), relay.port(),
                         relay.connectTimeout(), relay.commandTimeout(), relay.dataTimeout(), relay.verifyTls(),
-                        relay.maxPerDestination()), new DkimSigning(stores.directory()));
+                        relay.maxPerDestination(), relay.smarthost() == null ? null
+                        : new RemoteRelayTransport.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
+                        relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password())),
+                new DkimSigning(stores.directory()));
         DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), transport,
                 new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);

@@ -88,7 +88,11 @@ public record CassMailConfig(
      */
     public record RelayConfig(int threads, List<InetSocketAddress> dns, Duration dnsTimeout, int port,
                               Duration connectTimeout, Duration commandTimeout, Duration dataTimeout, boolean verifyTls,
-                              int maxPerDestination) {
+                              int maxPerDestination, SmarthostConfig smarthost) {
+    }
+
+    /** All outbound mail through one host instead of MX delivery; null when {@code relay.smarthost} is empty. */
+    public record SmarthostConfig(String host, int port, String tls, String user, String password) {
     }
 
     /** The HTTP listener of /metrics, /health, /ready and the status page; port {@link #OFF} turns it off. */
@@ -178,7 +182,8 @@ public record CassMailConfig(
                 new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")),
                 new RelayConfig(atLeastOne(s, "relay.threads"), dnsServers(s.string("relay.dns")), s.duration("relay.dns-timeout"),
                         port(s, "relay.port"), s.duration("relay.connect-timeout"), s.duration("relay.command-timeout"),
-                        s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination")),
+                        s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination"),
+                        smarthost(s)),
                 s.string("hostname"));
     }
 
@@ -202,6 +207,31 @@ public record CassMailConfig(
             throw new ConfigException("setting 'cassandra' names no contact point");
         }
         return List.copyOf(result);
+    }
+
+    private static SmarthostConfig smarthost(Settings s) {
+        String value = s.string("relay.smarthost").strip();
+        if (value.isEmpty()) {
+            return null;
+        }
+        String tls = s.string("relay.smarthost-tls").strip().toLowerCase(Locale.ROOT);
+        if (!List.of("starttls", "implicit", "none").contains(tls)) {
+            throw new ConfigException("setting 'relay.smarthost-tls' must be starttls, implicit or none, got '" + tls + "'");
+        }
+        String user = s.string("relay.smarthost-user");
+        if (!user.isEmpty() && tls.equals("none")) {
+            throw new ConfigException("settings 'relay.smarthost-user' and 'relay.smarthost-tls=none' do not go together:"
+                    + " CassMail sends a password only over TLS");
+        }
+        int colon = value.lastIndexOf(':');
+        try {
+            String host = colon < 0 ? value : value.substring(0, colon);
+            int port = colon < 0 ? (tls.equals("implicit") ? 465 : 587) : Integer.parseInt(value.substring(colon + 1));
+            return new SmarthostConfig(host, port, tls, user.isEmpty() ? null : user,
+                    user.isEmpty() ? null : s.string("relay.smarthost-password"));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("setting 'relay.smarthost' must be host[:port], got '" + value + "'");
+        }
     }
 
     private static List<InetSocketAddress> dnsServers(String value) {

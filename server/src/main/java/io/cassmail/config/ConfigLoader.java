@@ -137,6 +137,10 @@ public final class ConfigLoader {
         d.put("relay.data-timeout", "10m");
         d.put("relay.verify-tls", "false");
         d.put("relay.max-per-destination", "4");
+        d.put("relay.smarthost", "");
+        d.put("relay.smarthost-tls", "starttls");
+        d.put("relay.smarthost-user", "");
+        d.put("relay.smarthost-password", "");
         d.put("metrics.bind", "127.0.0.1");
         d.put("metrics.port", "8025");
         d.put("reconcile.interval", "5m");

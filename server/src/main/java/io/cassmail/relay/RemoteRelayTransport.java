@@ -46,9 +46,21 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final DkimSigning dkim;
 
-    /** What the relay needs from the configuration. */
+    /** What the relay needs from the configuration; {@code smarthost} null for MX delivery. */
     public record RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
-                                Duration dataTimeout, boolean verifyTls, int maxPerDestination) {
+                                Duration dataTimeout, boolean verifyTls, int maxPerDestination, Smarthost smarthost) {
+        public RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
+                             Duration dataTimeout, boolean verifyTls, int maxPerDestination) {
+            this(heloName, port, connectTimeout, commandTimeout, dataTimeout, verifyTls, maxPerDestination, null);
+        }
+    }
+
+    /**
+     * A relay host that takes all outbound mail (for networks that block port 25): where, how TLS is reached
+     * ({@code starttls} required, {@code implicit}, or {@code none}), and AUTH PLAIN credentials (null: no AUTH;
+     * only ever sent over TLS).
+     */
+    public record Smarthost(String host, int port, String tls, String user, String password) {
     }
 
     public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings) {
@@ -113,6 +125,9 @@ public final class RemoteRelayTransport implements DeliveryTransport {
 
     private List<RecipientOutcome> route(StoredMessage message, byte[] signature, String domain,
                                          List<DeliveryRecord> recipients) {
+        if (settings.smarthost() != null) {
+            return viaSmarthost(message, signature, recipients);
+        }
         MxResolver.Route route = resolver.route(domain);
         if (!route.found()) {
             return all(recipients, r -> route.permanent() ? RecipientOutcome.permanent(r, route.status(), route.reason())
@@ -158,6 +173,54 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         }
         String failure = lastFailure;
         return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1", failure));
+    }
+
+    /** Everything goes to the smarthost; any failure to reach it or to log in is temporary (an operator fixes it). */
+    private List<RecipientOutcome> viaSmarthost(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients) {
+        Smarthost sh = settings.smarthost();
+        String failure;
+        try {
+            for (InetAddress address : InetAddress.getAllByName(sh.host())) {
+                try (SmtpClient c = sh.tls().equals("implicit")
+                        ? SmtpClient.connectTls(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
+                        settings.commandTimeout(), tls, sh.host(), settings.verifyTls())
+                        : SmtpClient.connect(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
+                        settings.commandTimeout())) {
+                    SmtpReply greeting = c.read();
+                    if (!greeting.positive() || !c.ehlo(settings.heloName()).positive()) {
+                        return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1",
+                                "smarthost " + sh.host() + " refused us: " + greeting.text()));
+                    }
+                    if (sh.tls().equals("starttls")) {
+                        SmtpReply ready = c.offers("STARTTLS") ? c.command("STARTTLS") : null;
+                        if (ready == null || ready.code() != 220) {
+                            return all(recipients, r -> RecipientOutcome.temporary(r, "4.7.4",
+                                    "smarthost " + sh.host() + " does not offer STARTTLS, which relay.smarthost-tls requires"));
+                        }
+                        c.startTls(tls, sh.host(), settings.verifyTls());
+                        c.ehlo(settings.heloName());
+                    }
+                    if (sh.user() != null) {
+                        SmtpReply auth = c.command("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                                ("\0" + sh.user() + "\0" + sh.password()).getBytes(StandardCharsets.UTF_8)));
+                        if (auth.code() != 235) {
+                            return all(recipients, r -> RecipientOutcome.temporary(r, "4.7.0",
+                                    "smarthost " + sh.host() + " refused our login as " + sh.user() + ": " + auth.text()));
+                        }
+                    }
+                    return send(c, message, signature, recipients, true).stream().map(o -> o.from(sh.host())).toList();
+                } catch (IOException e) {
+                    failure = "smarthost " + sh.host() + "[" + address.getHostAddress() + "]:" + sh.port() + " failed: "
+                            + e.getMessage();
+                    log.info("message {}: {}", message.id(), failure);
+                }
+            }
+            failure = "smarthost " + sh.host() + " could not be reached";
+        } catch (IOException e) {
+            failure = "smarthost " + sh.host() + " does not resolve: " + e.getMessage();
+        }
+        String why = failure;
+        return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1", why));
     }
 
     /**

@@ -54,6 +54,19 @@ final class SmtpClient implements Closeable {
         }
     }
 
+    /** A connection that is TLS from the first byte (a smarthost on port 465, RFC 8314). */
+    static SmtpClient connectTls(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout,
+                                 SSLContext context, String host, boolean verify) throws IOException {
+        SmtpClient c = connect(address, connectTimeout, commandTimeout);
+        try {
+            c.startTls(context, host, verify);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     private void attach(Socket s) throws IOException {
         this.socket = s;
         s.setSoTimeout((int) commandTimeout.toMillis());

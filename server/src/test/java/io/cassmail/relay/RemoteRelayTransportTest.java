@@ -244,4 +244,60 @@ class RemoteRelayTransportTest {
                 List.of("/usr/bin/python3", "-c", verify, key.txtRecord()), text.replace("a body", "A body"), 60);
         assertThat(tampered.output().strip()).isEqualTo("failed");
     }
+
+    @Test
+    void withASmarthostEverythingGoesThereOverStartTlsWithAuth(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // the smarthost is a CassMail submission listener (STARTTLS, AUTH required) on its own memory twins
+        MemoryMailSystem upstream = new MemoryMailSystem().withDomain("upstream.test");
+        io.cassmail.auth.PasswordHasher cheap = new io.cassmail.auth.PasswordHasher(8, 1);
+        upstream.accounts.create("relay@upstream.test", cheap.hash("relay-secret"));
+        upstream.stores.directory().addAlias("alice@cassmail.test", "relay@upstream.test"); // may send as our users
+        java.nio.file.Path[] pair = io.cassmail.testing.TestCerts.create(dir, "smarthost.test", "ec");
+        var config = io.cassmail.config.ConfigLoader.load(null, java.util.Map.of(),
+                List.of("submission.port=0", "hostname=smarthost.test", "pop3.auth-failure-delay=0s"));
+        var policy = new io.cassmail.smtp.SubmissionPolicy(new io.cassmail.auth.PasswordAuthenticator(
+                upstream.stores.directory(), cheap), new io.cassmail.auth.LoginPenalty(10, Duration.ofMinutes(5),
+                Clock.systemUTC()), Duration.ZERO, 3, new io.cassmail.smtp.SendingLimits(100, Clock.systemUTC()), 50,
+                false, upstream.stores.directory());
+        io.cassmail.smtp.SmtpListener smarthost = new io.cassmail.smtp.SmtpListener(
+                io.cassmail.smtp.SmtpProfile.submission(config.submission(), config.smtp()), config.smtp(),
+                config.hostname(), upstream.stores.directory(), upstream.quotas, upstream.intake,
+                new io.cassmail.tls.ServerTls(pair[0], pair[1]), policy);
+        smarthost.start();
+        try {
+            for (String password : List.of("wrong", "relay-secret")) {
+                RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
+                        Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
+                        "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                        false, 4, new RemoteRelayTransport.Smarthost("127.0.0.1", smarthost.port(), "starttls",
+                        "relay@upstream.test", password)));
+                UUID id = submit("From: alice@cassmail.test\r\nSubject: via smarthost\r\n\r\nhello\r\n",
+                        "bob@anywhere.test");
+                List<DeliveryJob> jobs = mail.relay.takeDeliveries();
+                DeliveryProcessor p = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport,
+                        mail.bounces, MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(),
+                        DeliveryRecord::isRemote);
+                DeliveryProcessor.Outcome outcome = p.process(jobs.get(0));
+                if (password.equals("wrong")) {
+                    assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+                    assertThat(record(id, "bob@anywhere.test").lastError())
+                            .contains("smarthost 127.0.0.1 refused our login as relay@upstream.test: 535 5.7.8");
+                } else {
+                    assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.DONE);
+                    assertThat(record(id, "bob@anywhere.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+                    List<DeliveryJob> upstreamJobs = upstream.relay.takeDeliveries();
+                    assertThat(upstreamJobs).hasSize(1);
+                    var received = upstream.stores.messages().find(upstreamJobs.get(0).messageId()).orElseThrow();
+                    assertThat(received.recipients()).containsExactly("bob@anywhere.test");
+                    try (InputStream in = upstream.stores.messages().openBody(received)) {
+                        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("with ESMTPSA")
+                                .endsWith("Subject: via smarthost\r\n\r\nhello\r\n");
+                    }
+                }
+            }
+        } finally {
+            smarthost.close();
+        }
+    }
 }
