@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code queue status|parked|requeue-parked|reconcile}: the delivery, retry and parking queues in RabbitMQ. */
 @Command(name = "queue", description = "Inspect the delivery queues and parked jobs.", mixinStandardHelpOptions = true,
         subcommands = {QueueCommand.Status.class, QueueCommand.Parked.class, QueueCommand.Requeue.class,
-                QueueCommand.Reconcile.class})
+                QueueCommand.Reconcile.class, QueueMessages.ListDeferred.class, QueueMessages.Retry.class,
+                QueueMessages.Delete.class})
 final class QueueCommand {
 
     static String jobId(ParkedJob job) {
@@ -170,7 +171,7 @@ final class QueueCommand {
             try (StoreAccess store = new StoreAccess(config);
                  RabbitQueues queues = new RabbitQueues(config, "cassmail-admin")) {
                 queues.declare();
-                sweep = new Reconciler(store.accepted, store.ledger, queues.jobs(), stale,
+                sweep = new Reconciler(store.accepted, store.ledger, queues.jobs(), queues.relayJobs(), stale,
                         config.delivery().giveUpAfter(), Clock.systemUTC()).sweep(from);
             }
             Map<String, Object> row = new LinkedHashMap<>();

@@ -306,4 +306,33 @@ class AdminCliIT {
         assertThat(admin("domains", "dkim", "dkim.test", "--remove", "s1").err()).contains("has no DKIM key with selector s1");
         assertThat(admin("domains", "dkim", "elsewhere.test").err()).contains("domain elsewhere.test is not local");
     }
+
+    @Test
+    void queueListRetryAndDeleteWorkOnPendingRecipients() throws Exception {
+        admin("domains", "add", "pending.test");
+        admin("users", "add", "dora@pending.test");
+        java.util.UUID id;
+        try (io.cassmail.testing.SmtpLineClient c = new io.cassmail.testing.SmtpLineClient(stack.smtpPort())) {
+            c.expect("220");
+            c.send("EHLO client.test").expect("250");
+            id = io.cassmail.testing.Mail.send(c, "x@example.org", "dora@pending.test", "Subject: waits\r\n\r\nx\r\n");
+        }
+        // this stack runs no workers: the recipient stays QUEUED
+        Run listed = admin("queue", "list", "--json", "--since", "1h");
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("\"id\":\"" + id + "\"").contains("\"recipient\":\"dora@pending.test\"")
+                .contains("\"lane\":\"delivery\"").contains("\"status\":\"QUEUED\"").contains("\"next_attempt\":\"now\"");
+        assertThat(admin("queue", "list", "--deferred", "--since", "1h").out()).doesNotContain(id.toString());
+        Run retried = admin("queue", "retry", id.toString());
+        assertThat(retried.exit()).as(retried.err()).isZero();
+        assertThat(retried.out()).contains("1 pending recipient(s) queued for another attempt now");
+        Run deleted = admin("queue", "delete", id.toString());
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("gave up on 1 recipient(s); the message is deleted");
+        assertThat(admin("queue", "list", "--json", "--since", "1h").out()).doesNotContain(id.toString());
+        Run gone = admin("queue", "retry", id.toString());
+        assertThat(gone.exit()).isNotZero();
+        assertThat(gone.err()).contains("no such message: " + id);
+        assertThat(admin("queue", "delete", "not-an-id").err()).contains("is not a message id");
+    }
 }
