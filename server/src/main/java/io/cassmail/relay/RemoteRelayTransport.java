@@ -270,6 +270,12 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.7",
                     "the remote server does not support SMTPUTF8, which this message's addresses need (RFC 6531)"));
         }
+        if (!c.offers("8BITMIME") && eightBit(message)) {
+            c.command("QUIT");
+            return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.3", "the remote server does not accept"
+                    + " 8-bit data (no 8BITMIME, RFC 6152) and this message has 8-bit content; it is sent as stored,"
+                    + " never converted"));
+        }
         long limit = c.sizeLimit();
         long size = message.size() + signature.length;
         if (limit > 0 && size > limit) {
@@ -345,6 +351,19 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             // the message is already accepted or refused; a QUIT that fails changes nothing
         }
         return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
+    }
+
+    /** Whether any stored byte is outside 7-bit ASCII (read only for the rare peer without 8BITMIME). */
+    private boolean eightBit(StoredMessage message) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(messages.openBody(message), 64 * 1024)) {
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b >= 0x80) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static RecipientOutcome failure(String recipient, SmtpReply reply, String after) {

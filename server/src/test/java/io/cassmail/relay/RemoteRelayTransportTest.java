@@ -35,6 +35,7 @@ class RemoteRelayTransportTest {
     private static ScriptedSmtpPeer accepting;
     private static ScriptedSmtpPeer temporary;
     private static ScriptedSmtpPeer dropping;
+    private static ScriptedSmtpPeer sevenBit;
     private static int port;
 
     private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test").withUser("alice@cassmail.test");
@@ -47,6 +48,7 @@ class RemoteRelayTransportTest {
         peer("127.0.0.4", Script.REJECT_RECIPIENT);
         dropping = peer("127.0.0.5", Script.DROP_IN_DATA_ONCE);
         peer("127.0.0.6", Script.SILENT);
+        sevenBit = peer("127.0.0.10", Script.SEVEN_BIT);
         dns = new TestDnsServer()
                 .record("remote.test. 300 IN MX 10 mx.remote.test.")
                 .record("remote.test. 300 IN MX 20 backup.remote.test.")
@@ -63,6 +65,8 @@ class RemoteRelayTransportTest {
                 .record("mx.silent.test. 300 IN A 127.0.0.6")
                 .record("alias.test. 300 IN CNAME remote.test.")
                 .record("nullmx.test. 300 IN MX 0 .")
+                .record("old.test. 300 IN MX 10 mx.old.test.")
+                .record("mx.old.test. 300 IN A 127.0.0.10")
                 .failing("servfail.test.");
     }
 
@@ -299,5 +303,17 @@ class RemoteRelayTransportTest {
         } finally {
             smarthost.close();
         }
+    }
+
+    @Test
+    void eightBitMailToAPeerWithout8bitmimeBouncesAndSevenBitMailGoesThrough() throws IOException {
+        UUID plain = submit("Subject: ascii\r\n\r\nplain\r\n", "bob@old.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(plain, "bob@old.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+        UUID utf8 = submit("Subject: caf\u00e9\r\n\r\n\u00fcber\r\n", "bob@old.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(utf8, "bob@old.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(alicesMail()).singleElement().asString().contains("Status: 5.6.3").contains("8BITMIME");
+        assertThat(sevenBit.received()).hasSize(1);
     }
 }

@@ -33,7 +33,9 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         /** Accepts the connection and never says anything. */
         SILENT,
         /** The first DATA stalls for a few seconds before reading on (with a small receive buffer, the sender blocks). */
-        STALL_IN_DATA_ONCE
+        STALL_IN_DATA_ONCE,
+        /** Accepts everything but offers no ESMTP extensions beyond PIPELINING (no 8BITMIME). */
+        SEVEN_BIT
     }
 
     /** A message the peer answered 250 to. */
@@ -109,7 +111,8 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             while ((line = readLine(raw)) != null) {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
-                    case "EHLO" -> reply(out, "250-peer.test\r\n250-PIPELINING\r\n250 SIZE 10000000");
+                    case "EHLO" -> reply(out, script == Script.SEVEN_BIT ? "250-peer.test\r\n250 PIPELINING"
+                            : "250-peer.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10000000");
                     case "HELO" -> reply(out, "250 peer.test");
                     case "MAIL" -> {
                         sender = line.replaceAll("(?i)^MAIL FROM:<([^>]*)>.*$", "$1");
