@@ -2,6 +2,7 @@ package io.cassmail.delivery;
 
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Addresses;
+import io.cassmail.mail.DsnParameters;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mail.HeaderSection;
 import io.cassmail.store.Directory;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class BounceSender {
     private static final Logger log = LoggerFactory.getLogger(BounceSender.class);
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** RET=FULL returns messages up to this size whole; bigger ones come back as their header section. */
+    private static final long MAX_RETURNED_BYTES = 10L * 1024 * 1024;
 
     private final MessageIntake intake;
     private final MessageStore messages;
@@ -39,6 +42,23 @@ public final class BounceSender {
      * then keeps the recipients pending and retries, so a bounce is never lost.
      */
     public void send(StoredMessage original, List<DeliveryProcessor.Bounce> failed) throws IOException {
+        send(original, failed, DsnBuilder.Kind.FAILED);
+    }
+
+    /**
+     * A success report (RFC 3461 NOTIFY=SUCCESS) for recipients delivered to their mailbox, or relayed to servers that
+     * do not take DSN duties over. Best effort: the delivery happened whatever becomes of this report.
+     */
+    public void sendSuccess(StoredMessage original, List<DeliveryProcessor.Bounce> delivered, boolean relayed) {
+        try {
+            send(original, delivered, relayed ? DsnBuilder.Kind.RELAYED : DsnBuilder.Kind.DELIVERED);
+        } catch (IOException e) {
+            log.warn("message {}: success report not queued: {}", original.id(), e.getMessage());
+        }
+    }
+
+    private void send(StoredMessage original, List<DeliveryProcessor.Bounce> failed, DsnBuilder.Kind kind)
+            throws IOException {
         String sender = original.envelopeFrom();
         if (sender == null || sender.isEmpty()) {
             log.info("message {}: {} recipient(s) failed; null sender, so no bounce", original.id(), failed.size());
@@ -57,12 +77,21 @@ public final class BounceSender {
                 log.warn("message {}: bounce to unknown local sender {} not sent", original.id(), sender);
                 return;
             }
-            byte[] dsn = new DsnBuilder(hostname).build(original, failed, originalHeaders(original));
+            boolean full = DsnParameters.returnFull(original.dsn()) && kind == DsnBuilder.Kind.FAILED
+                    && original.size() <= MAX_RETURNED_BYTES;
+            byte[] dsn = new DsnBuilder(hostname).build(original, failed, full ? wholeMessage(original)
+                    : originalHeaders(original), full, kind);
             Envelope envelope = new Envelope("", List.of(to), null, hostname);
             var id = intake.submit(envelope, dsn);
-            log.info("message {}: bounce {} queued to {}", original.id(), id, sender);
+            log.info("message {}: {} report {} queued to {}", original.id(), kind.action, id, sender);
         } catch (RuntimeException e) {
             throw new IOException("bounce to " + sender + " not queued: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] wholeMessage(StoredMessage original) throws IOException {
+        try (InputStream in = messages.openBody(original)) {
+            return in.readAllBytes();
         }
     }
 

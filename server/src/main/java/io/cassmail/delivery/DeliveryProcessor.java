@@ -1,5 +1,6 @@
 package io.cassmail.delivery;
 
+import io.cassmail.mail.DsnParameters;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.mailbox.BodyCollector;
 import io.cassmail.metrics.CassMailMetrics;
@@ -98,12 +99,17 @@ public final class DeliveryProcessor {
         List<Bounce> failed = new ArrayList<>();
         boolean retry = false;
         boolean relayed = false;
+        List<Bounce> successes = new ArrayList<>();
         for (RecipientOutcome o : transport.deliver(message, pending)) {
             DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
             switch (o.kind()) {
                 case DELIVERED -> {
                     relayed |= r.isRemote();
+                    if (DsnParameters.notifications(r.dsn()).contains(DsnParameters.Notify.SUCCESS) && !o.dsnPassedOn()) {
+                        successes.add(new Bounce(r.recipient(), "2.0.0", r.isRemote() ? "relayed: " + o.reply()
+                                : "delivered to the mailbox", attempts, o.remoteMta(), r.dsn()));
+                    }
                     retry |= !tryUpdate(message, r, r.isRemote() ? DeliveryStatus.RELAYED : DeliveryStatus.DELIVERED,
                             attempts, r.isRemote() ? o.reply() : null);
                     Duration latency = Duration.ofMillis(clock.millis() - MessageIds.unixMillis(message.id()));
@@ -112,11 +118,12 @@ public final class DeliveryProcessor {
                     log.info("message {}: delivered to {} via {} ({} ms after it was accepted, attempt {})",
                             message.id(), r.recipient(), transport.name(), latency.toMillis(), attempts);
                 }
-                case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts, o.remoteMta()));
+                case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts, o.remoteMta(),
+                        r.dsn()));
                 case TEMPORARY -> {
                     if (expired && !o.mayHaveLanded()) {
                         failed.add(new Bounce(r.recipient(), "4.4.7", "delivery time expired after " + attempts
-                                + " attempts; last error: " + o.reply(), attempts, o.remoteMta()));
+                                + " attempts; last error: " + o.reply(), attempts, o.remoteMta(), r.dsn()));
                     } else {
                         retry = true;
                         metrics.deliveryOutcome(transport.name(), "retried");
@@ -126,6 +133,9 @@ public final class DeliveryProcessor {
                     }
                 }
             }
+        }
+        if (!successes.isEmpty()) {
+            bounces.sendSuccess(message, successes, transport.name().equals("relay"));
         }
         if (!failed.isEmpty()) {
             retry |= !bounce(message, failed);
@@ -146,7 +156,14 @@ public final class DeliveryProcessor {
      */
     private boolean bounce(StoredMessage message, List<Bounce> failed) {
         try {
-            bounces.send(message, failed);
+            List<Bounce> notify = failed.stream().filter(Bounce::notifies).toList();
+            if (!notify.isEmpty()) {
+                bounces.send(message, notify);
+            }
+            if (notify.size() < failed.size()) {
+                log.info("message {}: {} failed recipient(s) asked for no failure DSN (RFC 3461 NOTIFY)", message.id(),
+                        failed.size() - notify.size());
+            }
         } catch (IOException e) {
             log.warn("message {}: bounce not queued, will retry: {}", message.id(), e.getMessage());
             for (Bounce b : failed) {
@@ -189,9 +206,18 @@ public final class DeliveryProcessor {
     }
 
     /** A recipient we gave up on, with the RFC 3463 status, a sentence for the DSN, and its attempt count. */
-    public record Bounce(String recipient, String status, String diagnostic, int attempts, String remoteMta) {
+    public record Bounce(String recipient, String status, String diagnostic, int attempts, String remoteMta, String dsn) {
         public Bounce(String recipient, String status, String diagnostic, int attempts) {
-            this(recipient, status, diagnostic, attempts, null);
+            this(recipient, status, diagnostic, attempts, null, null);
+        }
+
+        public Bounce(String recipient, String status, String diagnostic, int attempts, String remoteMta) {
+            this(recipient, status, diagnostic, attempts, remoteMta, null);
+        }
+
+        /** Whether the sender wants to hear of this failure (RFC 3461 NOTIFY; FAILURE by default). */
+        boolean notifies() {
+            return DsnParameters.notifications(dsn).contains(DsnParameters.Notify.FAILURE);
         }
     }
 }

@@ -7,20 +7,30 @@ package io.cassmail.delivery;
  * out); such a recipient is never bounced, only retried until the outcome is known.
  */
 public record RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded,
-                               String remoteMta) {
+                               String remoteMta, boolean dsnPassedOn) {
 
     public RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded) {
-        this(recipient, kind, status, reply, mayHaveLanded, null);
+        this(recipient, kind, status, reply, mayHaveLanded, null, false);
+    }
+
+    public RecipientOutcome(String recipient, Kind kind, String status, String reply, boolean mayHaveLanded,
+                            String remoteMta) {
+        this(recipient, kind, status, reply, mayHaveLanded, remoteMta, false);
+    }
+
+    /** The same outcome, with the next hop taking over RFC 3461 notifications (it supports DSN, §6.2.1). */
+    public RecipientOutcome withDsnPassedOn(boolean passedOn) {
+        return new RecipientOutcome(recipient, kind, status, reply, mayHaveLanded, remoteMta, passedOn);
     }
 
     /** The same outcome with the server's reply kept (a relayed recipient's 250, for the ledger). */
     public RecipientOutcome withReply(String text) {
-        return new RecipientOutcome(recipient, kind, status, text, mayHaveLanded, remoteMta);
+        return new RecipientOutcome(recipient, kind, status, text, mayHaveLanded, remoteMta, dsnPassedOn);
     }
 
     /** The same outcome, reported by a remote server (its name goes into a DSN's Remote-MTA). */
     public RecipientOutcome from(String mta) {
-        return new RecipientOutcome(recipient, kind, status, reply, mayHaveLanded, mta);
+        return new RecipientOutcome(recipient, kind, status, reply, mayHaveLanded, mta, dsnPassedOn);
     }
 
     /** Delivered, worth retrying, or never going to work. */

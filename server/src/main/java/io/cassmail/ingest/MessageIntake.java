@@ -141,7 +141,7 @@ public final class MessageIntake {
                 StoredMessage row = new StoredMessage(id, envelope.hasNullSender() ? "" : envelope.sender(),
                         envelope.recipients().stream().map(Envelope.Recipient::address).toList(), body.size(), chunks,
                         Instant.now(), envelope.clientIp(), envelope.helo(),
-                        HeaderSummaryParser.parse(headers.bytes()));
+                        HeaderSummaryParser.parse(headers.bytes()), envelope.dsn());
                 rowsWritten = true;
                 messages.save(row);
                 ledger.recordQueued(id, queued(envelope));
@@ -212,6 +212,6 @@ public final class MessageIntake {
 
     private static List<DeliveryRecord> queued(Envelope envelope) {
         return envelope.recipients().stream()
-                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox())).toList();
+                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox(), r.dsn())).toList();
     }
 }

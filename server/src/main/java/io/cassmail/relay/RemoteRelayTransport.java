@@ -293,12 +293,16 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         if (needsUtf8) {
             mail.append(" SMTPUTF8");
         }
+        boolean dsn = esmtp && c.offers("DSN"); // RFC 3461 §6.2: pass the parameters on; the next hop notifies
+        if (dsn && message.dsn() != null) {
+            mail.append(' ').append(message.dsn());
+        }
         boolean pipelining = esmtp && c.offers("PIPELINING");
         List<SmtpReply> replies = new ArrayList<>();
         if (pipelining) {
             c.send(mail.toString());
             for (DeliveryRecord r : recipients) {
-                c.send("RCPT TO:<" + r.recipient() + ">");
+                c.send(rcpt(r, dsn));
             }
             c.flush();
             for (int i = 0; i <= recipients.size(); i++) {
@@ -308,7 +312,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             replies.add(c.command(mail.toString()));
             if (replies.get(0).positive()) {
                 for (DeliveryRecord r : recipients) {
-                    replies.add(c.command("RCPT TO:<" + r.recipient() + ">"));
+                    replies.add(c.command(rcpt(r, dsn)));
                 }
             }
         }
@@ -341,7 +345,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                 }
                 for (DeliveryRecord r : accepted) {
                     outcomes.put(r.recipient(), done.positive() ? RecipientOutcome.delivered(r.recipient())
-                            .withReply(done.text()) : failure(r.recipient(), done, "end of DATA"));
+                            .withReply(done.text()).withDsnPassedOn(dsn) : failure(r.recipient(), done, "end of DATA"));
                 }
             }
         }
@@ -364,6 +368,10 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             }
             return false;
         }
+    }
+
+    private static String rcpt(DeliveryRecord r, boolean dsn) {
+        return "RCPT TO:<" + r.recipient() + ">" + (dsn && r.dsn() != null ? " " + r.dsn() : "");
     }
 
     private static RecipientOutcome failure(String recipient, SmtpReply reply, String after) {

@@ -63,7 +63,7 @@ final class DataCommand extends BaseCommand {
             return;
         }
         String helo = sess.getHelo().orElse(null);
-        Envelope envelope = new Envelope(tx.sender(), recipients, sess.getRemoteAddress().getAddress(), helo);
+        Envelope envelope = new Envelope(tx.sender(), recipients, sess.getRemoteAddress().getAddress(), helo, tx.dsn());
         MessageIntake.Submission submission;
         try {
             submission = intake.begin(envelope);

@@ -1,6 +1,7 @@
 package io.cassmail.smtp;
 
 import io.cassmail.mail.Addresses;
+import io.cassmail.mail.DsnParameters;
 import java.io.IOException;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
@@ -42,9 +43,19 @@ final class MailCommand extends BaseCommand {
             return;
         }
         boolean smtpUtf8 = false;
+        StringBuilder dsn = new StringBuilder();
         for (var p : path.parameters().entrySet()) {
             String value = p.getValue();
             switch (p.getKey()) {
+                case "RET", "ENVID" -> {
+                    try {
+                        String v = p.getKey().equals("RET") ? DsnParameters.ret(value) : DsnParameters.envid(value);
+                        dsn.append(dsn.isEmpty() ? "" : " ").append(p.getKey()).append('=').append(v);
+                    } catch (DsnParameters.InvalidException e) {
+                        sess.sendResponse("501 5.5.4 " + e.getMessage() + " (RFC 3461)");
+                        return;
+                    }
+                }
                 case "SIZE" -> {
                     if (value == null || !value.matches("[0-9]{1,20}")) {
                         sess.sendResponse("501 5.5.4 Bad SIZE parameter");
@@ -90,6 +101,7 @@ final class MailCommand extends BaseCommand {
         }
         sess.startMailTransaction();
         ((Transaction) sess.getMessageHandler()).sender(sender, smtpUtf8);
+        ((Transaction) sess.getMessageHandler()).dsn(dsn.isEmpty() ? null : dsn.toString());
         sess.sendResponse("250 2.1.0 Sender <" + sender + "> ok");
     }
 }

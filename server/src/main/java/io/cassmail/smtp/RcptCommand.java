@@ -1,6 +1,7 @@
 package io.cassmail.smtp;
 
 import io.cassmail.mail.Addresses;
+import io.cassmail.mail.DsnParameters;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -41,9 +42,20 @@ final class RcptCommand extends BaseCommand {
             sess.sendResponse("501 5.5.4 Syntax: RCPT TO:<address> (" + e.getMessage() + ")");
             return;
         }
-        if (!path.parameters().isEmpty()) {
-            sess.sendResponse("555 5.5.4 Unsupported RCPT parameter " + path.parameters().keySet().iterator().next());
-            return;
+        StringBuilder dsn = new StringBuilder();
+        for (var p : path.parameters().entrySet()) {
+            if (!p.getKey().equals("NOTIFY") && !p.getKey().equals("ORCPT")) {
+                sess.sendResponse("555 5.5.4 Unsupported RCPT parameter " + p.getKey());
+                return;
+            }
+            try {
+                String v = p.getKey().equals("NOTIFY") ? DsnParameters.notify(p.getValue())
+                        : DsnParameters.orcpt(p.getValue());
+                dsn.append(dsn.isEmpty() ? "" : " ").append(p.getKey()).append('=').append(v);
+            } catch (DsnParameters.InvalidException e) {
+                sess.sendResponse("501 5.5.4 " + e.getMessage() + " (RFC 3461)");
+                return;
+            }
         }
         String address = path.address();
         boolean bare = address.equalsIgnoreCase("postmaster");
@@ -74,7 +86,7 @@ final class RcptCommand extends BaseCommand {
         }
         if (decision.recipient() != null
                 && tx.recipients().stream().noneMatch(r -> r.address().equals(decision.recipient().address()))) {
-            tx.addRecipient(decision.recipient());
+            tx.addRecipient(dsn.isEmpty() ? decision.recipient() : decision.recipient().withDsn(dsn.toString()));
         }
         sess.sendResponse(decision.reply());
     }

@@ -57,6 +57,7 @@ public record SmtpProfile(String name, String bind, int port, TlsMode tls, boole
     }
 
     private static List<String> extensions(SmtpConfig config) {
-        return List.of("PIPELINING", "SIZE " + config.maxMessageSize(), "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES");
+        return List.of("PIPELINING", "SIZE " + config.maxMessageSize(), "8BITMIME", "SMTPUTF8", "DSN",
+                "ENHANCEDSTATUSCODES");
     }
 }

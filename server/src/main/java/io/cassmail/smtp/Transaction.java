@@ -14,11 +14,21 @@ import org.subethamail.smtp.MessageHandler;
 final class Transaction implements MessageHandler {
     private String sender;
     private boolean smtpUtf8;
+    private String dsn;
     private final List<Envelope.Recipient> recipients = new ArrayList<>();
 
     void sender(String sender, boolean smtpUtf8) {
         this.sender = sender;
         this.smtpUtf8 = smtpUtf8;
+    }
+
+    /** RFC 3461 RET/ENVID as {@code KEY=value ...}, or null. */
+    void dsn(String parameters) {
+        this.dsn = parameters;
+    }
+
+    String dsn() {
+        return dsn;
     }
 
     String sender() {
@@ -55,5 +65,6 @@ final class Transaction implements MessageHandler {
     @Override
     public void done() {
         recipients.clear();
+        dsn = null;
     }
 }

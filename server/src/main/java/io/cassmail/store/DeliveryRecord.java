@@ -8,7 +8,18 @@ import java.util.UUID;
  * the worker listed it under (null before that), and when the row was last written (null before it is stored).
  */
 public record DeliveryRecord(String recipient, String mailbox, DeliveryStatus status, int attempts, String lastError,
-                             UUID entryId, Instant updated) {
+                             UUID entryId, Instant updated, String dsn) {
+
+    /** A record without RFC 3461 NOTIFY/ORCPT ({@code dsn}: {@code KEY=value ...}). */
+    public DeliveryRecord(String recipient, String mailbox, DeliveryStatus status, int attempts, String lastError,
+                          UUID entryId, Instant updated) {
+        this(recipient, mailbox, status, attempts, lastError, entryId, updated, null);
+    }
+
+    /** A recipient as intake records it, with the client's NOTIFY/ORCPT (null for none). */
+    public static DeliveryRecord queued(String recipient, String mailbox, String dsn) {
+        return new DeliveryRecord(recipient, mailbox, DeliveryStatus.QUEUED, 0, null, null, null, dsn);
+    }
 
     /** Whether the recipient is at another domain (no local mailbox): the relay lane's. */
     public boolean isRemote() {

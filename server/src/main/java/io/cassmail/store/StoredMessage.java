@@ -8,5 +8,11 @@ import java.util.UUID;
 
 /** The message row: envelope, size, chunk count and the header summary. */
 public record StoredMessage(UUID id, String envelopeFrom, List<String> recipients, long size, int chunkCount,
-                            Instant received, InetAddress clientIp, String helo, HeaderSummary headers) {
+                            Instant received, InetAddress clientIp, String helo, HeaderSummary headers, String dsn) {
+
+    /** A message row without RFC 3461 RET/ENVID ({@code dsn}: {@code KEY=value ...}). */
+    public StoredMessage(UUID id, String envelopeFrom, List<String> recipients, long size, int chunkCount,
+                         Instant received, InetAddress clientIp, String helo, HeaderSummary headers) {
+        this(id, envelopeFrom, recipients, size, chunkCount, received, clientIp, helo, headers, null);
+    }
 }

@@ -26,9 +26,9 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
 
     public CassandraDeliveryLedger(CqlSession session) {
         this.session = session;
-        insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated) "
-                + "VALUES (?, ?, ?, ?, 0, ?)");
-        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, entry_id, updated FROM deliveries WHERE message_id = ?");
+        insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated, dsn) "
+                + "VALUES (?, ?, ?, ?, 0, ?, ?)");
+        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, entry_id, updated, dsn FROM deliveries WHERE message_id = ?");
         update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
                 + "WHERE message_id = ? AND recipient = ?");
         delete = session.prepare("DELETE FROM deliveries WHERE message_id = ?");
@@ -41,7 +41,8 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
         Instant now = Instant.now();
         BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
         for (DeliveryRecord r : recipients) {
-            batch.addStatement(insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now));
+            var row = insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now, r.dsn());
+            batch.addStatement(r.dsn() == null ? row.unset(5) : row); // no tombstone when the client sent no DSN
         }
         run(() -> session.execute(batch.build()));
     }
@@ -50,7 +51,7 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
     public List<DeliveryRecord> records(UUID messageId) {
         return call(() -> session.execute(select.bind(messageId)).all().stream()
                 .map(r -> new DeliveryRecord(r.getString(0), r.getString(1), DeliveryStatus.valueOf(r.getString(2)),
-                        r.getInt(3), r.getString(4), r.getUuid(5), r.getInstant(6)))
+                        r.getInt(3), r.getString(4), r.getUuid(5), r.getInstant(6), r.getString(7)))
                 .toList());
     }
 

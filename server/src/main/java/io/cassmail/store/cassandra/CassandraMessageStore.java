@@ -33,8 +33,8 @@ public final class CassandraMessageStore implements MessageStore {
         insertChunk = session.prepare("INSERT INTO message_chunks (message_id, chunk, data) VALUES (?, ?, ?)");
         selectChunk = session.prepare("SELECT data FROM message_chunks WHERE message_id = ? AND chunk = ?");
         insertMessage = session.prepare("INSERT INTO messages (message_id, envelope_from, recipients, size, chunk_count, "
-                + "received, client_ip, helo, header_from, header_to, subject, header_date, rfc_message_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "received, client_ip, helo, header_from, header_to, subject, header_date, rfc_message_id, dsn) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         selectMessage = session.prepare("SELECT * FROM messages WHERE message_id = ?");
         deleteChunks = session.prepare("DELETE FROM message_chunks WHERE message_id = ?");
         deleteMessage = session.prepare("DELETE FROM messages WHERE message_id = ?");
@@ -49,7 +49,7 @@ public final class CassandraMessageStore implements MessageStore {
     public void save(StoredMessage m) {
         HeaderSummary h = m.headers();
         Object[] values = {m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(), m.received(), m.clientIp(),
-                m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId()};
+                m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId(), m.dsn()};
         BoundStatement insert = insertMessage.bind(values);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
@@ -70,7 +70,7 @@ public final class CassandraMessageStore implements MessageStore {
                 row.getList("recipients", String.class), row.getLong("size"), row.getInt("chunk_count"),
                 row.getInstant("received"), row.getInetAddress("client_ip"), row.getString("helo"),
                 new HeaderSummary(row.getString("header_from"), row.getString("header_to"), row.getString("subject"),
-                        row.getString("header_date"), row.getString("rfc_message_id"))));
+                        row.getString("header_date"), row.getString("rfc_message_id")), row.getString("dsn")));
     }
 
     @Override

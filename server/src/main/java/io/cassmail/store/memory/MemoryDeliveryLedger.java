@@ -27,7 +27,8 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
         Instant now = clock.instant();
         NavigableMap<String, DeliveryRecord> m = rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>());
         for (DeliveryRecord r : recipients) {
-            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, null, now));
+            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, null, now,
+                    r.dsn()));
         }
     }
 
@@ -42,7 +43,7 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
         check();
         rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>()).compute(recipient, (k, old) ->
                 new DeliveryRecord(recipient, old == null ? null : old.mailbox(), status, attempts, lastError,
-                        old == null ? null : old.entryId(), clock.instant()));
+                        old == null ? null : old.entryId(), clock.instant(), old == null ? null : old.dsn()));
     }
 
     @Override
@@ -50,7 +51,8 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
         check();
         rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>()).compute(recipient, (k, old) ->
                 new DeliveryRecord(recipient, old == null ? null : old.mailbox(), DeliveryStatus.DELIVERING,
-                        old == null ? 0 : old.attempts(), old == null ? null : old.lastError(), entryId, clock.instant()));
+                        old == null ? 0 : old.attempts(), old == null ? null : old.lastError(), entryId, clock.instant(),
+                        old == null ? null : old.dsn()));
     }
 
     @Override
