@@ -307,6 +307,7 @@ class RemoteRelayTransportTest {
 
     @Test
     void eightBitMailToAPeerWithout8bitmimeBouncesAndSevenBitMailGoesThrough() throws IOException {
+        int before = sevenBit.received().size();
         UUID plain = submit("Subject: ascii\r\n\r\nplain\r\n", "bob@old.test");
         assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(plain, "bob@old.test").status()).isEqualTo(DeliveryStatus.RELAYED);
@@ -314,6 +315,43 @@ class RemoteRelayTransportTest {
         assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(utf8, "bob@old.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
         assertThat(alicesMail()).singleElement().asString().contains("Status: 5.6.3").contains("8BITMIME");
-        assertThat(sevenBit.received()).hasSize(1);
+        assertThat(sevenBit.received()).hasSize(before + 1);
+    }
+
+    @Test
+    void dsnParametersGoToAPeerThatSupportsDsnAndAPeerWithoutGetsARelayedReport() throws IOException {
+        int before = accepting.received().size();
+        Envelope toBoth = new Envelope("alice@cassmail.test", List.of(
+                Envelope.Recipient.remote("bob@remote.test").withDsn("NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@remote.test"),
+                Envelope.Recipient.remote("carol@old.test").withDsn("NOTIFY=SUCCESS ORCPT=rfc822;carol+2Btag@old.test")),
+                null, "client.test", "RET=HDRS ENVID=batch+2B7");
+        mail.intake.submit(toBoth, "Subject: tracked\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        ScriptedSmtpPeer.Received got = accepting.received().get(before);
+        assertThat(got.commands()).containsExactly("MAIL FROM:<alice@cassmail.test> SIZE=" + got.data().length
+                        + " BODY=8BITMIME RET=HDRS ENVID=batch+2B7",
+                "RCPT TO:<bob@remote.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@remote.test");
+        // old.test's server offers no DSN: we report "relayed" ourselves (RFC 3461 §6.2.6); remote.test reports its own
+        assertThat(alicesMail()).singleElement().asString().contains("Subject: Successful Mail Delivery Report")
+                .contains("Original-Envelope-Id: batch+7").contains("Original-Recipient: rfc822;carol+tag@old.test")
+                .contains("Final-Recipient: rfc822; carol@old.test").contains("Action: relayed")
+                .doesNotContain("bob@remote.test");
+    }
+
+    @Test
+    void notifyNeverMeansNoFailureReportAndRetFullReturnsTheWholeMessage() throws IOException {
+        Envelope silent = new Envelope("alice@cassmail.test", List.of(
+                Envelope.Recipient.remote("nobody@reject.test").withDsn("NOTIFY=NEVER")), null, "client.test");
+        UUID quiet = mail.intake.submit(silent, "Subject: quiet\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(quiet, "nobody@reject.test").status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(alicesMail()).isEmpty();
+
+        Envelope full = new Envelope("alice@cassmail.test", List.of(Envelope.Recipient.remote("nobody@reject.test")),
+                null, "client.test", "RET=FULL");
+        mail.intake.submit(full, "Subject: whole\r\n\r\nthe body comes back\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(alicesMail()).singleElement().asString().contains("Content-Type: message/rfc822")
+                .contains("the body comes back").contains("Action: failed");
     }
 }

@@ -81,7 +81,7 @@ class SmtpListenerTest {
         SmtpListener mx = start(SmtpProfile.mx(config.smtp()));
         try (SmtpLineClient c = connect(mx)) {
             assertThat(c.send("EHLO client.test").expect("250-mx.cassmail.test greets client.test"))
-                    .contains("250-PIPELINING", "250-SIZE 65536", "250-8BITMIME", "250-SMTPUTF8", "250 ENHANCEDSTATUSCODES");
+                    .contains("250-PIPELINING", "250-SIZE 65536", "250-8BITMIME", "250-SMTPUTF8", "250-DSN", "250 ENHANCEDSTATUSCODES");
         }
     }
 
@@ -253,6 +253,39 @@ class SmtpListenerTest {
     private String stored(UUID id) throws IOException {
         try (InputStream in = mail.stores.messages().openBody(mail.stores.messages().find(id).orElseThrow())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void dsnParametersAreCheckedStoredAndASuccessReportFollowsDelivery() throws IOException {
+        mail.accounts.create("alice@cassmail.test", null);
+        SmtpListener l = start(SmtpProfile.mx(config.smtp()));
+        UUID id;
+        try (SmtpLineClient c = connect(l)) {
+            c.send("EHLO client.test").expect("250");
+            c.send("MAIL FROM:<alice@cassmail.test> RET=MAYBE").expect("501 5.5.4 RET must be FULL or HDRS");
+            c.send("MAIL FROM:<alice@cassmail.test> ENVID=has=equals").expect("501 5.5.4 ENVID must be xtext");
+            c.send("MAIL FROM:<alice@cassmail.test> RET=full ENVID=run+2B1").expect("250");
+            c.send("RCPT TO:<bob@cassmail.test> NOTIFY=SOMETIMES").expect("501 5.5.4 NOTIFY must be NEVER");
+            c.send("RCPT TO:<bob@cassmail.test> ORCPT=nosemicolon").expect("501 5.5.4 ORCPT must be addr-type;xtext");
+            c.send("RCPT TO:<bob@cassmail.test> XTRA=1").expect("555 5.5.4 Unsupported RCPT parameter XTRA");
+            c.send("RCPT TO:<bob@cassmail.test> NOTIFY=success,failure ORCPT=rfc822;Bob+2Bx@cassmail.test").expect("250");
+            c.send("DATA").expect("354");
+            c.sendRaw("Subject: tracked\r\n\r\nx\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            id = Mail.queuedId(c.reply());
+        }
+        assertThat(mail.stores.messages().find(id).orElseThrow().dsn()).isEqualTo("RET=FULL ENVID=run+2B1");
+        assertThat(mail.stores.ledger().records(id).get(0).dsn())
+                .isEqualTo("NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob+2Bx@cassmail.test");
+        var processor = mail.processor();
+        mail.queue.takeDeliveries().forEach(processor::process);
+        mail.queue.takeDeliveries().forEach(processor::process); // the report itself
+        List<UUID> reports = mail.inbox("alice@cassmail.test");
+        assertThat(reports).hasSize(1);
+        try (InputStream in = mail.stores.messages().openBody(mail.stores.messages().find(reports.get(0)).orElseThrow())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("Subject: Successful Mail Delivery Report", "Action: delivered", "Status: 2.0.0",
+                            "Original-Envelope-Id: run+1", "Original-Recipient: rfc822;Bob+x@cassmail.test");
         }
     }
 }

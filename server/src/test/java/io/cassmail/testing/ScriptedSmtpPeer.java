@@ -39,7 +39,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     }
 
     /** A message the peer answered 250 to. */
-    public record Received(String sender, List<String> recipients, byte[] data) {
+    public record Received(String sender, List<String> recipients, byte[] data, List<String> commands) {
     }
 
     private final ServerSocket server;
@@ -107,16 +107,21 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             reply(out, "220 peer.test ESMTP scripted");
             String sender = null;
             List<String> rcpts = new CopyOnWriteArrayList<>();
+            List<String> commands = new CopyOnWriteArrayList<>();
             String line;
             while ((line = readLine(raw)) != null) {
+                if (line.regionMatches(true, 0, "MAIL", 0, 4) || line.regionMatches(true, 0, "RCPT", 0, 4)) {
+                    commands.add(line);
+                }
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 switch (verb) {
                     case "EHLO" -> reply(out, script == Script.SEVEN_BIT ? "250-peer.test\r\n250 PIPELINING"
-                            : "250-peer.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10000000");
+                            : "250-peer.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-DSN\r\n250 SIZE 10000000");
                     case "HELO" -> reply(out, "250 peer.test");
                     case "MAIL" -> {
                         sender = line.replaceAll("(?i)^MAIL FROM:<([^>]*)>.*$", "$1");
                         rcpts.clear();
+                        commands.retainAll(List.of(line));
                         reply(out, "250 2.1.0 ok");
                     }
                     case "RCPT" -> {
@@ -155,7 +160,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                             dataAborted.incrementAndGet();
                             throw cut;
                         }
-                        received.add(new Received(sender, List.copyOf(rcpts), data));
+                        received.add(new Received(sender, List.copyOf(rcpts), data, List.copyOf(commands)));
                         reply(out, "250 2.0.0 queued as peer-" + received.size());
                     }
                     case "RSET" -> reply(out, "250 2.0.0 ok");
