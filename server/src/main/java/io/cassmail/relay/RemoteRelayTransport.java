@@ -45,6 +45,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final SSLContext tls;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final DkimSigning dkim;
+    private final ConnectionCache connections;
 
     /** What the relay needs from the configuration; {@code smarthost} null for MX delivery. */
     public record RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
@@ -70,6 +71,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     /** @param dkim signs mail from local domains that have a key; null sends everything unsigned */
     public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings, DkimSigning dkim) {
         this.dkim = dkim;
+        this.connections = new ConnectionCache(settings.maxPerDestination());
         this.resolver = resolver;
         this.messages = messages;
         this.settings = settings;
@@ -208,7 +210,9 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                                     "smarthost " + sh.host() + " refused our login as " + sh.user() + ": " + auth.text()));
                         }
                     }
-                    return send(c, message, signature, recipients, true).stream().map(o -> o.from(sh.host())).toList();
+                    List<RecipientOutcome> result = send(c, message, signature, recipients, true);
+                    ConnectionCache.quit(c);
+                    return result.stream().map(o -> o.from(sh.host())).toList();
                 } catch (IOException e) {
                     failure = "smarthost " + sh.host() + "[" + address.getHostAddress() + "]:" + sh.port() + " failed: "
                             + e.getMessage();
@@ -229,8 +233,21 @@ public final class RemoteRelayTransport implements DeliveryTransport {
      */
     private List<RecipientOutcome> transaction(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients,
                                                String host, InetAddress address, boolean tryTls) throws IOException {
-        try (SmtpClient c = SmtpClient.connect(new InetSocketAddress(address, settings.port()),
-                settings.connectTimeout(), settings.commandTimeout())) {
+        String server = address.getHostAddress() + ":" + settings.port() + (tryTls ? "" : "/plain");
+        SmtpClient cached = connections.take(server);
+        if (cached != null) {
+            try {
+                List<RecipientOutcome> result = send(cached, message, signature, recipients, cached.esmtp());
+                connections.release(server, cached);
+                return result;
+            } catch (IOException e) {
+                cached.close();
+                throw e;
+            }
+        }
+        SmtpClient c = SmtpClient.connect(new InetSocketAddress(address, settings.port()),
+                settings.connectTimeout(), settings.commandTimeout());
+        try {
             SmtpReply greeting = c.read();
             if (!greeting.positive()) {
                 c.command("QUIT");
@@ -257,7 +274,15 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                     }
                 }
             }
-            return send(c, message, signature, recipients, esmtp);
+            List<RecipientOutcome> result = send(c, message, signature, recipients, esmtp);
+            c.esmtp(esmtp);
+            connections.release(server, c);
+            c = null; // handed to the cache
+            return result;
+        } finally {
+            if (c != null) {
+                c.close();
+            }
         }
     }
 
@@ -266,12 +291,10 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         boolean needsUtf8 = !isAscii(message.envelopeFrom())
                 || recipients.stream().anyMatch(r -> !isAscii(r.recipient()));
         if (needsUtf8 && !c.offers("SMTPUTF8")) {
-            c.command("QUIT");
             return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.7",
                     "the remote server does not support SMTPUTF8, which this message's addresses need (RFC 6531)"));
         }
         if (!c.offers("8BITMIME") && eightBit(message)) {
-            c.command("QUIT");
             return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.3", "the remote server does not accept"
                     + " 8-bit data (no 8BITMIME, RFC 6152) and this message has 8-bit content; it is sent as stored,"
                     + " never converted"));
@@ -279,7 +302,6 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         long limit = c.sizeLimit();
         long size = message.size() + signature.length;
         if (limit > 0 && size > limit) {
-            c.command("QUIT");
             return all(recipients, r -> RecipientOutcome.permanent(r, "5.3.4",
                     "message of " + size + " bytes exceeds the remote server's SIZE limit of " + limit));
         }
@@ -318,7 +340,6 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         }
         SmtpReply mailReply = replies.get(0);
         if (!mailReply.positive()) {
-            c.command("QUIT");
             return all(recipients, r -> failure(r, mailReply, "MAIL FROM"));
         }
         Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
@@ -348,11 +369,6 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                             .withReply(done.text()).withDsnPassedOn(dsn) : failure(r.recipient(), done, "end of DATA"));
                 }
             }
-        }
-        try {
-            c.command("QUIT");
-        } catch (IOException ignored) {
-            // the message is already accepted or refused; a QUIT that fails changes nothing
         }
         return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
     }

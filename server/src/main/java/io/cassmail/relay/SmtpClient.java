@@ -35,6 +35,7 @@ final class SmtpClient implements Closeable {
     private OutputStream out;
     private final Duration commandTimeout;
     private final Map<String, String> extensions = new HashMap<>();
+    private boolean esmtp;
 
     private SmtpClient(Socket socket, Duration commandTimeout) throws IOException {
         this.commandTimeout = commandTimeout;
@@ -126,6 +127,15 @@ final class SmtpClient implements Closeable {
             }
         }
         return r;
+    }
+
+    /** Whether the server took EHLO (remembered for a cached connection's next transaction). */
+    boolean esmtp() {
+        return esmtp;
+    }
+
+    void esmtp(boolean esmtp) {
+        this.esmtp = esmtp;
     }
 
     boolean offers(String keyword) {

@@ -85,12 +85,19 @@ class RemoteRelayTransportTest {
     }
 
     private DeliveryProcessor relay() {
-        RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
+        return relay(transport());
+    }
+
+    private DeliveryProcessor relay(RemoteRelayTransport transport) {
+        return new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport, mail.bounces,
+                MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
+    }
+
+    private RemoteRelayTransport transport() {
+        return new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
                 Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
                 "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4),
                 new DkimSigning(mail.stores.directory()));
-        return new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport, mail.bounces,
-                MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
     }
 
     private UUID submit(String body, String... remote) throws IOException {
@@ -353,5 +360,22 @@ class RemoteRelayTransportTest {
         assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(alicesMail()).singleElement().asString().contains("Content-Type: message/rfc822")
                 .contains("the body comes back").contains("Action: failed");
+    }
+
+    @Test
+    void theNextMessageToTheSameServerReusesTheConnection() throws Exception {
+        DeliveryProcessor shared = relay(transport());
+        int connectionsBefore = accepting.connections();
+        int receivedBefore = accepting.received().size();
+        for (int i = 0; i < 3; i++) {
+            submit("Subject: reuse " + i + "\r\n\r\nx\r\n", "bob@remote.test");
+            assertThat(shared.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        }
+        assertThat(accepting.received().size() - receivedBefore).isEqualTo(3);
+        assertThat(accepting.connections() - connectionsBefore).isEqualTo(1);
+        Thread.sleep(ConnectionCache.IDLE_LIMIT.toMillis() + 1500); // idle past the limit: closed, a new one next time
+        submit("Subject: after a pause\r\n\r\nx\r\n", "bob@remote.test");
+        assertThat(shared.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(accepting.connections() - connectionsBefore).isEqualTo(2);
     }
 }

@@ -48,6 +48,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger dataStarted = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger dataAborted = new AtomicInteger();
 
     public ScriptedSmtpPeer(String address, int port, Script script) throws IOException {
@@ -65,6 +66,11 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
 
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** Connections accepted. */
+    public int connections() {
+        return connections.get();
     }
 
     /** DATA phases that began (354 sent). */
@@ -86,6 +92,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                connections.incrementAndGet();
                 open.add(s);
                 Thread t = new Thread(() -> session(s), "scripted-smtp-session");
                 t.setDaemon(true);
@@ -163,7 +170,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         received.add(new Received(sender, List.copyOf(rcpts), data, List.copyOf(commands)));
                         reply(out, "250 2.0.0 queued as peer-" + received.size());
                     }
-                    case "RSET" -> reply(out, "250 2.0.0 ok");
+                    case "RSET", "NOOP" -> reply(out, "250 2.0.0 ok");
                     case "QUIT" -> {
                         reply(out, "221 2.0.0 bye");
                         return;
