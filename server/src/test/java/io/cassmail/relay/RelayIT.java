@@ -83,7 +83,9 @@ class RelayIT {
     }
 
     @Test
-    void aSubmittedMessageReachesTheRemoteMxWithTheStoredBytes() throws Exception {
+    void aSubmittedMessageReachesTheRemoteMxWithTheStoredBytesAndAValidDkimSignature() throws Exception {
+        io.cassmail.store.DkimKey key = DkimSigning.generate("cassmail.test", "it2026");
+        stack.directory.addDkimKey(key);
         try (ServerProcess worker = ServerProcess.start("relay-worker", stack.settings, "worker")) {
             ExternalCommand.Result sent = ExternalCommand.run(List.of("swaks", "--server", "127.0.0.1",
                     "--port", String.valueOf(stack.port("submission")), "--tls", "--auth", "PLAIN",
@@ -108,6 +110,15 @@ class RelayIT {
                     .contains("Subject: to the world").contains("relayed by CassMail");
             await().atMost(Duration.ofSeconds(30)).until(() -> record(id).status() == DeliveryStatus.RELAYED);
             assertThat(record(id).lastError()).startsWith("250");
+            // the DKIM signature verifies with python3-dkim against the record the CLI prints for the key
+            assertThat(whole).contains("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=cassmail.test; s=it2026");
+            String verify = "import dkim, sys\n"
+                    + "def dns(name, timeout=5):\n"
+                    + "    return sys.argv[1].encode() if name == b'it2026._domainkey.cassmail.test.' else None\n"
+                    + "print('verified' if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else 'failed')\n";
+            ExternalCommand.Result dkim = ExternalCommand.run(List.of("/usr/bin/python3", "-c", verify, key.txtRecord()),
+                    whole, 60);
+            assertThat(dkim.output().strip()).as(dkim.output()).isEqualTo("verified");
         }
     }
 
