@@ -188,6 +188,15 @@ public record CassMailConfig(
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {
+        List<InetSocketAddress> result = hostPorts("cassandra", value, 9042, false);
+        if (result.isEmpty()) {
+            throw new ConfigException("setting 'cassandra' names no contact point");
+        }
+        return result;
+    }
+
+    /** {@code host[:port][,host[:port]...]}; {@code resolve} false keeps names unresolved (the driver resolves them). */
+    private static List<InetSocketAddress> hostPorts(String key, String value, int defaultPort, boolean resolve) {
         List<InetSocketAddress> result = new ArrayList<>();
         for (String part : value.split(",")) {
             String p = part.strip();
@@ -197,14 +206,11 @@ public record CassMailConfig(
             int colon = p.lastIndexOf(':');
             try {
                 String host = colon < 0 ? p : p.substring(0, colon);
-                int port = colon < 0 ? 9042 : Integer.parseInt(p.substring(colon + 1));
-                result.add(InetSocketAddress.createUnresolved(host, port));
+                int port = colon < 0 ? defaultPort : Integer.parseInt(p.substring(colon + 1));
+                result.add(resolve ? new InetSocketAddress(host, port) : InetSocketAddress.createUnresolved(host, port));
             } catch (NumberFormatException e) {
-                throw new ConfigException("setting 'cassandra' must be host:port[,host:port...], got '" + value + "'");
+                throw new ConfigException("setting '" + key + "' must be host:port[,host:port...], got '" + value + "'");
             }
-        }
-        if (result.isEmpty()) {
-            throw new ConfigException("setting 'cassandra' names no contact point");
         }
         return List.copyOf(result);
     }
@@ -235,22 +241,7 @@ public record CassMailConfig(
     }
 
     private static List<InetSocketAddress> dnsServers(String value) {
-        List<InetSocketAddress> result = new ArrayList<>();
-        for (String part : value.split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int colon = p.lastIndexOf(':');
-            try {
-                String host = colon < 0 ? p : p.substring(0, colon);
-                int port = colon < 0 ? 53 : Integer.parseInt(p.substring(colon + 1));
-                result.add(new InetSocketAddress(host, port));
-            } catch (NumberFormatException e) {
-                throw new ConfigException("setting 'relay.dns' must be host:port[,host:port...], got '" + value + "'");
-            }
-        }
-        return List.copyOf(result);
+        return hostPorts("relay.dns", value, 53, true);
     }
 
     private static String keyspace(String value) {

@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +71,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         this.resolver = resolver;
         this.messages = messages;
         this.settings = settings;
-        this.tls = settings.verifyTls() ? defaultContext() : trustingContext();
+        this.tls = settings.verifyTls() ? defaultContext() : io.cassmail.tls.TrustingClientTls.context();
     }
 
     @Override
@@ -420,27 +416,4 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         }
     }
 
-    /** Opportunistic TLS (RFC 7435): encrypt whatever certificate the MX shows, as MTAs without DANE/MTA-STS do. */
-    private static SSLContext trustingContext() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
