@@ -111,7 +111,8 @@ class RelayIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> record(id).status() == DeliveryStatus.RELAYED);
             assertThat(record(id).lastError()).startsWith("250");
             // the DKIM signature verifies with python3-dkim against the record the CLI prints for the key
-            assertThat(whole).contains("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=cassmail.test; s=it2026");
+            assertThat(whole).contains("DKIM-Signature: ").contains("a=rsa-sha256;").contains("c=relaxed/relaxed;")
+                    .contains("d=cassmail.test;").contains("s=it2026;");
             String verify = "import dkim, sys\n"
                     + "def dns(name, timeout=5):\n"
                     + "    return sys.argv[1].encode() if name == b'it2026._domainkey.cassmail.test.' else None\n"
