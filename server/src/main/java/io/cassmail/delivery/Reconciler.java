@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +83,8 @@ public final class Reconciler {
         AtomicLong pending = new AtomicLong();
         AtomicLong republished = new AtomicLong();
         AtomicLong overdue = new AtomicLong();
+        // ids this sweep carried forward into a minute it has yet to read (only when stale-after is under a minute)
+        Set<UUID> carriedAhead = ConcurrentHashMap.newKeySet();
         ExecutorService readers = Executors.newFixedThreadPool(PARALLEL_READS, r -> {
             Thread t = new Thread(r, "reconcile");
             t.setDaemon(true);
@@ -90,9 +94,15 @@ public final class Reconciler {
             for (long m = first; m <= last; m++) {
                 List<Future<?>> checks = new ArrayList<>();
                 for (UUID id : accepted.in(m)) {
+                    if (carriedAhead.contains(id)) {
+                        continue;
+                    }
                     examined.incrementAndGet();
                     checks.add(readers.submit(() -> {
-                        check(id, now, current, pending, republished, overdue);
+                        long carriedTo = check(id, now, current, pending, republished, overdue);
+                        if (carriedTo <= last) {
+                            carriedAhead.add(id);
+                        }
                         return null;
                     }));
                 }
@@ -119,11 +129,12 @@ public final class Reconciler {
         return s;
     }
 
-    private void check(UUID id, Instant now, long current, AtomicLong pending, AtomicLong republished,
+    /** @return the minute the message was carried forward to, or {@link Long#MAX_VALUE} when it is done */
+    private long check(UUID id, Instant now, long current, AtomicLong pending, AtomicLong republished,
                        AtomicLong overdue) throws IOException {
         List<DeliveryRecord> open = ledger.records(id).stream().filter(r -> !r.status().isFinal()).toList();
         if (open.isEmpty()) {
-            return;
+            return Long.MAX_VALUE;
         }
         pending.incrementAndGet();
         Instant acceptedAt = Instant.ofEpochMilli(MessageIds.unixMillis(id));
@@ -156,7 +167,9 @@ public final class Reconciler {
             }
             stuckAt = now.plus(staleAfter);
         }
-        accepted.add(Math.max(current, AcceptedLog.minuteOf(stuckAt.minus(staleAfter))), id);
+        long carriedTo = Math.max(current, AcceptedLog.minuteOf(stuckAt.minus(staleAfter)));
+        accepted.add(carriedTo, id);
+        return carriedTo;
     }
 
     private static void await(Future<?> f) throws IOException {

@@ -74,4 +74,20 @@ class ReconcilerTest {
         assertThat(sweep.republished()).isEqualTo(1);
         assertThat(sweep.overdue()).isEqualTo(1);
     }
+
+    @Test
+    void aSweepWithNoStaleMarginCountsAMessageCarriedIntoTheCurrentMinuteOnce() throws IOException {
+        UUID id = mail.submit("alice@example.test", "Subject: lost\r\n\r\nx\r\n", "bob@cassmail.test");
+        mail.queue.takeDeliveries();
+        mail.clock.advance(Duration.ofMinutes(1)); // accepted in the previous minute, carried forward into this one
+        Reconciler now = new Reconciler(mail.stores.accepted(), mail.stores.ledger(), mail.queue, Duration.ZERO,
+                MemoryMailSystem.GIVE_UP_AFTER, mail.clock);
+
+        for (int run = 0; run < 2; run++) {
+            Reconciler.Sweep sweep = now.sweep(Duration.ofHours(1));
+            assertThat(sweep.examined()).isEqualTo(1);
+            assertThat(sweep.republished()).isEqualTo(1);
+            assertThat(mail.queue.takeDeliveries()).extracting(DeliveryJob::messageId).containsExactly(id);
+        }
+    }
 }
