@@ -1,5 +1,5 @@
 # CassMail: `make run` starts everything on this machine, `make test` runs every test.
-.PHONY: build run test bench ring stop clean
+.PHONY: build run test bench ring stop clean docker-test docker-tls
 
 build:
 	mvn -q -B package -DskipTests
@@ -29,3 +29,8 @@ clean:
 	-$(MAKE) stop
 	mvn -q -B clean
 	rm -rf var tools/cassandra/target
+
+# The Docker deployment end to end (README "Docker"): starts a Docker engine if none runs (as root: apt-get install
+# docker.io), builds the images locally (no registry needed), brings up docker/compose.yaml and kills a node and a worker.
+docker-test:
+	tools/docker-test-run

@@ -27,8 +27,8 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set smtp.port=2526.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "smtp,pop3,worker",
-            description = "Comma-separated roles: smtp, pop3, worker (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "${env:CASSMAIL_ROLES:-smtp,pop3,worker}",
+            description = "Comma-separated roles: smtp, pop3, worker (default: $CASSMAIL_ROLES, else smtp,pop3,worker).")
     List<String> roles;
 
     public static void main(String[] args) {

@@ -16,7 +16,11 @@ public final class SmtpLineClient implements AutoCloseable {
     private OutputStream out;
 
     public SmtpLineClient(int port) throws IOException {
-        this(new Socket("127.0.0.1", port));
+        this("127.0.0.1", port);
+    }
+
+    public SmtpLineClient(String host, int port) throws IOException {
+        this(new Socket(host, port));
     }
 
     private SmtpLineClient(Socket socket) throws IOException {

@@ -32,6 +32,9 @@ public final class CassandraConnector {
         return open(config, false, null);
     }
 
+    /** How long a request waits before a second execution starts on another node. */
+    static final Duration SPECULATIVE_DELAY = Duration.ofMillis(500);
+
     private static CqlSession open(CassandraConfig config, boolean useKeyspace,
                                    io.micrometer.core.instrument.MeterRegistry registry) {
         Duration connect = config.connectTimeout();
@@ -60,6 +63,16 @@ public final class CassandraConnector {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(10))
                 .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+                // A replica dying must not cost a client a 4xx: every statement here writes fixed values (no LWT,
+                // no counters but mailbox_usage, which opts out), so a request that lost its node is retried on the
+                // next one, and a slow one gets a second execution on another coordinator.
+                .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, SPECULATIVE_DELAY)
+                // a silent (killed, partitioned) node is noticed within seconds, not the default 30 s
+                .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, Duration.ofSeconds(3))
                 .build();
         var builder = CqlSession.builder()
                 .withMetricRegistry(registry)

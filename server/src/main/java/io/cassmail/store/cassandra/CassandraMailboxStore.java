@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.cassmail.mail.Addresses;
 import io.cassmail.mail.MessageIds;
@@ -87,7 +88,10 @@ public final class CassandraMailboxStore implements MailboxStore {
         deleteBucketPartition = session.prepare("DELETE FROM mailbox_entries WHERE address = ? AND mailbox = ? AND bucket = ?");
         deleteAllBuckets = session.prepare("DELETE FROM mailbox_buckets WHERE address = ? AND mailbox = ?");
         setLowWater = session.prepare("UPDATE mailbox_buckets SET low_water = ? WHERE address = ? AND mailbox = ? AND bucket = ?");
-        countUsage = session.prepare("UPDATE mailbox_usage SET messages = messages + ?, bytes = bytes + ? WHERE address = ?");
+        // a counter: applying it twice counts twice, so never retried or speculated
+        countUsage = session.prepare(SimpleStatement.builder(
+                "UPDATE mailbox_usage SET messages = messages + ?, bytes = bytes + ? WHERE address = ?")
+                .setIdempotence(false).build());
         selectUsage = session.prepare("SELECT messages, bytes FROM mailbox_usage WHERE address = ?");
         insertMailbox = session.prepare("INSERT INTO mailboxes (address, mailbox, created) VALUES (?, ?, toTimestamp(now()))");
         deleteMailbox = session.prepare("DELETE FROM mailboxes WHERE address = ? AND mailbox = ?");
