@@ -88,6 +88,19 @@ public final class SchemaMigrator {
         return done;
     }
 
+    /** The replication of the live keyspace, empty when it does not exist yet. */
+    public java.util.Optional<Replication> liveReplication() {
+        return session.getMetadata().getKeyspace(keyspace).map(ks -> Replication.fromMetadata(ks.getReplication()));
+    }
+
+    /**
+     * {@code ALTER KEYSPACE} to the given replication. Data already written reaches its new replicas only after a
+     * full repair on every node; the caller must tell the operator so.
+     */
+    public void alterReplication(Replication replication) {
+        execute("ALTER KEYSPACE " + keyspace + " WITH replication = " + replication.toCql());
+    }
+
     /** Version the keyspace is at: 0 when it or its migrations table does not exist. */
     public int currentVersion() {
         boolean tableExists = session.getMetadata().getKeyspace(keyspace)

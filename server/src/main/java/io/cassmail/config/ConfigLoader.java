@@ -61,6 +61,11 @@ public final class ConfigLoader {
         return "CASSMAIL_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /** True when the configuration file sets KEY. */
+    public static boolean fileSets(Path file, String key) {
+        return readFile(file).containsKey(key);
+    }
+
     private static Map<String, String> readFile(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * Where the real Cassandra node and RabbitMQ broker of this test run are. {@code make test} starts a
  * node once per run and exports {@code CASSMAIL_TEST_CASSANDRA}; without it the tests fail, never skip.
+ * With {@code CASSMAIL_TEST_INFRA=containers} both come from Testcontainers instead ({@link TestContainers}).
  */
 public final class TestInfra {
 
@@ -16,6 +17,9 @@ public final class TestInfra {
     }
 
     public static String cassandra() {
+        if (TestContainers.enabled()) {
+            return TestContainers.cassandra();
+        }
         String cp = System.getenv("CASSMAIL_TEST_CASSANDRA");
         if (cp == null || cp.isBlank()) {
             throw new IllegalStateException("integration tests need a real Cassandra node: run them with `make test` "
@@ -25,6 +29,9 @@ public final class TestInfra {
     }
 
     public static String amqpUri() {
+        if (TestContainers.enabled()) {
+            return TestContainers.amqpUri();
+        }
         String uri = System.getenv("CASSMAIL_TEST_AMQP_URI");
         return uri == null || uri.isBlank() ? "amqp://guest:guest@127.0.0.1:5672/" : uri;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ final class ClusterCommand {
                 List<Map<String, Object>> nodes = new ArrayList<>();
                 for (Node n : store.session.getMetadata().getNodes().values()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("address", n.getEndPoint().resolve().toString().replaceFirst("^/", ""));
+                    row.put("address", address(n));
                     row.put("state", n.getState().name());
                     row.put("datacenter", n.getDatacenter());
                     row.put("rack", n.getRack());
@@ -37,11 +38,18 @@ final class ClusterCommand {
                     nodes.add(row);
                 }
                 boolean agreement = store.session.checkSchemaAgreement();
+                String keyspace = options.load().cassandra().keyspace();
+                Optional<ReplicationCheck> replication = ReplicationCheck.of(store.session, keyspace);
                 if (json) {
                     Map<String, Object> all = new LinkedHashMap<>();
                     all.put("cluster", store.session.getMetadata().getClusterName().orElse(null));
                     all.put("schema_agreement", agreement);
                     all.put("nodes", nodes);
+                    replication.ifPresent(r -> {
+                        all.put("keyspace", keyspace);
+                        all.put("replication", r.replication().toSetting());
+                        all.put("warnings", r.warnings());
+                    });
                     System.out.println(Json.write(all));
                 } else {
                     System.out.println("cluster: " + store.session.getMetadata().getClusterName().orElse("?")
@@ -50,9 +58,20 @@ final class ClusterCommand {
                         System.out.printf("%-5s %-22s dc=%s rack=%s version=%s%n", n.get("state"), n.get("address"),
                                 n.get("datacenter"), n.get("rack"), n.get("version"));
                     }
+                    replication.ifPresent(r -> {
+                        System.out.println("keyspace " + keyspace + ": replication " + r.replication().toSetting());
+                        r.warnings().forEach(w -> System.out.println("WARNING: " + w));
+                    });
                 }
             }
             return 0;
         }
+    }
+
+    /** The node's CQL address as it broadcasts it (a contact point given by name shows unresolved otherwise). */
+    private static String address(Node n) {
+        return n.getBroadcastRpcAddress()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
+                .orElseGet(() -> n.getEndPoint().toString().replaceFirst("^/", ""));
     }
 }

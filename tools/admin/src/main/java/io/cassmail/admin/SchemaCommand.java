@@ -3,9 +3,11 @@ package io.cassmail.admin;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.schema.Migration;
+import io.cassmail.schema.Replication;
 import io.cassmail.schema.SchemaMigrator;
 import io.cassmail.store.cassandra.CassandraConnector;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +27,26 @@ final class SchemaCommand {
         public Integer call() {
             CassMailConfig config = options.load();
             try (CqlSession session = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
-                SchemaMigrator migrator = new SchemaMigrator(session, config.cassandra().keyspace());
-                List<Migration> applied = migrator.apply(config.cassandra().replication());
+                String keyspace = config.cassandra().keyspace();
+                SchemaMigrator migrator = new SchemaMigrator(session, keyspace);
+                Replication wanted = config.cassandra().replication();
+                Optional<Replication> live = migrator.liveReplication();
+                if (live.isPresent() && !live.get().equals(wanted)) {
+                    if (options.given("replication")) {
+                        migrator.alterReplication(wanted);
+                        System.out.println("replication of keyspace " + keyspace + " changed from "
+                                + live.get().toSetting() + " to " + wanted.toSetting());
+                        System.out.println("  mail written before reaches its new replicas only after a full repair:"
+                                + " run `nodetool repair -full " + keyspace + "` on every node, one node at a time"
+                                + " (make ring: tools/cassandra-local nodetool I repair -full " + keyspace + ")");
+                    } else {
+                        System.out.println("keyspace " + keyspace + " keeps its replication " + live.get().toSetting()
+                                + " (the replication setting was not given; to change it: schema apply --set"
+                                + " replication=" + wanted.toSetting() + " or CASSMAIL_REPLICATION)");
+                    }
+                }
+                warnAboutNodes(session, keyspace);
+                List<Migration> applied = migrator.apply(wanted);
                 for (Migration m : applied) {
                     System.out.println("applied " + m.name());
                 }
@@ -35,6 +55,11 @@ final class SchemaCommand {
             }
             return 0;
         }
+    }
+
+    /** Warns when the live replication does not fit the ring: more replicas than nodes, or fewer than it could have. */
+    static void warnAboutNodes(CqlSession session, String keyspace) {
+        ReplicationCheck.of(session, keyspace).ifPresent(c -> c.warnings().forEach(w -> System.out.println("WARNING: " + w)));
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the applied and pending schema versions.")

@@ -1,0 +1,44 @@
+package io.cassmail.admin;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import io.cassmail.schema.Replication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The live keyspace's replication against the ring's nodes per datacenter, and what an operator should hear about it. */
+record ReplicationCheck(String keyspace, Replication replication, Map<String, Integer> nodesPerDc) {
+
+    /** Most replicas worth asking for: three survives one node down at LOCAL_QUORUM. */
+    static final int ENOUGH = 3;
+
+    static Optional<ReplicationCheck> of(CqlSession session, String keyspace) {
+        return session.getMetadata().getKeyspace(keyspace).map(ks -> {
+            Map<String, Integer> nodes = new TreeMap<>();
+            for (Node n : session.getMetadata().getNodes().values()) {
+                nodes.merge(String.valueOf(n.getDatacenter()), 1, Integer::sum);
+            }
+            return new ReplicationCheck(keyspace, Replication.fromMetadata(ks.getReplication()), nodes);
+        });
+    }
+
+    List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        nodesPerDc.forEach((dc, nodes) -> {
+            int rf = replication.factorIn(dc);
+            if (rf > nodes) {
+                out.add("keyspace " + keyspace + " wants " + rf + " replicas in " + dc + " but " + dc + " has " + nodes
+                        + " node(s): writes at LOCAL_QUORUM fail until it has " + rf);
+            } else if (rf < Math.min(ENOUGH, nodes)) {
+                out.add("keyspace " + keyspace + " keeps " + (rf == 0 ? "no" : "only " + rf) + " replica(s) in " + dc
+                        + " on " + nodes + " nodes: one node down makes part of the mail unreachable; raise it with"
+                        + " `cassmail-admin schema apply --set replication=" + dc + ":" + Math.min(ENOUGH, nodes)
+                        + "`, then `nodetool repair -full " + keyspace + "` on every node");
+            }
+        });
+        return out;
+    }
+}
