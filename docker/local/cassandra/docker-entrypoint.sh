@@ -61,4 +61,4 @@ exec java "${heap_opts[@]}" -XX:+UseG1GC -Xss512k -XX:+ExitOnOutOfMemoryError "$
   -Dcassandra.config="file://$conf/cassandra.yaml" -Dcassandra-rackdc.properties="file://$conf/cassandra-rackdc.properties" \
   -Dcassandra-foreground=yes -Dcassandra.storagedir="$data" -Dcassandra.logdir=/var/log/cassandra \
   -Dlogback.configurationFile="$conf/logback.xml" -Dcassandra.jmx.local.port=7199 \
-  ${JVM_EXTRA_OPTS:-} -cp '/opt/cassandra/lib/*' org.apache.cassandra.service.CassandraDaemon
+  ${JVM_OPTS:-} ${JVM_EXTRA_OPTS:-} -cp '/opt/cassandra/lib/*' org.apache.cassandra.service.CassandraDaemon

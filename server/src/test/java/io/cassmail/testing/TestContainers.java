@@ -2,6 +2,7 @@ package io.cassmail.testing;
 
 import java.time.Duration;
 import org.testcontainers.cassandra.CassandraContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -29,6 +30,9 @@ final class TestContainers {
                     .withEnv("HEAP_NEWSIZE", "128M")
                     .withEnv("JVM_OPTS", "-Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=1000")
                     .withEnv("CASSANDRA_NUM_TOKENS", "16")
+                    // CQL answers on 9042 only once the node is up; the module's default probe runs cqlsh in the
+                    // container, which a locally built stand-in (docker/local) does not have
+                    .waitingFor(Wait.forListeningPort())
                     .withStartupTimeout(Duration.ofMinutes(4));
             c.start();
             cassandra = c;
