@@ -117,10 +117,23 @@ public final class SchemaMigrator {
         return migrations.stream().filter(m -> !applied.containsKey(m.version())).toList();
     }
 
+    /**
+     * Read at ALL when every replica answers: after a replication change and before its repair, only the old
+     * replicas hold these rows and a QUORUM read could miss them (and re-apply migrations). QUORUM otherwise.
+     */
     private Map<Integer, String> appliedChecksums() {
+        try {
+            return appliedChecksums(ConsistencyLevel.ALL);
+        } catch (com.datastax.oss.driver.api.core.servererrors.QueryExecutionException
+                 | com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+            return appliedChecksums(ConsistencyLevel.QUORUM);
+        }
+    }
+
+    private Map<Integer, String> appliedChecksums(ConsistencyLevel level) {
         Map<Integer, String> result = new HashMap<>();
         for (Row row : session.execute(SimpleStatement.newInstance(
-                "SELECT version, checksum FROM " + keyspace + ".schema_migrations").setConsistencyLevel(ConsistencyLevel.QUORUM))) {
+                "SELECT version, checksum FROM " + keyspace + ".schema_migrations").setConsistencyLevel(level))) {
             result.put(row.getInt("version"), row.getString("checksum"));
         }
         return result;

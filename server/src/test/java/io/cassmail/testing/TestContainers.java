@@ -19,10 +19,6 @@ final class TestContainers {
     private TestContainers() {
     }
 
-    static boolean enabled() {
-        return "containers".equalsIgnoreCase(System.getenv("CASSMAIL_TEST_INFRA"));
-    }
-
     static synchronized String cassandra() {
         if (cassandra == null) {
             CassandraContainer c = new CassandraContainer(image("CASSMAIL_TEST_CASSANDRA_IMAGE", "cassandra:5.0", "cassandra"))

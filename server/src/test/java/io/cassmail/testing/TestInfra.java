@@ -16,8 +16,13 @@ public final class TestInfra {
     private TestInfra() {
     }
 
+    /** CASSMAIL_TEST_INFRA=containers (checked here, so that Testcontainers loads only when asked for). */
+    static boolean containers() {
+        return "containers".equalsIgnoreCase(System.getenv("CASSMAIL_TEST_INFRA"));
+    }
+
     public static String cassandra() {
-        if (TestContainers.enabled()) {
+        if (containers()) {
             return TestContainers.cassandra();
         }
         String cp = System.getenv("CASSMAIL_TEST_CASSANDRA");
@@ -29,7 +34,7 @@ public final class TestInfra {
     }
 
     public static String amqpUri() {
-        if (TestContainers.enabled()) {
+        if (containers()) {
             return TestContainers.amqpUri();
         }
         String uri = System.getenv("CASSMAIL_TEST_AMQP_URI");

@@ -16,13 +16,17 @@ record ReplicationCheck(String keyspace, Replication replication, Map<String, In
     static final int ENOUGH = 3;
 
     static Optional<ReplicationCheck> of(CqlSession session, String keyspace) {
-        return session.getMetadata().getKeyspace(keyspace).map(ks -> {
-            Map<String, Integer> nodes = new TreeMap<>();
-            for (Node n : session.getMetadata().getNodes().values()) {
-                nodes.merge(String.valueOf(n.getDatacenter()), 1, Integer::sum);
-            }
-            return new ReplicationCheck(keyspace, Replication.fromMetadata(ks.getReplication()), nodes);
-        });
+        return session.getMetadata().getKeyspace(keyspace).map(ks ->
+                new ReplicationCheck(keyspace, Replication.fromMetadata(ks.getReplication()), nodesPerDc(session)));
+    }
+
+    /** The ring's nodes (up or down) per datacenter, as the driver knows them. */
+    static Map<String, Integer> nodesPerDc(CqlSession session) {
+        Map<String, Integer> nodes = new TreeMap<>();
+        for (Node n : session.getMetadata().getNodes().values()) {
+            nodes.merge(String.valueOf(n.getDatacenter()), 1, Integer::sum);
+        }
+        return nodes;
     }
 
     List<String> warnings() {
@@ -30,8 +34,12 @@ record ReplicationCheck(String keyspace, Replication replication, Map<String, In
         nodesPerDc.forEach((dc, nodes) -> {
             int rf = replication.factorIn(dc);
             if (rf > nodes) {
+                int quorum = rf / 2 + 1;
                 out.add("keyspace " + keyspace + " wants " + rf + " replicas in " + dc + " but " + dc + " has " + nodes
-                        + " node(s): writes at LOCAL_QUORUM fail until it has " + rf);
+                        + " node(s): LOCAL_QUORUM needs " + quorum + " replicas up, "
+                        + (quorum > nodes ? "so every read and write fails" : "so " + (nodes - quorum + 1)
+                        + " node(s) down stop all mail") + "; add nodes or lower it with `cassmail-admin schema apply"
+                        + " --set replication=" + dc + ":" + Math.min(ENOUGH, nodes) + "`");
             } else if (rf < Math.min(ENOUGH, nodes)) {
                 out.add("keyspace " + keyspace + " keeps " + (rf == 0 ? "no" : "only " + rf) + " replica(s) in " + dc
                         + " on " + nodes + " nodes: one node down makes part of the mail unreachable; raise it with"

@@ -31,9 +31,14 @@ final class SchemaCommand {
                 SchemaMigrator migrator = new SchemaMigrator(session, keyspace);
                 Replication wanted = config.cassandra().replication();
                 Optional<Replication> live = migrator.liveReplication();
+                // migrations first, read under the replication the data was written with: right after a change
+                // a QUORUM read can miss rows that only a repair copies to the new replicas
+                List<Migration> applied = migrator.apply(wanted);
+                Replication effective = live.orElse(wanted);
                 if (live.isPresent() && !live.get().equals(wanted)) {
                     if (options.given("replication")) {
                         migrator.alterReplication(wanted);
+                        effective = wanted;
                         System.out.println("replication of keyspace " + keyspace + " changed from "
                                 + live.get().toSetting() + " to " + wanted.toSetting());
                         System.out.println("  mail written before reaches its new replicas only after a full repair:"
@@ -45,8 +50,8 @@ final class SchemaCommand {
                                 + " replication=" + wanted.toSetting() + " or CASSMAIL_REPLICATION)");
                     }
                 }
-                warnAboutNodes(session, keyspace);
-                List<Migration> applied = migrator.apply(wanted);
+                new ReplicationCheck(keyspace, effective, ReplicationCheck.nodesPerDc(session)).warnings()
+                        .forEach(w -> System.out.println("WARNING: " + w));
                 for (Migration m : applied) {
                     System.out.println("applied " + m.name());
                 }
@@ -55,11 +60,6 @@ final class SchemaCommand {
             }
             return 0;
         }
-    }
-
-    /** Warns when the live replication does not fit the ring: more replicas than nodes, or fewer than it could have. */
-    static void warnAboutNodes(CqlSession session, String keyspace) {
-        ReplicationCheck.of(session, keyspace).ifPresent(c -> c.warnings().forEach(w -> System.out.println("WARNING: " + w)));
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the applied and pending schema versions.")

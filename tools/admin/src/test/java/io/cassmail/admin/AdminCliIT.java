@@ -335,4 +335,26 @@ class AdminCliIT {
         assertThat(gone.err()).contains("no such message: " + id);
         assertThat(admin("queue", "delete", "not-an-id").err()).contains("is not a message id");
     }
+
+    @Test
+    void schemaApplyChangesAKeyspacesReplicationOnlyWhenTheSettingIsGivenAndSaysToRepair() {
+        String ks = "repl_" + Long.toHexString(System.nanoTime());
+        Run created = admin("schema", "apply", "--set", "keyspace=" + ks);
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("keyspace " + ks + " is at schema version");
+        assertThat(admin("cluster", "status", "--set", "keyspace=" + ks).out())
+                .contains("keyspace " + ks + ": replication SimpleStrategy:1").doesNotContain("WARNING");
+
+        Run changed = admin("schema", "apply", "--set", "keyspace=" + ks, "--set", "replication=datacenter1:1");
+        assertThat(changed.exit()).as(changed.err()).isZero();
+        assertThat(changed.out()).contains("replication of keyspace " + ks + " changed from SimpleStrategy:1 to datacenter1:1")
+                .contains("nodetool repair -full " + ks).contains("(nothing to apply)");
+
+        Run kept = admin("schema", "apply", "--set", "keyspace=" + ks);
+        assertThat(kept.exit()).as(kept.err()).isZero();
+        assertThat(kept.out()).contains("keyspace " + ks + " keeps its replication datacenter1:1")
+                .contains("--set replication=SimpleStrategy:1");
+        assertThat(admin("cluster", "status", "--set", "keyspace=" + ks).out())
+                .contains("keyspace " + ks + ": replication datacenter1:1");
+    }
 }
