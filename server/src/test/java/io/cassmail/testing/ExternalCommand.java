@@ -17,7 +17,15 @@ public final class ExternalCommand {
     }
 
     public static Result run(List<String> command, String stdin, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, java.util.Map.of(), stdin, timeoutSeconds);
+    }
+
+    /** Runs a command with extra environment variables, feeding it stdin; fails when it outlives the timeout. */
+    public static Result run(List<String> command, java.util.Map<String, String> env, String stdin, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -3,15 +3,13 @@ package io.cassmail.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
+import io.cassmail.testing.ExternalCommand;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -37,34 +35,11 @@ final class ComposeProject implements AutoCloseable {
                 "-f", repo.resolve("docker/compose.yaml").toString(),
                 "-f", repo.resolve("docker/local/compose.local.yaml").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
+        ExternalCommand.Result r = ExternalCommand.run(cmd, env, stdin, timeoutSeconds);
+        if (r.exit() != 0) {
+            throw new IOException("docker-compose " + String.join(" ", args) + " exited " + r.exit() + ":\n" + r.output());
         }
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                out.append("[reading output failed: ").append(e).append(']');
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(5_000);
-            throw new IOException("docker-compose " + String.join(" ", args) + " did not finish within " + timeoutSeconds
-                    + " s; printed:\n" + out);
-        }
-        reader.join(5_000);
-        if (p.exitValue() != 0) {
-            throw new IOException("docker-compose " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + out);
-        }
-        return out.toString();
+        return r.output();
     }
 
     /** The containers of one service, running or not, in replica order. */
