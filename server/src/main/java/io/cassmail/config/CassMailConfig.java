@@ -35,7 +35,7 @@ public record CassMailConfig(
     /** Where Cassandra is and how CassMail talks to it. */
     public record CassandraConfig(List<InetSocketAddress> contactPoints, String localDc, String keyspace,
                                   Replication replication, DefaultConsistencyLevel consistency,
-                                  Duration connectTimeout, Duration requestTimeout) {
+                                  Duration connectTimeout, Duration requestTimeout, Duration speculativeDelay) {
         public String contactPointsText() {
             return String.join(",", contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
         }
@@ -133,7 +133,9 @@ public record CassMailConfig(
                 replication(s.string("replication")),
                 consistency(s.string("consistency")),
                 s.duration("cassandra.connect-timeout"),
-                s.duration("cassandra.request-timeout"));
+                s.duration("cassandra.request-timeout"),
+                s.string("cassandra.speculative-delay").strip().equalsIgnoreCase("off") ? null
+                        : s.duration("cassandra.speculative-delay"));
         AmqpConfig amqp = new AmqpConfig(s.string("amqp.uri"), s.string("queue.prefix"), s.duration("amqp.confirm-timeout"));
         long maxSize = s.bytes("smtp.max-message-size");
         if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {

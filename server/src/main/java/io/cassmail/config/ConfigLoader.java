@@ -83,6 +83,7 @@ public final class ConfigLoader {
         d.put("cassandra", "127.0.0.1:9042");
         d.put("cassandra.local-dc", "datacenter1");
         d.put("cassandra.connect-timeout", "15s");
+        d.put("cassandra.speculative-delay", "500ms");
         d.put("cassandra.request-timeout", "10s");
         d.put("keyspace", "cassmail");
         d.put("replication", "SimpleStrategy:1");

@@ -49,4 +49,14 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("pop3.allow-plaintext=maybe")))
                 .hasMessageContaining("'pop3.allow-plaintext' must be true or false");
     }
+
+    @Test
+    void speculativeExecutionDefaultsToHalfASecondAndCanBeTurnedOff() {
+        assertThat(ConfigLoader.load(null, Map.of(), List.of()).cassandra().speculativeDelay())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(ConfigLoader.load(null, Map.of("CASSMAIL_CASSANDRA_SPECULATIVE_DELAY", "off"), List.of())
+                .cassandra().speculativeDelay()).isNull();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("cassandra.speculative-delay=soon")))
+                .hasMessageContaining("cassandra.speculative-delay");
+    }
 }

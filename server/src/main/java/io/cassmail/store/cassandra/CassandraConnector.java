@@ -32,9 +32,6 @@ public final class CassandraConnector {
         return open(config, false, null);
     }
 
-    /** How long a request waits before a second execution starts on another node. */
-    static final Duration SPECULATIVE_DELAY = Duration.ofMillis(500);
-
     private static CqlSession open(CassandraConfig config, boolean useKeyspace,
                                    io.micrometer.core.instrument.MeterRegistry registry) {
         Duration connect = config.connectTimeout();
@@ -51,7 +48,7 @@ public final class CassandraConnector {
                             "errors.request.unavailables", "errors.request.others", "errors.connection.init",
                             "retries.total"));
         }
-        DriverConfigLoader loader = options
+        options = options
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, connect)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, connect)
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, connect)
@@ -67,13 +64,16 @@ public final class CassandraConnector {
                 // no counters but mailbox_usage, which opts out), so a request that lost its node is retried on the
                 // next one, and a slow one gets a second execution on another coordinator.
                 .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
-                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
-                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
-                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, SPECULATIVE_DELAY)
                 // a silent (killed, partitioned) node is noticed within seconds, not the default 30 s
                 .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(5))
-                .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, Duration.ofSeconds(3))
-                .build();
+                .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, Duration.ofSeconds(3));
+        if (config.speculativeDelay() != null) {
+            options = options
+                    .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
+                    .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
+                    .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, config.speculativeDelay());
+        }
+        DriverConfigLoader loader = options.build();
         var builder = CqlSession.builder()
                 .withMetricRegistry(registry)
                 .withConfigLoader(loader)
