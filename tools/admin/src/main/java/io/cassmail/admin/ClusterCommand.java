@@ -1,6 +1,7 @@
 package io.cassmail.admin;
 
 import com.datastax.oss.driver.api.core.metadata.Node;
+import io.cassmail.config.CassMailConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ final class ClusterCommand {
 
         @Override
         public Integer call() {
-            try (StoreAccess store = new StoreAccess(options.load())) {
+            CassMailConfig config = options.load();
+            try (StoreAccess store = new StoreAccess(config)) {
                 List<Map<String, Object>> nodes = new ArrayList<>();
                 for (Node n : store.session.getMetadata().getNodes().values()) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -38,7 +40,7 @@ final class ClusterCommand {
                     nodes.add(row);
                 }
                 boolean agreement = store.session.checkSchemaAgreement();
-                String keyspace = options.load().cassandra().keyspace();
+                String keyspace = config.cassandra().keyspace();
                 Optional<ReplicationCheck> replication = ReplicationCheck.of(store.session, keyspace);
                 if (json) {
                     Map<String, Object> all = new LinkedHashMap<>();
