@@ -26,6 +26,34 @@ public final class ConfigLoader {
 
     public static CassMailConfig load(Path file, Map<String, String> environment, List<String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        values.putAll(given(file, environment, overrides));
+        for (String key : values.keySet()) {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+            }
+        }
+        return CassMailConfig.from(new Settings(values));
+    }
+
+    /** Loads from the process environment: file from {@code CASSMAIL_CONFIG} when set. */
+    public static CassMailConfig fromEnvironment(Path file, List<String> overrides) {
+        Map<String, String> env = System.getenv();
+        return load(configFile(file, env), env, overrides);
+    }
+
+    /** True when KEY was given (file, {@code CASSMAIL_*} or --set) in this process's environment, not defaulted. */
+    public static boolean isGiven(String key, Path file, List<String> overrides) {
+        Map<String, String> env = System.getenv();
+        return given(configFile(file, env), env, overrides).containsKey(key);
+    }
+
+    private static Path configFile(Path file, Map<String, String> env) {
+        return file != null ? file : (env.containsKey("CASSMAIL_CONFIG") ? Path.of(env.get("CASSMAIL_CONFIG")) : null);
+    }
+
+    /** The settings the three layers give, later ones winning: file, then environment, then --set. */
+    private static Map<String, String> given(Path file, Map<String, String> environment, List<String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
         if (file != null) {
             values.putAll(readFile(file));
         }
@@ -42,28 +70,11 @@ public final class ConfigLoader {
             }
             values.put(override.substring(0, eq).strip(), override.substring(eq + 1));
         }
-        for (String key : values.keySet()) {
-            if (!DEFAULTS.containsKey(key)) {
-                throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
-            }
-        }
-        return CassMailConfig.from(new Settings(values));
-    }
-
-    /** Loads from the process environment: file from {@code CASSMAIL_CONFIG} when set. */
-    public static CassMailConfig fromEnvironment(Path file, List<String> overrides) {
-        Map<String, String> env = System.getenv();
-        Path f = file != null ? file : (env.containsKey("CASSMAIL_CONFIG") ? Path.of(env.get("CASSMAIL_CONFIG")) : null);
-        return load(f, env, overrides);
+        return values;
     }
 
     public static String envName(String key) {
         return "CASSMAIL_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    /** True when the configuration file sets KEY. */
-    public static boolean fileSets(Path file, String key) {
-        return readFile(file).containsKey(key);
     }
 
     private static Map<String, String> readFile(Path file) {

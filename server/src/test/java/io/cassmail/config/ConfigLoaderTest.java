@@ -59,4 +59,14 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("cassandra.speculative-delay=soon")))
                 .hasMessageContaining("cassandra.speculative-delay");
     }
+
+    @Test
+    void aSettingCountsAsGivenWhenAFileOrASetNamesItNotWhenItIsDefaulted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("cassmail.properties");
+        java.nio.file.Files.writeString(file, "keyspace=mail\n");
+        assertThat(ConfigLoader.isGiven("keyspace", file, List.of())).isTrue();
+        assertThat(ConfigLoader.isGiven("replication", null, List.of(" replication =dc1:3"))).isTrue();
+        assertThat(ConfigLoader.isGiven("consistency", file, List.of("keyspace=other"))).isFalse();
+    }
 }

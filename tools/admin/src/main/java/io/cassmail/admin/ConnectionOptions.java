@@ -25,14 +25,6 @@ final class ConnectionOptions {
 
     /** True when KEY was given (--set, CASSMAIL_* or the configuration file) rather than left at its default. */
     boolean given(String key) {
-        if (overrides.stream().anyMatch(o -> o.strip().startsWith(key + "="))) {
-            return true;
-        }
-        if (System.getenv(ConfigLoader.envName(key)) != null) {
-            return true;
-        }
-        Path file = config != null ? config
-                : System.getenv("CASSMAIL_CONFIG") != null ? Path.of(System.getenv("CASSMAIL_CONFIG")) : null;
-        return file != null && ConfigLoader.fileSets(file, key);
+        return ConfigLoader.isGiven(key, config, overrides);
     }
 }
