@@ -37,8 +37,5 @@ docker-test:
 
 # A development certificate for docker/compose.yaml's front ends, readable by the image's user (uid 10001).
 docker-tls:
-	mkdir -p docker/tls
-	test -s docker/tls/cert.pem || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
-	  -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	  -keyout docker/tls/key.pem -out docker/tls/cert.pem 2>/dev/null
+	tools/dev-cert docker/tls
 	chown 10001:10001 docker/tls/key.pem docker/tls/cert.pem 2>/dev/null || chmod 644 docker/tls/key.pem
