@@ -9,7 +9,9 @@ import io.cassmail.queue.QueueDepth;
 import io.cassmail.relay.DkimSigning;
 import io.cassmail.relay.MxResolver;
 import io.cassmail.relay.RemoteRelayTransport;
+import io.cassmail.store.CachingDirectory;
 import io.cassmail.store.DeliveryRecord;
+import io.cassmail.store.Directory;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
@@ -107,8 +109,8 @@ public final class CassMailServer implements AutoCloseable {
                     ? "queue missing: " + depths.stream().filter(d -> d.ready() == null).map(QueueDepth::queue).toList()
                     : null;
         });
-        MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queues.jobs(),
-                queues.relayJobs(), new IntakeMemory(config.smtp().inFlightMemory()));
+        MessageIntake intake = new MessageIntake(stores, queues.jobs(), queues.relayJobs(),
+                new IntakeMemory(config.smtp().inFlightMemory()));
 
         if (roles.contains(Role.WORKER)) {
             ExecutorService consumerThreads = Executors.newFixedThreadPool(config.delivery().threads(),
@@ -134,8 +136,10 @@ public final class CassMailServer implements AutoCloseable {
                     + expectedRelay + " relay consumers subscribed");
             startReconciler(config, stores, queues);
         }
-        Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), config.mailbox().maxMessages(),
-                config.mailbox().maxBytes());
+        // SMTP's per-recipient lookups are remembered (README "Configuration"); delivery reads the account afresh
+        Directory lookups = new CachingDirectory(stores.directory(), config.mailbox().directoryCacheTtl());
+        Quotas quotas = new Quotas(lookups, stores.mailboxes(), config.mailbox().maxMessages(),
+                config.mailbox().maxBytes(), config.mailbox().usageCacheTtl());
         ServerTls tls = null;
         if (roles.contains(Role.SMTP) || roles.contains(Role.POP3)) {
             if (config.tls().enabled()) {
@@ -154,7 +158,7 @@ public final class CassMailServer implements AutoCloseable {
             SubmissionPolicy submission = new SubmissionPolicy(authenticator, penalty, config.pop3().authFailureDelay(),
                     config.pop3().maxAuthFailures(),
                     new SendingLimits(config.submission().maxMessagesPerHour(), Clock.systemUTC()),
-                    config.submission().maxRecipients(), config.submission().receivedAuthUser(), stores.directory());
+                    config.submission().maxRecipients(), config.submission().receivedAuthUser(), lookups);
             List<SmtpProfile> profiles = new ArrayList<>();
             if (config.smtp().port() != CassMailConfig.OFF) {
                 profiles.add(SmtpProfile.mx(config.smtp(), tls != null));
@@ -166,7 +170,7 @@ public final class CassMailServer implements AutoCloseable {
                 profiles.add(SmtpProfile.submissions(config.submission(), config.smtp()));
             }
             for (SmtpProfile profile : profiles) {
-                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), stores.directory(),
+                SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), lookups,
                         quotas, intake, tls, submission, metrics);
                 listener.start();
                 resources.push(listener);

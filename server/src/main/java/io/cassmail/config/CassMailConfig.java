@@ -108,9 +108,11 @@ public record CassMailConfig(
 
     /**
      * Mailbox layout and quota defaults. {@code visibilityMargin}: a worker starts an entry write within half
-     * of it, so readers may skip removed entries older than it (README "Data model").
+     * of it, so readers may skip removed entries older than it (README "Data model"). {@code directoryCacheTtl}:
+     * how long SMTP reuses a domain, account, alias or quota lookup; {@code usageCacheTtl}: a usage read.
      */
-    public record MailboxConfig(Duration visibilityMargin, long maxMessages, long maxBytes) {
+    public record MailboxConfig(Duration visibilityMargin, long maxMessages, long maxBytes, Duration directoryCacheTtl,
+                                Duration usageCacheTtl) {
     }
 
     /** Delivery workers, retry tiers and give-up policy. */
@@ -164,7 +166,7 @@ public record CassMailConfig(
             throw new ConfigException("setting 'mailbox.visibility-margin' must be at least 100ms");
         }
         MailboxConfig mailbox = new MailboxConfig(margin, atLeastOneLong(s, "quota.max-messages"),
-                s.bytes("quota.max-bytes"));
+                s.bytes("quota.max-bytes"), s.duration("directory.cache-ttl"), s.duration("quota.usage-cache-ttl"));
         if (mailbox.maxBytes() < 1) {
             throw new ConfigException("setting 'quota.max-bytes' must be at least 1");
         }

@@ -138,6 +138,8 @@ public final class ConfigLoader {
         d.put("mailbox.visibility-margin", "60s");
         d.put("quota.max-messages", "1000000");
         d.put("quota.max-bytes", "10G");
+        d.put("quota.usage-cache-ttl", "5s");
+        d.put("directory.cache-ttl", "30s");
         d.put("password.argon2-memory", "19M");
         d.put("password.argon2-iterations", "2");
         d.put("worker.threads", "32");

@@ -7,10 +7,12 @@ import io.cassmail.queue.DeliveryJob;
 import io.cassmail.queue.JobQueue;
 import io.cassmail.queue.UnconfirmedPublishException;
 import io.cassmail.store.AcceptedLog;
+import io.cassmail.store.AcceptedWrites;
 import io.cassmail.store.BodyWriter;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.MessageStore;
+import io.cassmail.store.Stores;
 import io.cassmail.store.StoredMessage;
 import java.io.IOException;
 import java.time.Instant;
@@ -20,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a message durable and queues its delivery: body chunks, message row and per-recipient ledger
- * rows in the stores, then one confirmed job in the queue. Only a completed {@link Submission#commit()}
+ * Makes a message durable and queues its delivery: body chunks, then the last chunk, message row and
+ * per-recipient ledger rows in one write where the store allows ({@link AcceptedWrites}), the reconciler's
+ * index, then one confirmed job in the queue. Only a completed {@link Submission#commit()}
  * allows a 250 (DESIGN.md §Data flow 1); a failed one removes what it wrote, unless the job may have been
  * queued (an unconfirmed publish): then the message stays and counts as accepted.
  */
@@ -31,6 +34,7 @@ public final class MessageIntake {
     private final MessageStore messages;
     private final DeliveryLedger ledger;
     private final AcceptedLog accepted;
+    private final AcceptedWrites writes;
     private final JobQueue queue;
     private final JobQueue relay;
     private final IntakeMemory memory;
@@ -47,7 +51,18 @@ public final class MessageIntake {
      */
     public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
                          JobQueue relay, IntakeMemory memory) {
+        this(messages, ledger, accepted, AcceptedWrites.separate(messages, ledger), queue, relay, memory);
+    }
+
+    /** Intake on a set of stores, with their way of writing an accepted message (Cassandra: one batch). */
+    public MessageIntake(Stores stores, JobQueue queue, JobQueue relay, IntakeMemory memory) {
+        this(stores.messages(), stores.ledger(), stores.accepted(), stores.writes(), queue, relay, memory);
+    }
+
+    private MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, AcceptedWrites writes,
+                          JobQueue queue, JobQueue relay, IntakeMemory memory) {
         this.messages = messages;
+        this.writes = writes;
         this.ledger = ledger;
         this.accepted = accepted;
         this.queue = queue;
@@ -137,14 +152,13 @@ public final class MessageIntake {
             done = true;
             boolean rowsWritten = false;
             try {
-                int chunks = body.finish();
+                int chunks = body.finishHoldingLast();
                 StoredMessage row = new StoredMessage(id, envelope.hasNullSender() ? "" : envelope.sender(),
                         envelope.recipients().stream().map(Envelope.Recipient::address).toList(), body.size(), chunks,
                         Instant.now(), envelope.clientIp(), envelope.helo(),
                         HeaderSummaryParser.parse(headers.bytes()), envelope.dsn());
                 rowsWritten = true;
-                messages.save(row);
-                ledger.recordQueued(id, queued(envelope));
+                writes.write(body, row, queued(envelope));
                 accepted.add(AcceptedLog.minuteOf(row.received()), id); // where the reconciler looks (README "Reliability")
                 if (envelope.recipients().stream().anyMatch(r -> !r.isRemote())) {
                     publish(queue, DeliveryJob.first(id));

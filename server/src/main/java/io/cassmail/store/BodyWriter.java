@@ -10,6 +10,15 @@ public interface BodyWriter extends AutoCloseable {
     /** Flushes the last chunk and waits until every chunk is durable; returns the chunk count. */
     int finish() throws IOException;
 
+    /**
+     * Waits until every chunk but the last is durable and keeps the last one back, for {@link AcceptedWrites}
+     * to write together with the message row; returns the chunk count, the last one included. A later
+     * {@link #finish()} writes it. By default the same as {@link #finish()}.
+     */
+    default int finishHoldingLast() throws IOException {
+        return finish();
+    }
+
     long size();
 
     /** Bytes of heap this writer holds right now: the chunk being filled and chunks still being written. */

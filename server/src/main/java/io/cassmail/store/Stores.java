@@ -2,5 +2,11 @@ package io.cassmail.store;
 
 /** The stores of one keyspace, handed out together; Cassandra and memory twins build one. */
 public record Stores(Directory directory, MessageStore messages, MailboxStore mailboxes, DeliveryLedger ledger,
-                     AcceptedLog accepted) {
+                     AcceptedLog accepted, AcceptedWrites writes) {
+
+    /** With the message row and ledger rows written one after the other. */
+    public Stores(Directory directory, MessageStore messages, MailboxStore mailboxes, DeliveryLedger ledger,
+                  AcceptedLog accepted) {
+        this(directory, messages, mailboxes, ledger, accepted, AcceptedWrites.separate(messages, ledger));
+    }
 }

@@ -28,6 +28,14 @@ class CassandraStoresContractIT {
     }
 
     @Nested
+    class Accepted extends AcceptedWritesContract {
+        @Override
+        protected Stores stores() {
+            return stack.stores;
+        }
+    }
+
+    @Nested
     class Mailboxes extends MailboxStoreContract {
         @Override
         protected MailboxStore store() {

@@ -17,6 +17,14 @@ class MemoryStoresContractTest {
     }
 
     @Nested
+    class Accepted extends AcceptedWritesContract {
+        @Override
+        protected Stores stores() {
+            return stores;
+        }
+    }
+
+    @Nested
     class Mailboxes extends MailboxStoreContract {
         @Override
         protected MailboxStore store() {

@@ -38,6 +38,7 @@ public final class MailStack implements AutoCloseable {
     public final DeliveryLedger ledger;
     public final QueueTopology topology;
     public final Accounts accounts;
+    public final Stores stores;
     /** The settings this stack runs with, as {@code key=value} (for starting real cassmail-server processes). */
     public final java.util.List<String> settings;
     private CassMailServer server;
@@ -49,7 +50,7 @@ public final class MailStack implements AutoCloseable {
             new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
         }
         this.session = CassandraConnector.connect(config.cassandra());
-        Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
+        this.stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
         this.directory = stores.directory();
         this.messages = stores.messages();
         this.mailboxes = stores.mailboxes();

@@ -6,12 +6,14 @@ import static io.cassmail.store.cassandra.CassandraCalls.run;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,13 +40,20 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
 
     @Override
     public void recordQueued(UUID messageId, List<DeliveryRecord> recipients) {
-        Instant now = Instant.now();
         BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
-        for (DeliveryRecord r : recipients) {
-            var row = insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now, r.dsn());
-            batch.addStatement(r.dsn() == null ? row.unset(5) : row); // no tombstone when the client sent no DSN
-        }
+        queued(messageId, recipients).forEach(batch::addStatement);
         run(() -> session.execute(batch.build()));
+    }
+
+    /** One QUEUED row's INSERT per recipient, all in the message's partition. */
+    List<BoundStatement> queued(UUID messageId, List<DeliveryRecord> recipients) {
+        Instant now = Instant.now();
+        List<BoundStatement> rows = new ArrayList<>(recipients.size());
+        for (DeliveryRecord r : recipients) {
+            BoundStatement row = insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now, r.dsn());
+            rows.add(r.dsn() == null ? row.unset(5) : row); // no tombstone when the client sent no DSN
+        }
+        return rows;
     }
 
     @Override

@@ -47,6 +47,12 @@ public final class CassandraMessageStore implements MessageStore {
 
     @Override
     public void save(StoredMessage m) {
+        BoundStatement statement = insert(m);
+        run(() -> session.execute(statement));
+    }
+
+    /** The message row's INSERT, with absent fields left unset. */
+    BoundStatement insert(StoredMessage m) {
         HeaderSummary h = m.headers();
         Object[] values = {m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(), m.received(), m.clientIp(),
                 m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId(), m.dsn()};
@@ -56,8 +62,7 @@ public final class CassandraMessageStore implements MessageStore {
                 insert = insert.unset(i); // a bound null would write a tombstone per missing header field
             }
         }
-        BoundStatement statement = insert;
-        run(() -> session.execute(statement));
+        return insert;
     }
 
     @Override

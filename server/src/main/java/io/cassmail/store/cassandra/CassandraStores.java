@@ -12,8 +12,9 @@ public final class CassandraStores {
 
     /** @param visibilityMargin setting {@code mailbox.visibility-margin} (see {@link CassandraMailboxStore}) */
     public static Stores on(CqlSession session, Duration visibilityMargin) {
-        return new Stores(new CassandraDirectory(session), new CassandraMessageStore(session),
-                new CassandraMailboxStore(session, visibilityMargin), new CassandraDeliveryLedger(session),
-                new CassandraAcceptedLog(session));
+        CassandraMessageStore messages = new CassandraMessageStore(session);
+        CassandraDeliveryLedger ledger = new CassandraDeliveryLedger(session);
+        return new Stores(new CassandraDirectory(session), messages, new CassandraMailboxStore(session, visibilityMargin),
+                ledger, new CassandraAcceptedLog(session), new CassandraAcceptedWrites(session, messages, ledger));
     }
 }

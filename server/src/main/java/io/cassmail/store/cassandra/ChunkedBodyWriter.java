@@ -1,6 +1,7 @@
 package io.cassmail.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.cassmail.store.BodyWriter;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class ChunkedBodyWriter implements BodyWriter {
     private int chunks;
     private long size;
     private volatile Throwable failure;
+    private ByteBuffer held;
 
     ChunkedBodyWriter(CqlSession session, PreparedStatement insertChunk, UUID messageId, int chunkSize, int maxInFlight,
                       Runnable cleanup) {
@@ -68,9 +70,37 @@ final class ChunkedBodyWriter implements BodyWriter {
 
     @Override
     public int finish() throws IOException {
-        if (filled > 0 || chunks == 0) {
+        if (held != null) {
+            ByteBuffer last = held;
+            held = null;
+            chunks--;
+            acquirePermit();
+            write(last);
+        } else if (filled > 0 || chunks == 0) {
             flushChunk();
         }
+        awaitWrites();
+        return chunks;
+    }
+
+    @Override
+    public int finishHoldingLast() throws IOException {
+        if (held == null && (filled > 0 || chunks == 0)) {
+            held = ByteBuffer.wrap(buffer, 0, filled);
+            buffer = null;
+            filled = 0;
+            chunks++;
+        }
+        awaitWrites();
+        return chunks;
+    }
+
+    /** The chunk {@link #finishHoldingLast()} kept back, bound for writing; null when there is none. */
+    BoundStatement heldChunk() {
+        return held == null ? null : insertChunk.bind(messageId, chunks - 1, held);
+    }
+
+    private void awaitWrites() throws IOException {
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -81,7 +111,6 @@ final class ChunkedBodyWriter implements BodyWriter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while storing message " + messageId, e);
         }
-        return chunks;
     }
 
     @Override
@@ -92,12 +121,14 @@ final class ChunkedBodyWriter implements BodyWriter {
     @Override
     public long buffered() {
         byte[] b = buffer;
-        return (b == null ? 0 : b.length) + writing.get();
+        ByteBuffer h = held;
+        return (b == null ? 0 : b.length) + (h == null ? 0 : h.capacity()) + writing.get();
     }
 
     @Override
     public void abort() {
         buffer = null;
+        held = null;
         for (CompletableFuture<?> w : writes) {
             try {
                 w.get(30, TimeUnit.SECONDS);
@@ -113,6 +144,14 @@ final class ChunkedBodyWriter implements BodyWriter {
     }
 
     private void flushChunk() throws IOException {
+        acquirePermit();
+        write(ByteBuffer.wrap(buffer, 0, filled));
+        // the driver encodes asynchronously, so the buffer just handed over must not be reused
+        buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
+        filled = 0;
+    }
+
+    private void acquirePermit() throws IOException {
         if (failure != null) {
             throw new IOException("storing message " + messageId + " failed: " + failure.getMessage(), failure);
         }
@@ -124,21 +163,21 @@ final class ChunkedBodyWriter implements BodyWriter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while storing message " + messageId, e);
         }
-        ByteBuffer data = ByteBuffer.wrap(buffer, 0, filled);
+    }
+
+    /** Starts writing chunk number {@code chunks}; the caller holds a permit of {@code inFlight}. */
+    private void write(ByteBuffer data) {
         CompletableFuture<?> write = session.executeAsync(insertChunk.bind(messageId, chunks, data)).toCompletableFuture();
-        int held = buffer.length;
-        writing.addAndGet(held);
+        int bytes = data.capacity();
+        writing.addAndGet(bytes);
         write.whenComplete((r, t) -> {
             if (t != null) {
                 failure = t;
             }
-            writing.addAndGet(-held);
+            writing.addAndGet(-bytes);
             inFlight.release();
         });
         writes.add(write);
         chunks++;
-        // the driver encodes asynchronously, so the buffer just handed over must not be reused
-        buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
-        filled = 0;
     }
 }
