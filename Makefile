@@ -1,5 +1,5 @@
 # CassMail: `make run` starts everything on this machine, `make test` runs every test.
-.PHONY: build run test bench ring stop clean docker-test docker-tls
+.PHONY: build run test bench bench-ceiling ring stop clean docker-test docker-tls
 
 build:
 	mvn -q -B package -DskipTests
@@ -13,6 +13,10 @@ test:
 # The Postal benchmark against a running `make run` (README "Benchmarks"), e.g. make bench BENCH_ARGS="--rabid 120".
 bench:
 	tools/bench $(BENCH_ARGS)
+
+# CassMail's ceiling with Postfix's smtp-source as the load generator (README "Benchmarks"), against make run.
+bench-ceiling:
+	tools/bench-ceiling $(BENCH_ARGS)
 
 # A 3-node local ring on 127.0.0.1-3 (see README "Operations").
 ring:
