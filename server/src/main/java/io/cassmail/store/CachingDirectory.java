@@ -50,9 +50,7 @@ public final class CachingDirectory implements Directory {
 
     @Override
     public boolean removeDomain(String domain) {
-        boolean existed = directory.removeDomain(domain);
-        domains.forget(domain);
-        return existed;
+        return forgetting(directory.removeDomain(domain), domains, domain);
     }
 
     @Override
@@ -69,10 +67,7 @@ public final class CachingDirectory implements Directory {
 
     @Override
     public boolean removeUser(String address) {
-        boolean existed = directory.removeUser(address);
-        users.forget(address);
-        quotas.forget(address);
-        return existed;
+        return forgetting(forgetting(directory.removeUser(address), users, address), quotas, address);
     }
 
     @Override
@@ -109,9 +104,7 @@ public final class CachingDirectory implements Directory {
 
     @Override
     public boolean removeAlias(String alias) {
-        boolean existed = directory.removeAlias(alias);
-        aliases.forget(alias);
-        return existed;
+        return forgetting(directory.removeAlias(alias), aliases, alias);
     }
 
     @Override
@@ -132,5 +125,11 @@ public final class CachingDirectory implements Directory {
     @Override
     public boolean removeDkimKey(String domain, String selector) {
         return directory.removeDkimKey(domain, selector);
+    }
+
+    /** Returns {@code result} after dropping {@code key} from {@code cache}: the change was made through here. */
+    private static boolean forgetting(boolean result, LookupCache<String, ?> cache, String key) {
+        cache.forget(key);
+        return result;
     }
 }

@@ -36,6 +36,13 @@ public abstract class AcceptedWritesContract {
                 chunks, Instant.now(), InetAddress.getLoopbackAddress(), "client.test", HeaderSummary.EMPTY);
     }
 
+    /** A body writer for message {@code id} that has taken {@code body}, not yet finished. */
+    private BodyWriter written(UUID id, byte[] body) throws IOException {
+        BodyWriter w = stores().messages().newBody(id);
+        w.write(body, 0, body.length);
+        return w;
+    }
+
     private byte[] read(UUID id) throws IOException {
         try (InputStream in = stores().messages().openBody(stores().messages().find(id).orElseThrow())) {
             return in.readAllBytes();
@@ -48,8 +55,7 @@ public abstract class AcceptedWritesContract {
     void theLastChunkTheRowAndTheLedgerLandTogether(int size) throws IOException {
         byte[] body = body(size);
         UUID id = MessageIds.next();
-        BodyWriter w = stores().messages().newBody(id);
-        w.write(body, 0, body.length);
+        BodyWriter w = written(id, body);
         int chunks = w.finishHoldingLast();
         assertThat(chunks).isEqualTo(Math.max(1, (size + MessageStore.CHUNK_SIZE - 1) / MessageStore.CHUNK_SIZE));
         stores().writes().write(w, row(id, size, chunks), TWO);
@@ -64,8 +70,7 @@ public abstract class AcceptedWritesContract {
     void aHeldBackChunkIsWrittenByALaterFinish() throws IOException {
         byte[] body = body(MessageStore.CHUNK_SIZE + 4321);
         UUID id = MessageIds.next();
-        BodyWriter w = stores().messages().newBody(id);
-        w.write(body, 0, body.length);
+        BodyWriter w = written(id, body);
         int held = w.finishHoldingLast();
         assertThat(w.finish()).isEqualTo(held).isEqualTo(2);
         AcceptedWrites.separate(stores().messages(), stores().ledger()).write(w, row(id, body.length, held), TWO);
@@ -76,8 +81,7 @@ public abstract class AcceptedWritesContract {
     void aBodyAbortedAfterHoldingBackLeavesNothing() throws IOException {
         byte[] body = body(MessageStore.CHUNK_SIZE + 10);
         UUID id = MessageIds.next();
-        BodyWriter w = stores().messages().newBody(id);
-        w.write(body, 0, body.length);
+        BodyWriter w = written(id, body);
         w.finishHoldingLast();
         w.abort();
         StoredMessage ghost = row(id, body.length, 2);
