@@ -39,32 +39,18 @@ public final class MessageIntake {
     private final JobQueue relay;
     private final IntakeMemory memory;
 
-    /** Intake without a relay lane: every recipient is local. */
-    public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
-                         IntakeMemory memory) {
-        this(messages, ledger, accepted, queue, null, memory);
-    }
-
     /**
+     * Intake on a set of stores, with their way of writing an accepted message (Cassandra: one batch).
+     *
      * @param queue the local delivery lane, for messages with local recipients
-     * @param relay the relay lane, for messages with remote recipients (a message with both gets a job in each)
+     * @param relay the relay lane, for messages with remote recipients (a message with both gets a job in each);
+     *              null when every recipient is local
      */
-    public MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, JobQueue queue,
-                         JobQueue relay, IntakeMemory memory) {
-        this(messages, ledger, accepted, AcceptedWrites.separate(messages, ledger), queue, relay, memory);
-    }
-
-    /** Intake on a set of stores, with their way of writing an accepted message (Cassandra: one batch). */
     public MessageIntake(Stores stores, JobQueue queue, JobQueue relay, IntakeMemory memory) {
-        this(stores.messages(), stores.ledger(), stores.accepted(), stores.writes(), queue, relay, memory);
-    }
-
-    private MessageIntake(MessageStore messages, DeliveryLedger ledger, AcceptedLog accepted, AcceptedWrites writes,
-                          JobQueue queue, JobQueue relay, IntakeMemory memory) {
-        this.messages = messages;
-        this.writes = writes;
-        this.ledger = ledger;
-        this.accepted = accepted;
+        this.messages = stores.messages();
+        this.writes = stores.writes();
+        this.ledger = stores.ledger();
+        this.accepted = stores.accepted();
         this.queue = queue;
         this.relay = relay;
         this.memory = memory;

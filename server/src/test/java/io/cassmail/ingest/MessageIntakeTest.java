@@ -65,7 +65,7 @@ class MessageIntakeTest {
     @Test
     void aMessageBeyondTheMemoryBudgetIsDroppedAndGivesItsShareBack() throws IOException {
         IntakeMemory memory = new IntakeMemory(IntakeMemory.PER_SESSION + 16 * 1024);
-        MessageIntake intake = new MessageIntake(mail.stores.messages(), mail.stores.ledger(), mail.stores.accepted(), mail.queue, memory);
+        MessageIntake intake = new MessageIntake(mail.stores.stores(), mail.queue, null, memory);
         Envelope envelope = new Envelope("alice@example.test",
                 List.of(new Envelope.Recipient("bob@cassmail.test", "bob@cassmail.test")), null, "client.test");
         MessageIntake.Submission big = intake.begin(envelope);

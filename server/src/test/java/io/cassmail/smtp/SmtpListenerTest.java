@@ -211,7 +211,7 @@ class SmtpListenerTest {
     @Test
     void dataIsRefusedWith451WhenTheInFlightMemoryIsSpent() throws IOException {
         IntakeMemory memory = new IntakeMemory(IntakeMemory.PER_SESSION + 8 * 1024);
-        MessageIntake intake = new MessageIntake(mail.stores.messages(), mail.stores.ledger(), mail.stores.accepted(), mail.queue, memory);
+        MessageIntake intake = new MessageIntake(mail.stores.stores(), mail.queue, null, memory);
         SmtpListener mx = new SmtpListener(SmtpProfile.mx(config.smtp()), config.smtp(), config.hostname(),
                 mail.stores.directory(), mail.quotas, intake);
         mx.start();

@@ -34,8 +34,7 @@ public final class MemoryMailSystem {
     public final MemoryJobQueue queue = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
     /** The relay lane's jobs (messages with remote recipients). */
     public final MemoryJobQueue relay = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
-    public final MessageIntake intake = new MessageIntake(stores.messages(), stores.ledger(), stores.accepted(), queue,
-            relay, IntakeMemory.unlimited());
+    public final MessageIntake intake = new MessageIntake(stores.stores(), queue, relay, IntakeMemory.unlimited());
     public final Accounts accounts = new Accounts(stores.directory(), stores.mailboxes());
     public final Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), 1_000_000, 10L << 30);
     public final BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), HOSTNAME);
