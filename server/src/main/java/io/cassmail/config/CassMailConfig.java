@@ -52,7 +52,7 @@ public record CassMailConfig(
      */
     public record SmtpConfig(String bind, int port, long maxMessageSize, int maxRecipients, int maxConnections,
                              int maxConnectionsPerIp, Duration readTimeout, Duration sessionTimeout,
-                             String postmaster, int minDataRate, long inFlightMemory) {
+                             String postmaster, int minDataRate, long inFlightMemory, int listenBacklog) {
     }
 
     /**
@@ -147,7 +147,8 @@ public record CassMailConfig(
                 atLeastOne(s, "smtp.max-recipients"), atLeastOne(s, "smtp.max-connections"),
                 atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
                 s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT),
-                atLeastOne(s, "smtp.min-data-rate"), s.bytes("smtp.in-flight-memory"));
+                atLeastOne(s, "smtp.min-data-rate"), s.bytes("smtp.in-flight-memory"),
+                atLeastOne(s, "smtp.listen-backlog"));
         if (smtp.inFlightMemory() < 1024 * 1024) {
             throw new ConfigException("setting 'smtp.in-flight-memory' must be at least 1M");
         }

@@ -109,6 +109,7 @@ public final class ConfigLoader {
         d.put("smtp.max-recipients", "100");
         d.put("smtp.max-connections", "1000");
         d.put("smtp.max-connections-per-ip", "100");
+        d.put("smtp.listen-backlog", "1024");
         d.put("smtp.read-timeout", "5m");
         d.put("smtp.session-timeout", "30m");
         d.put("smtp.min-data-rate", "500");

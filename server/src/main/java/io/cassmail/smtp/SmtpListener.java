@@ -75,6 +75,9 @@ public final class SmtpListener implements AutoCloseable {
                 .maxMessageSize((int) config.maxMessageSize())
                 .maxRecipients(config.maxRecipients())
                 .maxConnections(config.maxConnections())
+                // SubEthaSMTP's default of 50 overflows when many clients reconnect at once: the kernel then
+                // drops SYNs and each dropped client waits a 1 s retransmit (seen with smtp-source -s 64)
+                .backlog(config.listenBacklog())
                 .connectionTimeout((int) config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(gate)
                 .messageHandlerFactory(ctx -> new Transaction())

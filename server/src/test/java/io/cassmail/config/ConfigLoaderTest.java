@@ -51,6 +51,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSmtpListenBacklogHoldsABurstOfReconnectingClientsAndMustBePositive() {
+        assertThat(ConfigLoader.load(null, Map.of(), List.of()).smtp().listenBacklog()).isEqualTo(1024);
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("smtp.listen-backlog=200")).smtp().listenBacklog())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("smtp.listen-backlog=0")))
+                .hasMessageContaining("smtp.listen-backlog");
+    }
+
+    @Test
     void speculativeExecutionDefaultsToHalfASecondAndCanBeTurnedOff() {
         assertThat(ConfigLoader.load(null, Map.of(), List.of()).cassandra().speculativeDelay())
                 .isEqualTo(Duration.ofMillis(500));
