@@ -4,7 +4,9 @@ import static io.cassmail.store.cassandra.CassandraCalls.call;
 import static io.cassmail.store.cassandra.CassandraCalls.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -110,15 +112,15 @@ public final class CassandraMailboxStore implements MailboxStore {
         if (e.subject() != null) {
             insert = insert.setString(7, e.subject());
         }
-        BoundStatement entry = insert;
+        // The entry and its bucket row in one request (two partitions, a few hundred bytes, no batch log): if
+        // only the row lands, an empty bucket is tidied once closed; if only the entry lands, the write failed
+        // and the retry cancels it. Nothing deletes the row of an open bucket, and a worker only writes into
+        // an open one (the visibility margin), so the row never needs a later timestamp than the entry.
+        BatchStatement listed = BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert,
+                insertBucket.bind(a, mailbox, bucket));
         run(() -> {
-            session.execute(entry);
-            // the bucket row after the entry: a concurrent expunge that saw the bucket empty deletes the row
-            // with an older timestamp than this write, so the row, and with it the entry, stays visible.
-            // The row and the usage count go out together.
-            CompletableFuture<?> row = session.executeAsync(insertBucket.bind(a, mailbox, bucket)).toCompletableFuture();
-            CompletableFuture<?> counted = session.executeAsync(countUsage.bind(1L, e.size(), a)).toCompletableFuture();
-            await(List.of(row, counted));
+            session.execute(listed);
+            session.execute(countUsage.bind(1L, e.size(), a)); // only once listed: a failed write is not counted
         });
     }
 
