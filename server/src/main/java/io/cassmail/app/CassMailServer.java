@@ -109,6 +109,9 @@ public final class CassMailServer implements AutoCloseable {
                     ? "queue missing: " + depths.stream().filter(d -> d.ready() == null).map(QueueDepth::queue).toList()
                     : null;
         });
+        // SMTP's per-recipient lookups are remembered (README "Configuration"); delivery shares them, and reads
+        // the account afresh before it bounces a recipient as unknown
+        Directory lookups = new CachingDirectory(stores.directory(), config.mailbox().directoryCacheTtl());
         MessageIntake intake = new MessageIntake(stores, queues.jobs(), queues.relayJobs(),
                 new IntakeMemory(config.smtp().inFlightMemory()));
 
@@ -119,7 +122,7 @@ public final class CassMailServer implements AutoCloseable {
             resources.push(consumerThreads::shutdown);
             resources.push(consuming);
             DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(),
-                    new LocalMailboxTransport(stores.mailboxes(), stores.directory(), stores.ledger(),
+                    new LocalMailboxTransport(stores.mailboxes(), lookups, stores.directory(), stores.ledger(),
                             config.mailbox().visibilityMargin()),
                     new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                     config.delivery().giveUpAfter(), Clock.systemUTC(), metrics);
@@ -136,8 +139,6 @@ public final class CassMailServer implements AutoCloseable {
                     + expectedRelay + " relay consumers subscribed");
             startReconciler(config, stores, queues);
         }
-        // SMTP's per-recipient lookups are remembered (README "Configuration"); delivery reads the account afresh
-        Directory lookups = new CachingDirectory(stores.directory(), config.mailbox().directoryCacheTtl());
         Quotas quotas = new Quotas(lookups, stores.mailboxes(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes(), config.mailbox().usageCacheTtl());
         ServerTls tls = null;

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  * only confirms it (DESIGN.md §4). A write is only started within half the visibility margin after its
  * entry id was taken, which is what lets readers skip removed entries safely (README "Data model").
  * A recipient whose account is gone fails permanently (5.1.1); an unreachable store temporarily (4.3.0).
+ * The account check may use a cache (SMTP's, so a message just accepted costs no read), but a recipient is
+ * only bounced as unknown after a fresh read agrees.
  */
 public final class LocalMailboxTransport implements DeliveryTransport {
 
@@ -31,19 +33,36 @@ public final class LocalMailboxTransport implements DeliveryTransport {
         return "local";
     }
     private final MailboxStore mailboxes;
+    private final Directory accounts;
     private final Directory directory;
     private final DeliveryLedger ledger;
     private final long writeWindowMillis;
     private final LongSupplier nowMillis;
 
     public LocalMailboxTransport(MailboxStore mailboxes, Directory directory, DeliveryLedger ledger, Duration margin) {
-        this(mailboxes, directory, ledger, margin, System::currentTimeMillis);
+        this(mailboxes, directory, directory, ledger, margin, System::currentTimeMillis);
+    }
+
+    /**
+     * @param accounts  where an account is looked up first (a {@code CachingDirectory}: an account removed
+     *                  elsewhere may still receive mail until the cache forgets it)
+     * @param directory the store itself, asked before a recipient is bounced as unknown
+     */
+    public LocalMailboxTransport(MailboxStore mailboxes, Directory accounts, Directory directory, DeliveryLedger ledger,
+                                 Duration margin) {
+        this(mailboxes, accounts, directory, ledger, margin, System::currentTimeMillis);
     }
 
     /** With a clock of its own, for tests of a worker that stalls between taking an id and writing. */
     LocalMailboxTransport(MailboxStore mailboxes, Directory directory, DeliveryLedger ledger, Duration margin,
                           LongSupplier nowMillis) {
+        this(mailboxes, directory, directory, ledger, margin, nowMillis);
+    }
+
+    private LocalMailboxTransport(MailboxStore mailboxes, Directory accounts, Directory directory, DeliveryLedger ledger,
+                                  Duration margin, LongSupplier nowMillis) {
         this.mailboxes = mailboxes;
+        this.accounts = accounts;
         this.directory = directory;
         this.ledger = ledger;
         this.writeWindowMillis = margin.toMillis() / 2;
@@ -96,6 +115,7 @@ public final class LocalMailboxTransport implements DeliveryTransport {
 
     private boolean deliverable(DeliveryRecord r) {
         // postmaster mail is kept even before anyone created the postmaster account (RFC 5321 §4.5.1)
-        return Addresses.localPartOf(r.recipient()).equalsIgnoreCase("postmaster") || directory.userExists(r.mailbox());
+        return Addresses.localPartOf(r.recipient()).equalsIgnoreCase("postmaster") || accounts.userExists(r.mailbox())
+                || (accounts != directory && directory.userExists(r.mailbox()));
     }
 }

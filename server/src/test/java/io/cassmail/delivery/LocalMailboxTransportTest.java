@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.queue.DeliveryJob;
+import io.cassmail.store.CachingDirectory;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.MailboxSnapshot;
@@ -100,5 +101,25 @@ class LocalMailboxTransportTest {
         assertThat(mail.processor(stalling).process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
         assertThat(bob(id).entryId()).isNotEqualTo(stale);
+    }
+
+    @Test
+    void aCachedAccountCostsNoReadAndAnUnknownOneIsReadAfreshBeforeItBounces() throws IOException {
+        CachingDirectory cached = new CachingDirectory(mail.stores.directory(), Duration.ofHours(1));
+        LocalMailboxTransport local = new LocalMailboxTransport(mail.stores.mailboxes(), cached,
+                mail.stores.directory(), mail.stores.ledger(), MemoryMailSystem.MARGIN);
+        assertThat(cached.userExists("carol@cassmail.test")).as("looked up before the account existed").isFalse();
+        mail.stores.directory().addUser("carol@cassmail.test", null); // created elsewhere: the cache does not know
+        UUID toCarol = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "carol@cassmail.test");
+        assertThat(mail.processor(local).process(mail.queue.takeDeliveries().get(0)))
+                .isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.inbox("carol@cassmail.test")).as("not bounced on the cache's word").containsExactly(toCarol);
+
+        assertThat(cached.userExists("bob@cassmail.test")).isTrue();
+        UUID toBob = mail.submit("a@example.test", "Subject: y\r\n\r\nz\r\n", "bob@cassmail.test");
+        mail.stores.directory().unavailable(true);
+        assertThat(mail.processor(local).process(mail.queue.takeDeliveries().get(0)))
+                .as("the cached account needs no directory read").isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(toBob);
     }
 }
