@@ -121,11 +121,11 @@ public final class CassMailServer implements AutoCloseable {
             BrokerConnection consuming = new BrokerConnection(config.amqp().uri(), "cassmail-worker", consumerThreads);
             resources.push(consumerThreads::shutdown);
             resources.push(consuming);
-            DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(),
+            DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(),
                     new LocalMailboxTransport(stores.mailboxes(), lookups, stores.directory(), stores.ledger(),
                             config.mailbox().visibilityMargin()),
                     new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
-                    config.delivery().giveUpAfter(), Clock.systemUTC(), metrics);
+                    config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryProcessor.LOCAL_LANE);
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
                     new DeliveryWorker(processor, queues.jobs(), metrics), config.delivery().threads(),
                     config.delivery().prefetch(), CONSUMER_CHECK);
@@ -242,7 +242,7 @@ public final class CassMailServer implements AutoCloseable {
                         : new RemoteRelayTransport.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
                         relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password())),
                 new DkimSigning(stores.directory()));
-        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), transport,
+        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(), transport,
                 new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);
         RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology().relayLane(),

@@ -6,6 +6,7 @@ import io.cassmail.mailbox.BodyCollector;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryLedger;
+import io.cassmail.store.DeliveryReads;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.MessageStore;
@@ -33,11 +34,15 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryProcessor {
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
+    /** The recipients the local lane delivers: every one that is not remote. */
+    public static final java.util.function.Predicate<DeliveryRecord> LOCAL_LANE = r -> !r.isRemote();
+
     /** What the worker must do after processing. */
     public enum Outcome { DONE, RETRY }
 
     private final MessageStore messages;
     private final DeliveryLedger ledger;
+    private final DeliveryReads reads;
     private final DeliveryTransport transport;
     private final BounceSender bounces;
     private final BodyCollector collector;
@@ -54,7 +59,7 @@ public final class DeliveryProcessor {
     /** @param metrics where each recipient's outcome and the delivery latency are counted */
     public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics) {
-        this(messages, ledger, transport, bounces, giveUpAfter, clock, metrics, r -> !r.isRemote());
+        this(messages, ledger, transport, bounces, giveUpAfter, clock, metrics, LOCAL_LANE);
     }
 
     /**
@@ -64,6 +69,15 @@ public final class DeliveryProcessor {
     public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
                              BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics,
                              java.util.function.Predicate<DeliveryRecord> mine) {
+        this(messages, ledger, DeliveryReads.separate(messages, ledger), transport, bounces, giveUpAfter, clock, metrics,
+                mine);
+    }
+
+    /** @param reads how a job's message and records are read (the stores' own way: one request on Cassandra) */
+    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryReads reads,
+                             DeliveryTransport transport, BounceSender bounces, Duration giveUpAfter, Clock clock,
+                             CassMailMetrics metrics, java.util.function.Predicate<DeliveryRecord> mine) {
+        this.reads = reads;
         this.mine = mine;
         this.metrics = metrics;
         this.messages = messages;
@@ -79,12 +93,13 @@ public final class DeliveryProcessor {
         Optional<StoredMessage> found;
         List<DeliveryRecord> pending;
         try {
-            found = messages.find(job.messageId());
+            DeliveryReads.Delivery read = reads.read(job.messageId());
+            found = read.message();
             if (found.isEmpty()) {
                 log.info("message {}: no longer stored (withdrawn or collected); job done", job.messageId());
                 return Outcome.DONE;
             }
-            pending = ledger.records(job.messageId()).stream().filter(r -> !r.status().isFinal()).filter(mine).toList();
+            pending = read.records().stream().filter(r -> !r.status().isFinal()).filter(mine).toList();
         } catch (StoreUnavailableException e) {
             log.warn("message {}: Cassandra unavailable, will retry: {}", job.messageId(), e.getMessage());
             return Outcome.RETRY;

@@ -28,6 +28,14 @@ class CassandraStoresContractIT {
     }
 
     @Nested
+    class Reads extends DeliveryReadsContract {
+        @Override
+        protected Stores stores() {
+            return stack.stores;
+        }
+    }
+
+    @Nested
     class Accepted extends AcceptedWritesContract {
         @Override
         protected Stores stores() {

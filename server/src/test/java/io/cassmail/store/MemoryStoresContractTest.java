@@ -17,6 +17,14 @@ class MemoryStoresContractTest {
     }
 
     @Nested
+    class Reads extends DeliveryReadsContract {
+        @Override
+        protected Stores stores() {
+            return stores;
+        }
+    }
+
+    @Nested
     class Accepted extends AcceptedWritesContract {
         @Override
         protected Stores stores() {

@@ -15,7 +15,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes the last body chunk, the message row and the QUEUED ledger rows as one unlogged batch. All three
+ * Writes the last body chunk, the message row (and its copy in the ledger partition, which delivery reads) and the
+ * QUEUED ledger rows as one unlogged batch. All three
  * tables are keyed by the message id, so the batch is a single mutation: one request, applied atomically on
  * each replica, without the batch log, and exempt from the batch size limits, which only apply to batches
  * spanning partitions (a 128 KiB last chunk fits the 16 MiB mutation cap many times over).
@@ -41,6 +42,7 @@ final class CassandraAcceptedWrites implements AcceptedWrites {
             body.finish(); // a body from elsewhere, or none held back: it is written on its own first
         }
         batch.addStatement(messages.insert(row));
+        batch.addStatement(messages.insertLedgerCopy(row)); // what delivery reads with the ledger rows
         ledger.queued(row.id(), queued).forEach(batch::addStatement);
         run(() -> session.execute(batch.build()));
     }

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
@@ -30,7 +31,7 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
         this.session = session;
         insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated, dsn) "
                 + "VALUES (?, ?, ?, ?, 0, ?, ?)");
-        select = session.prepare("SELECT recipient, mailbox, status, attempts, last_error, entry_id, updated, dsn FROM deliveries WHERE message_id = ?");
+        select = session.prepare("SELECT " + COLUMNS + " FROM deliveries WHERE message_id = ?");
         update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
                 + "WHERE message_id = ? AND recipient = ?");
         delete = session.prepare("DELETE FROM deliveries WHERE message_id = ?");
@@ -58,10 +59,21 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
 
     @Override
     public List<DeliveryRecord> records(UUID messageId) {
-        return call(() -> session.execute(select.bind(messageId)).all().stream()
+        return call(() -> records(session.execute(select.bind(messageId)).all()));
+    }
+
+    /** A record's columns, first in a SELECT that {@link #records(List)} reads. */
+    static final String COLUMNS = "recipient, mailbox, status, attempts, last_error, entry_id, updated, dsn";
+
+    /**
+     * The records of rows selected with {@link #COLUMNS} first. A partition that holds only static columns (the
+     * message copy, schema version 7) answers with one row without a recipient: it is no record.
+     */
+    static List<DeliveryRecord> records(List<Row> rows) {
+        return rows.stream().filter(r -> r.getString(0) != null)
                 .map(r -> new DeliveryRecord(r.getString(0), r.getString(1), DeliveryStatus.valueOf(r.getString(2)),
                         r.getInt(3), r.getString(4), r.getUuid(5), r.getInstant(6), r.getString(7)))
-                .toList());
+                .toList();
     }
 
     @Override

@@ -4,7 +4,9 @@ import static io.cassmail.store.cassandra.CassandraCalls.call;
 import static io.cassmail.store.cassandra.CassandraCalls.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.cassmail.mail.HeaderSummary;
@@ -13,6 +15,7 @@ import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.StoredMessage;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +30,8 @@ public final class CassandraMessageStore implements MessageStore {
     private final PreparedStatement selectMessage;
     private final PreparedStatement deleteChunks;
     private final PreparedStatement deleteMessage;
+    private final PreparedStatement insertLedgerCopy;
+    private final PreparedStatement deleteLedgerCopy;
 
     public CassandraMessageStore(CqlSession session) {
         this.session = session;
@@ -38,7 +43,15 @@ public final class CassandraMessageStore implements MessageStore {
         selectMessage = session.prepare("SELECT * FROM messages WHERE message_id = ?");
         deleteChunks = session.prepare("DELETE FROM message_chunks WHERE message_id = ?");
         deleteMessage = session.prepare("DELETE FROM messages WHERE message_id = ?");
+        insertLedgerCopy = session.prepare("INSERT INTO deliveries (message_id, " + String.join(", ", LEDGER_COPY)
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        deleteLedgerCopy = session.prepare("DELETE " + String.join(", ", LEDGER_COPY) + " FROM deliveries WHERE message_id = ?");
     }
+
+    /** The message row's columns as the static columns of its {@code deliveries} partition (schema version 7). */
+    static final List<String> LEDGER_COPY = List.of("message_envelope_from", "message_recipients", "message_size",
+            "message_chunk_count", "message_received", "message_client_ip", "message_helo", "message_header_from",
+            "message_header_to", "message_subject", "message_header_date", "message_rfc_message_id", "message_dsn");
 
     @Override
     public BodyWriter newBody(UUID messageId) {
@@ -53,10 +66,19 @@ public final class CassandraMessageStore implements MessageStore {
 
     /** The message row's INSERT, with absent fields left unset. */
     BoundStatement insert(StoredMessage m) {
+        return bindAll(insertMessage, m);
+    }
+
+    /** The INSERT of the message row's copy into its ledger partition, for the same batch as the ledger rows. */
+    BoundStatement insertLedgerCopy(StoredMessage m) {
+        return bindAll(insertLedgerCopy, m);
+    }
+
+    private static BoundStatement bindAll(PreparedStatement statement, StoredMessage m) {
         HeaderSummary h = m.headers();
         Object[] values = {m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(), m.received(), m.clientIp(),
                 m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId(), m.dsn()};
-        BoundStatement insert = insertMessage.bind(values);
+        BoundStatement insert = statement.bind(values);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
                 insert = insert.unset(i); // a bound null would write a tombstone per missing header field
@@ -68,14 +90,18 @@ public final class CassandraMessageStore implements MessageStore {
     @Override
     public Optional<StoredMessage> find(UUID messageId) {
         Row row = call(() -> session.execute(selectMessage.bind(messageId)).one());
-        if (row == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new StoredMessage(messageId, row.getString("envelope_from"),
-                row.getList("recipients", String.class), row.getLong("size"), row.getInt("chunk_count"),
-                row.getInstant("received"), row.getInetAddress("client_ip"), row.getString("helo"),
-                new HeaderSummary(row.getString("header_from"), row.getString("header_to"), row.getString("subject"),
-                        row.getString("header_date"), row.getString("rfc_message_id")), row.getString("dsn")));
+        return row == null ? Optional.empty() : Optional.of(message(messageId, row, ""));
+    }
+
+    /** A message from a row whose message columns carry {@code prefix} (none in messages, "message_" in deliveries). */
+    static StoredMessage message(UUID messageId, Row row, String prefix) {
+        return new StoredMessage(messageId, row.getString(prefix + "envelope_from"),
+                row.getList(prefix + "recipients", String.class), row.getLong(prefix + "size"),
+                row.getInt(prefix + "chunk_count"), row.getInstant(prefix + "received"),
+                row.getInetAddress(prefix + "client_ip"), row.getString(prefix + "helo"),
+                new HeaderSummary(row.getString(prefix + "header_from"), row.getString(prefix + "header_to"),
+                        row.getString(prefix + "subject"), row.getString(prefix + "header_date"),
+                        row.getString(prefix + "rfc_message_id")), row.getString(prefix + "dsn"));
     }
 
     @Override
@@ -89,11 +115,13 @@ public final class CassandraMessageStore implements MessageStore {
         }));
     }
 
+    /** The chunks first, then the row and its ledger copy together (one partition key: one mutation). */
     @Override
     public void delete(UUID messageId) {
         run(() -> {
             session.execute(deleteChunks.bind(messageId));
-            session.execute(deleteMessage.bind(messageId));
+            session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, deleteMessage.bind(messageId),
+                    deleteLedgerCopy.bind(messageId)));
         });
     }
 }

@@ -15,6 +15,7 @@ public final class CassandraStores {
         CassandraMessageStore messages = new CassandraMessageStore(session);
         CassandraDeliveryLedger ledger = new CassandraDeliveryLedger(session);
         return new Stores(new CassandraDirectory(session), messages, new CassandraMailboxStore(session, visibilityMargin),
-                ledger, new CassandraAcceptedLog(session), new CassandraAcceptedWrites(session, messages, ledger));
+                ledger, new CassandraAcceptedLog(session), new CassandraAcceptedWrites(session, messages, ledger),
+                new CassandraDeliveryReads(session, messages));
     }
 }
