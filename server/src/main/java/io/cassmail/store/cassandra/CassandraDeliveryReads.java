@@ -18,8 +18,6 @@ import java.util.UUID;
  * removed, which then reads as no longer stored.
  */
 final class CassandraDeliveryReads implements DeliveryReads {
-    private static final String PREFIX = "message_";
-
     private final CqlSession session;
     private final CassandraMessageStore messages;
     private final PreparedStatement select;
@@ -39,8 +37,8 @@ final class CassandraDeliveryReads implements DeliveryReads {
             return new Delivery(Optional.empty(), records);
         }
         Row first = rows.get(0);
-        Optional<?> copied = Optional.ofNullable(first.getObject(PREFIX + "size"));
-        return new Delivery(copied.isPresent() ? Optional.of(CassandraMessageStore.message(messageId, first, PREFIX))
-                : messages.find(messageId), records);
+        boolean copied = !first.isNull(CassandraMessageStore.LEDGER_PREFIX + "size");
+        return new Delivery(copied ? Optional.of(CassandraMessageStore.message(messageId, first,
+                CassandraMessageStore.LEDGER_PREFIX)) : messages.find(messageId), records);
     }
 }

@@ -37,21 +37,28 @@ public final class CassandraMessageStore implements MessageStore {
         this.session = session;
         insertChunk = session.prepare("INSERT INTO message_chunks (message_id, chunk, data) VALUES (?, ?, ?)");
         selectChunk = session.prepare("SELECT data FROM message_chunks WHERE message_id = ? AND chunk = ?");
-        insertMessage = session.prepare("INSERT INTO messages (message_id, envelope_from, recipients, size, chunk_count, "
-                + "received, client_ip, helo, header_from, header_to, subject, header_date, rfc_message_id, dsn) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertMessage = session.prepare(insertInto("messages", COLUMNS));
         selectMessage = session.prepare("SELECT * FROM messages WHERE message_id = ?");
         deleteChunks = session.prepare("DELETE FROM message_chunks WHERE message_id = ?");
         deleteMessage = session.prepare("DELETE FROM messages WHERE message_id = ?");
-        insertLedgerCopy = session.prepare("INSERT INTO deliveries (message_id, " + String.join(", ", LEDGER_COPY)
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertLedgerCopy = session.prepare(insertInto("deliveries", LEDGER_COPY));
         deleteLedgerCopy = session.prepare("DELETE " + String.join(", ", LEDGER_COPY) + " FROM deliveries WHERE message_id = ?");
     }
 
-    /** The message row's columns as the static columns of its {@code deliveries} partition (schema version 7). */
-    static final List<String> LEDGER_COPY = List.of("message_envelope_from", "message_recipients", "message_size",
-            "message_chunk_count", "message_received", "message_client_ip", "message_helo", "message_header_from",
-            "message_header_to", "message_subject", "message_header_date", "message_rfc_message_id", "message_dsn");
+    /** The columns of a message row after its key, in the order {@link #bindAll} binds them. */
+    private static final List<String> COLUMNS = List.of("envelope_from", "recipients", "size", "chunk_count", "received",
+            "client_ip", "helo", "header_from", "header_to", "subject", "header_date", "rfc_message_id", "dsn");
+
+    /** What the copy's columns in {@code deliveries} start with (schema version 7). */
+    static final String LEDGER_PREFIX = "message_";
+
+    /** The message row's columns as the static columns of its {@code deliveries} partition. */
+    static final List<String> LEDGER_COPY = COLUMNS.stream().map(c -> LEDGER_PREFIX + c).toList();
+
+    private static String insertInto(String table, List<String> columns) {
+        return "INSERT INTO " + table + " (message_id, " + String.join(", ", columns) + ") VALUES (?"
+                + ", ?".repeat(columns.size()) + ")";
+    }
 
     @Override
     public BodyWriter newBody(UUID messageId) {
@@ -93,7 +100,8 @@ public final class CassandraMessageStore implements MessageStore {
         return row == null ? Optional.empty() : Optional.of(message(messageId, row, ""));
     }
 
-    /** A message from a row whose message columns carry {@code prefix} (none in messages, "message_" in deliveries). */
+    /** A message from a row whose message columns carry {@code prefix} (none in messages, {@link #LEDGER_PREFIX} in
+     * deliveries). */
     static StoredMessage message(UUID messageId, Row row, String prefix) {
         return new StoredMessage(messageId, row.getString(prefix + "envelope_from"),
                 row.getList(prefix + "recipients", String.class), row.getLong(prefix + "size"),
