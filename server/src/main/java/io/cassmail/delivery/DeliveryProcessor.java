@@ -115,7 +115,7 @@ public final class DeliveryProcessor {
         boolean retry = false;
         boolean relayed = false;
         List<Bounce> successes = new ArrayList<>();
-        for (RecipientOutcome o : transport.deliver(message, pending)) {
+        for (RecipientOutcome o : transport.deliver(message, pending, job.attempt() > 0)) {
             DeliveryRecord r = byRecipient.get(o.recipient());
             int attempts = r.attempts() + 1;
             switch (o.kind()) {

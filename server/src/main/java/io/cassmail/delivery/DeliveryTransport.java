@@ -17,6 +17,14 @@ public interface DeliveryTransport {
      */
     List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients);
 
+    /**
+     * As {@link #deliver(StoredMessage, List)}, for a job that says whether it is a retry (an earlier attempt of
+     * it ended in a failure the ledger may not show).
+     */
+    default List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients, boolean retry) {
+        return deliver(message, recipients);
+    }
+
     /** The transport's label in metrics and logs. */
     default String name() {
         return "local";

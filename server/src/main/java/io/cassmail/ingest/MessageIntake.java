@@ -210,8 +210,14 @@ public final class MessageIntake {
         }
     }
 
+    /**
+     * The recipients' QUEUED records. A local one gets its mailbox entry id now, just before the write: the
+     * ledger knows it before any worker can list the copy, which is what a first delivery within the write
+     * window relies on to need no ledger write before the entry (README "Data model").
+     */
     private static List<DeliveryRecord> queued(Envelope envelope) {
         return envelope.recipients().stream()
-                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox(), r.dsn())).toList();
+                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox(), r.dsn(), r.isRemote() ? null : MessageIds.next()))
+                .toList();
     }
 }

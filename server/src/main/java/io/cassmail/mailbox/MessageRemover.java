@@ -12,8 +12,8 @@ import java.util.BitSet;
 import java.util.UUID;
 
 /**
- * Removes messages from one user's mailbox: that owner's deliveries become EXPUNGED first (DELIVERING
- * too, so a redelivery in flight cannot list the message again), then the entries go, then each body
+ * Removes messages from one user's mailbox: that owner's deliveries become EXPUNGED first (DELIVERING, and a
+ * pending one whose entry is listed, too, so a redelivery in flight cannot list the message again), then the entries go, then each body
  * goes when nothing else keeps it. Idempotent; used by POP3's UPDATE state and by the admin CLI.
  */
 public final class MessageRemover {
@@ -30,7 +30,7 @@ public final class MessageRemover {
     /** Removes one entry (the admin CLI's {@code messages delete}). */
     public void remove(String address, String mailbox, MailboxEntry entry) {
         String owner = Addresses.normalize(address);
-        expungeDeliveries(owner, entry.messageId());
+        expungeDeliveries(owner, entry.messageId(), entry.entryId());
         mailboxes.remove(owner, mailbox, entry.entryId(), entry.size());
         collector.collectIfUnreferenced(entry.messageId());
     }
@@ -39,7 +39,7 @@ public final class MessageRemover {
     public void removeAll(String address, String mailbox, MailboxSnapshot snapshot, BitSet removed) {
         String owner = Addresses.normalize(address);
         for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
-            expungeDeliveries(owner, snapshot.messageId(i));
+            expungeDeliveries(owner, snapshot.messageId(i), snapshot.entryId(i));
         }
         mailboxes.expunge(owner, mailbox, snapshot, removed);
         for (int i = removed.nextSetBit(0); i >= 0; i = removed.nextSetBit(i + 1)) {
@@ -47,9 +47,15 @@ public final class MessageRemover {
         }
     }
 
-    private void expungeDeliveries(String owner, UUID messageId) {
+    /**
+     * Marks the owner's records of the message EXPUNGED: those delivered or being delivered, and the one still
+     * pending under this entry's id (a worker listed it and died before recording DELIVERED).
+     */
+    private void expungeDeliveries(String owner, UUID messageId, UUID entryId) {
         for (DeliveryRecord r : ledger.records(messageId)) {
-            if (owner.equals(r.mailbox()) && (r.status() == DeliveryStatus.DELIVERED || r.status() == DeliveryStatus.DELIVERING)) {
+            boolean listedHere = entryId.equals(r.entryId()) && !r.status().isFinal();
+            if (owner.equals(r.mailbox()) && (r.status() == DeliveryStatus.DELIVERED || r.status() == DeliveryStatus.DELIVERING
+                    || listedHere)) {
                 ledger.update(messageId, r.recipient(), DeliveryStatus.EXPUNGED, r.attempts(), null);
             }
         }

@@ -102,10 +102,12 @@ class DeliveryProcessorTest {
         };
         assertThat(mail.processor(thenLedgerDies).process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
         mail.stores.ledger().unavailable(false);
-        assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERING);
+        assertThat(record(id, "bob@cassmail.test").status()).as("listed, but never recorded").isEqualTo(DeliveryStatus.QUEUED);
         assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
+        assertThat(mail.stores.mailboxes().usage("bob@cassmail.test").messages()).as("the retry confirmed, not rewrote")
+                .isEqualTo(1);
     }
 
     @Test

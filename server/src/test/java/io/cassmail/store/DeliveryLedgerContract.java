@@ -43,6 +43,20 @@ public abstract class DeliveryLedgerContract {
     }
 
     @Test
+    void aLocalRecipientKeepsTheEntryIdIntakeTookAndARemoteOneHasNone() {
+        UUID id = MessageIds.next();
+        UUID entry = MessageIds.next();
+        ledger().recordQueued(id, List.of(DeliveryRecord.queued("bob@cassmail.test", "bob@cassmail.test", null, entry),
+                DeliveryRecord.queued("carol@example.test", "", "NOTIFY=NEVER", null)));
+        List<DeliveryRecord> records = ledger().records(id);
+        assertThat(records.get(0).entryId()).isEqualTo(entry);
+        assertThat(records.get(1).entryId()).isNull();
+        assertThat(records.get(1).dsn()).isEqualTo("NOTIFY=NEVER");
+        ledger().update(id, "bob@cassmail.test", DeliveryStatus.DELIVERED, 1, null);
+        assertThat(ledger().records(id).get(0).entryId()).as("an update keeps it").isEqualTo(entry);
+    }
+
+    @Test
     void updateClearsTheLastErrorWhenGivenNone() {
         UUID id = queued("bob@cassmail.test");
         ledger().update(id, "bob@cassmail.test", DeliveryStatus.RETRYING, 1, "temporary");

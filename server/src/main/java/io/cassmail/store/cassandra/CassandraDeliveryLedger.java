@@ -29,8 +29,8 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
 
     public CassandraDeliveryLedger(CqlSession session) {
         this.session = session;
-        insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated, dsn) "
-                + "VALUES (?, ?, ?, ?, 0, ?, ?)");
+        insert = session.prepare("INSERT INTO deliveries (message_id, recipient, mailbox, status, attempts, updated, dsn, entry_id) "
+                + "VALUES (?, ?, ?, ?, 0, ?, ?, ?)");
         select = session.prepare("SELECT " + COLUMNS + " FROM deliveries WHERE message_id = ?");
         update = session.prepare("UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? "
                 + "WHERE message_id = ? AND recipient = ?");
@@ -46,13 +46,16 @@ public final class CassandraDeliveryLedger implements DeliveryLedger {
         run(() -> session.execute(batch.build()));
     }
 
-    /** One QUEUED row's INSERT per recipient, all in the message's partition. */
+    /** One QUEUED row's INSERT per recipient (with its entry id, if any), all in the message's partition. */
     List<BoundStatement> queued(UUID messageId, List<DeliveryRecord> recipients) {
         Instant now = Instant.now();
         List<BoundStatement> rows = new ArrayList<>(recipients.size());
         for (DeliveryRecord r : recipients) {
-            BoundStatement row = insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now, r.dsn());
-            rows.add(r.dsn() == null ? row.unset(5) : row); // no tombstone when the client sent no DSN
+            BoundStatement row = insert.bind(messageId, r.recipient(), r.mailbox(), DeliveryStatus.QUEUED.name(), now, r.dsn(),
+                    r.entryId());
+            // no tombstone for what is not there: no DSN from the client, no entry id for a remote recipient
+            row = r.dsn() == null ? row.unset(5) : row;
+            rows.add(r.entryId() == null ? row.unset(6) : row);
         }
         return rows;
     }

@@ -27,8 +27,8 @@ public final class MemoryDeliveryLedger extends MemoryStore implements DeliveryL
         Instant now = clock.instant();
         NavigableMap<String, DeliveryRecord> m = rows.computeIfAbsent(messageId, k -> new ConcurrentSkipListMap<>());
         for (DeliveryRecord r : recipients) {
-            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, null, now,
-                    r.dsn()));
+            m.put(r.recipient(), new DeliveryRecord(r.recipient(), r.mailbox(), DeliveryStatus.QUEUED, 0, null, r.entryId(),
+                    now, r.dsn()));
         }
     }
 
