@@ -49,6 +49,29 @@ public abstract class AcceptedWritesContract {
         }
     }
 
+    @Test
+    void messagesAcceptedConcurrentlyInOneMinuteAreAllInTheReconcilersIndex() throws Exception {
+        long minute = 10_000_000L + new Random().nextInt(1_000_000); // a minute no other test writes
+        java.util.concurrent.ExecutorService sessions = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<UUID>> adds = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                adds.add(sessions.submit(() -> {
+                    UUID id = MessageIds.next();
+                    stores().accepted().add(minute, id);
+                    return id;
+                }));
+            }
+            List<UUID> added = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<UUID> f : adds) {
+                added.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(stores().accepted().in(minute)).containsExactlyInAnyOrderElementsOf(added);
+        } finally {
+            sessions.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {0, 5_000, MessageStore.CHUNK_SIZE - 1, MessageStore.CHUNK_SIZE, MessageStore.CHUNK_SIZE + 1,
             2 * MessageStore.CHUNK_SIZE + 777, 3 * MessageStore.CHUNK_SIZE - 1})

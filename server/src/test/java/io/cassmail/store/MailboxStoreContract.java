@@ -50,6 +50,30 @@ public abstract class MailboxStoreContract {
     }
 
     @Test
+    void entriesAddedConcurrentlyToOneMailboxAreAllListedAndCounted() throws Exception {
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<UUID>> adds = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                adds.add(workers.submit(() -> {
+                    MailboxEntry e = entry(100);
+                    store().add(owner, MailboxStore.INBOX, e);
+                    return e.entryId();
+                }));
+            }
+            List<UUID> added = new ArrayList<>();
+            for (java.util.concurrent.Future<UUID> f : adds) {
+                added.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
+            assertThat(store().usage(owner)).extracting(MailboxUsage::messages, MailboxUsage::bytes)
+                    .containsExactly(200L, 20_000L);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
     void newestComesFirstUpToTheLimit() {
         List<UUID> added = addSome(5);
         assertThat(ids(store().newest(owner, MailboxStore.INBOX, 3)))

@@ -5,6 +5,7 @@ import static io.cassmail.store.cassandra.CassandraCalls.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -67,6 +68,8 @@ public final class CassandraMailboxStore implements MailboxStore {
     private final PreparedStatement insertMailbox;
     private final PreparedStatement deleteMailbox;
     private final PreparedStatement selectMailboxes;
+    private final GroupCommit<BucketKey, BoundStatement> listings;
+    private final GroupCommit<String, long[]> counts;
 
     public CassandraMailboxStore(CqlSession session, Duration visibilityMargin) {
         this.session = session;
@@ -98,6 +101,31 @@ public final class CassandraMailboxStore implements MailboxStore {
         insertMailbox = session.prepare("INSERT INTO mailboxes (address, mailbox, created) VALUES (?, ?, toTimestamp(now()))");
         deleteMailbox = session.prepare("DELETE FROM mailboxes WHERE address = ? AND mailbox = ?");
         selectMailboxes = session.prepare("SELECT mailbox FROM mailboxes WHERE address = ?");
+        Duration wait = CassandraCalls.groupWait(session);
+        // The entries of one bucket and its row in one request (two partitions, a few hundred bytes each, no batch
+        // log): if only the row lands, an empty bucket is tidied once closed; if only the entries land, the write
+        // failed and each retry confirms or cancels its entry. Nothing deletes the row of an open bucket, and a
+        // worker only writes into an open one (the visibility margin), so the row never needs a later timestamp.
+        listings = new GroupCommit<>((key, entries) -> {
+            BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+            entries.forEach(batch::addStatement);
+            return session.executeAsync(batch.addStatement(insertBucket.bind(key.address(), key.mailbox(), key.bucket()))
+                    .build());
+        }, wait);
+        // the deliveries that end together count as one update per address: one sum, one counter mutation
+        counts = new GroupCommit<>((address, deltas) -> {
+            long messages = 0;
+            long bytes = 0;
+            for (long[] d : deltas) {
+                messages += d[0];
+                bytes += d[1];
+            }
+            return session.executeAsync(countUsage.bind(messages, bytes, address));
+        }, wait);
+    }
+
+    /** One {@code mailbox_entries} partition: what a group of listings shares. */
+    private record BucketKey(String address, String mailbox, int bucket) {
     }
 
     @Override
@@ -112,15 +140,12 @@ public final class CassandraMailboxStore implements MailboxStore {
         if (e.subject() != null) {
             insert = insert.setString(7, e.subject());
         }
-        // The entry and its bucket row in one request (two partitions, a few hundred bytes, no batch log): if
-        // only the row lands, an empty bucket is tidied once closed; if only the entry lands, the write failed
-        // and the retry cancels it. Nothing deletes the row of an open bucket, and a worker only writes into
-        // an open one (the visibility margin), so the row never needs a later timestamp than the entry.
-        BatchStatement listed = BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert,
-                insertBucket.bind(a, mailbox, bucket));
+        // Entries that workers list into the same bucket at the same time go together (a group commit), and so
+        // do their usage counts; each worker returns only once its own entry and count are written.
+        BoundStatement entry = insert;
         run(() -> {
-            session.execute(listed);
-            session.execute(countUsage.bind(1L, e.size(), a)); // only once listed: a failed write is not counted
+            listings.write(new BucketKey(a, mailbox, bucket), entry);
+            counts.write(a, new long[] {1L, e.size()}); // only once listed: a failed write is not counted
         });
     }
 

@@ -1,0 +1,115 @@
+package io.cassmail.store.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cassmail.store.StoreUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit: at most one request per key in flight; whoever arrives meanwhile goes in the next one. */
+class GroupCommitTest {
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    /** Every request sent: its key and values, and the future that answers it (completed by the test). */
+    private final List<Sent> sent = new CopyOnWriteArrayList<>();
+    private final GroupCommit<String, Integer> commit = new GroupCommit<>((key, values) -> {
+        Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
+        sent.add(s);
+        return s.answer;
+    }, Duration.ofSeconds(10));
+
+    private record Sent(String key, List<Integer> values, CompletableFuture<Object> answer) {
+    }
+
+    @AfterEach
+    void stop() {
+        callers.shutdownNow();
+    }
+
+    private Future<?> write(String key, int value) {
+        return callers.submit(() -> commit.write(key, value));
+    }
+
+    private void awaitSent(int n) throws InterruptedException {
+        for (int i = 0; i < 500 && sent.size() < n; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(sent).hasSizeGreaterThanOrEqualTo(n);
+    }
+
+    private static void awaitBlocked(Future<?> f) throws InterruptedException {
+        Thread.sleep(50);
+        assertThat(f).as("still waiting for its request").isNotDone();
+    }
+
+    @Test
+    void writesArrivingWhileOneIsInFlightGoTogetherOnceItAnswers() throws Exception {
+        Future<?> first = write("a", 1);
+        awaitSent(1);
+        List<Future<?>> later = new ArrayList<>();
+        for (int v = 2; v <= 4; v++) {
+            later.add(write("a", v));
+        }
+        Thread.sleep(100);
+        assertThat(sent).as("nothing more while the first is in flight").hasSize(1);
+        awaitBlocked(first);
+        sent.get(0).answer().complete(null);
+        first.get(5, TimeUnit.SECONDS);
+        awaitSent(2);
+        assertThat(sent.get(1).values()).containsExactlyInAnyOrder(2, 3, 4);
+        for (Future<?> f : later) {
+            awaitBlocked(f);
+        }
+        sent.get(1).answer().complete(null);
+        for (Future<?> f : later) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(sent).hasSize(2);
+    }
+
+    @Test
+    void differentKeysDoNotWaitForEachOther() throws Exception {
+        Future<?> a = write("a", 1);
+        Future<?> b = write("b", 2);
+        awaitSent(2);
+        assertThat(sent).extracting(Sent::key).containsExactlyInAnyOrder("a", "b");
+        sent.stream().filter(s -> s.key().equals("b")).findFirst().orElseThrow().answer().complete(null);
+        b.get(5, TimeUnit.SECONDS);
+        awaitBlocked(a);
+    }
+
+    @Test
+    void everyCallerOfAFailedRequestSeesTheFailureAndTheNextGroupStillGoes() throws Exception {
+        Future<?> first = write("a", 1);
+        awaitSent(1);
+        Future<?> second = write("a", 2);
+        Thread.sleep(50);
+        sent.get(0).answer().completeExceptionally(new IllegalStateException("write timeout"));
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("write timeout");
+        awaitSent(2);
+        sent.get(1).answer().complete(null);
+        second.get(5, TimeUnit.SECONDS);
+        Future<?> third = write("a", 3);
+        awaitSent(3);
+        assertThat(sent.get(2).values()).as("with nothing in flight, a write goes at once").containsExactly(3);
+        sent.get(2).answer().complete(null);
+        third.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRequestThatNeverAnswersFailsItsCallersAfterTheWait() {
+        GroupCommit<String, Integer> silent = new GroupCommit<>((k, v) -> new CompletableFuture<>(), Duration.ofMillis(200));
+        assertThatThrownBy(() -> silent.write("a", 1)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("did not answer");
+    }
+}
