@@ -36,11 +36,11 @@ public final class RabbitJobQueue implements JobQueue {
         send(topology.retryQueue(job.attempt()), job.encode(), MessageProperties.PERSISTENT_BASIC);
     }
 
-    /** The reason travels in the {@code x-cassmail-reason} header. */
+    /** The reason travels in the {@code x-cassmail-reason} header, the lane in {@code x-cassmail-lane}. */
     @Override
     public void park(byte[] body, String reason) throws IOException {
         AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder()
-                .headers(Map.of("x-cassmail-reason", reason)).build();
+                .headers(Map.of("x-cassmail-reason", reason, RabbitParkingLot.LANE_HEADER, topology.lane())).build();
         send(topology.parkingQueue(), body, props);
     }
 

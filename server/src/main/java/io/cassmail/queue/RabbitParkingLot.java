@@ -16,6 +16,9 @@ import java.util.function.Predicate;
  * channel returns every job not requeued to the parking queue, so a crash here loses nothing.
  */
 final class RabbitParkingLot implements ParkingLot {
+    /** The lane a job was parked from, set by {@link RabbitJobQueue#park}. */
+    static final String LANE_HEADER = "x-cassmail-lane";
+
     private final BrokerConnection broker;
     private final QueueTopology topology;
 
@@ -30,7 +33,7 @@ final class RabbitParkingLot implements ParkingLot {
         try (Channel ch = broker.newChannel()) {
             GetResponse r;
             while ((r = ch.basicGet(topology.parkingQueue(), false)) != null) {
-                jobs.add(new ParkedJob(r.getBody(), reason(r.getProps())));
+                jobs.add(parkedJob(r));
             }
         } catch (TimeoutException e) {
             throw new IOException("RabbitMQ did not close the channel in time", e);
@@ -45,8 +48,11 @@ final class RabbitParkingLot implements ParkingLot {
             ch.confirmSelect();
             GetResponse r;
             while ((r = ch.basicGet(topology.parkingQueue(), false)) != null) {
-                if (which.test(new ParkedJob(r.getBody(), reason(r.getProps())))) {
-                    ch.basicPublish("", topology.deliveryQueue(), MessageProperties.PERSISTENT_BASIC, r.getBody());
+                ParkedJob job = parkedJob(r);
+                if (which.test(job)) {
+                    String back = QueueTopology.RELAY.equals(job.lane()) ? topology.relayLane().deliveryQueue()
+                            : topology.deliveryQueue();
+                    ch.basicPublish("", back, MessageProperties.PERSISTENT_BASIC, r.getBody());
                     ch.waitForConfirmsOrDie(10_000);
                     ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
                     moved++;
@@ -59,6 +65,26 @@ final class RabbitParkingLot implements ParkingLot {
             throw new IOException("interrupted while requeueing parked jobs", e);
         }
         return moved;
+    }
+
+    private ParkedJob parkedJob(GetResponse r) {
+        return new ParkedJob(r.getBody(), reason(r.getProps()), lane(r.getProps()));
+    }
+
+    /**
+     * The lane a job was parked from: ours, or for a job the broker dead-lettered (its delivery limit), the lane
+     * of the queue it died in.
+     */
+    String lane(AMQP.BasicProperties props) {
+        Map<String, Object> h = props.getHeaders();
+        if (h != null && h.get(LANE_HEADER) != null) {
+            return h.get(LANE_HEADER).toString();
+        }
+        if (h != null && h.get("x-first-death-queue") != null
+                && h.get("x-first-death-queue").toString().equals(topology.relayLane().deliveryQueue())) {
+            return QueueTopology.RELAY;
+        }
+        return QueueTopology.DELIVERY;
     }
 
     /** The reason a job was parked: ours, or the broker's dead-letter reason. */

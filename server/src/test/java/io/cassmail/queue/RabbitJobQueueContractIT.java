@@ -1,5 +1,7 @@
 package io.cassmail.queue;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.cassmail.testing.TestInfra;
@@ -50,6 +52,27 @@ class RabbitJobQueueContractIT extends JobQueueContract {
     protected List<DeliveryJob> takeFromTier(Duration delay) throws Exception {
         int attempt = TIERS.indexOf(delay) + 1;
         return take(queues.topology().retryQueue(attempt));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aParkedRelayJobGoesBackToTheRelayLaneAndADeliveryJobToTheDeliveryLane() throws Exception {
+        DeliveryJob relay = DeliveryJob.first(io.cassmail.mail.MessageIds.next());
+        DeliveryJob local = DeliveryJob.first(io.cassmail.mail.MessageIds.next());
+        DeliveryJob deadLettered = DeliveryJob.first(io.cassmail.mail.MessageIds.next());
+        queues.relayJobs().park(relay.encode(), "relay worker gave up");
+        queues.jobs().park(local.encode(), "delivery worker gave up");
+        // what the broker's dead-lettering leaves on a job that hit the relay queue's delivery limit
+        try (Channel ch = reader.newChannel()) {
+            ch.basicPublish("", queues.topology().parkingQueue(), com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC
+                    .builder().headers(java.util.Map.of("x-first-death-queue", queues.topology().relayLane().deliveryQueue(),
+                            "x-first-death-reason", "delivery_limit")).build(), deadLettered.encode());
+        }
+        assertThat(parkingLot().parked()).extracting(ParkedJob::lane)
+                .containsExactly(QueueTopology.RELAY, QueueTopology.DELIVERY, QueueTopology.RELAY);
+        assertThat(parkingLot().requeue(p -> true)).isEqualTo(3);
+        assertThat(take(queues.topology().relayLane().deliveryQueue())).containsExactly(relay, deadLettered);
+        assertThat(takeForWorkers()).containsExactly(local);
+        assertThat(parkingLot().parked()).isEmpty();
     }
 
     private List<DeliveryJob> take(String queue) throws Exception {

@@ -100,6 +100,7 @@ final class QueueCommand {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("message_id", jobId(job));
                     row.put("reason", job.reason());
+                    row.put("lane", job.lane());
                     row.put("body", job.bodyText());
                     rows.add(row);
                 }
