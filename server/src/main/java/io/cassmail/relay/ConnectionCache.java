@@ -35,6 +35,11 @@ final class ConnectionCache implements AutoCloseable {
         reaper.scheduleWithFixedDelay(this::reap, IDLE_LIMIT.toMillis(), IDLE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** How many servers have idle connections kept (the reaper forgets the others). */
+    synchronized int serversTracked() {
+        return idle.size();
+    }
+
     /** An idle connection to the server, still answering (NOOP), or null. */
     SmtpClient take(String server) {
         while (true) {
@@ -84,13 +89,17 @@ final class ConnectionCache implements AutoCloseable {
         long now = System.nanoTime();
         java.util.List<SmtpClient> stale = new java.util.ArrayList<>();
         synchronized (this) {
-            for (Deque<Idle> q : idle.values()) {
+            for (Iterator<Deque<Idle>> servers = idle.values().iterator(); servers.hasNext(); ) {
+                Deque<Idle> q = servers.next();
                 for (Iterator<Idle> it = q.iterator(); it.hasNext(); ) {
                     Idle i = it.next();
                     if (now - i.since() >= IDLE_LIMIT.toNanos()) {
                         it.remove();
                         stale.add(i.client());
                     }
+                }
+                if (q.isEmpty()) {
+                    servers.remove(); // a server with nothing idle is forgotten, so the map holds only live ones
                 }
             }
         }

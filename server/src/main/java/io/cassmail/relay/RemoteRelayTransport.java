@@ -39,7 +39,8 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final MessageStore messages;
     private final RelaySettings settings;
     private final SSLContext tls;
-    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    /** The destinations with a delivery in progress, each with its slots; a destination leaves with its last delivery. */
+    private final Map<String, Slots> perDestination = new ConcurrentHashMap<>();
     private final DkimSigning dkim;
     private final ConnectionCache connections;
 
@@ -104,20 +105,56 @@ public final class RemoteRelayTransport implements DeliveryTransport {
 
     private List<RecipientOutcome> toDomain(StoredMessage message, byte[] signature, String domain,
                                             List<DeliveryRecord> recipients) {
-        Semaphore slots = perDestination.computeIfAbsent(domain, d -> new Semaphore(settings.maxPerDestination()));
+        Slots slots = perDestination.compute(domain, (d, s) -> (s == null ? new Slots(settings.maxPerDestination()) : s).join());
         try {
-            if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
-                return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.5",
-                        "too many concurrent deliveries to " + domain + " from this relay; deferred"));
+            try {
+                if (!slots.permits.tryAcquire(30, TimeUnit.SECONDS)) {
+                    return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.5",
+                            "too many concurrent deliveries to " + domain + " from this relay; deferred"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
-        }
-        try {
-            return route(message, signature, domain, recipients);
+            try {
+                return route(message, signature, domain, recipients);
+            } finally {
+                slots.permits.release();
+            }
         } finally {
-            slots.release();
+            perDestination.compute(domain, (d, s) -> s.leave()); // the last one out forgets the destination
+        }
+    }
+
+    /** How many destinations have a delivery waiting or in progress now (the map forgets idle ones). */
+    int destinationsTracked() {
+        return perDestination.size();
+    }
+
+    /** How many servers have idle connections kept for reuse now. */
+    int serversWithIdleConnections() {
+        return connections.serversTracked();
+    }
+
+    /**
+     * One destination's concurrency slots and how many workers hold a reference to them; only changed inside
+     * the map's {@code compute}, so the entry goes exactly when the last worker leaves.
+     */
+    private static final class Slots {
+        final Semaphore permits;
+        int users;
+
+        Slots(int max) {
+            this.permits = new Semaphore(max);
+        }
+
+        Slots join() {
+            users++;
+            return this;
+        }
+
+        Slots leave() {
+            return --users == 0 ? null : this;
         }
     }
 

@@ -364,7 +364,8 @@ class RemoteRelayTransportTest {
 
     @Test
     void theNextMessageToTheSameServerReusesTheConnection() throws Exception {
-        DeliveryProcessor shared = relay(transport());
+        RemoteRelayTransport transport = transport();
+        DeliveryProcessor shared = relay(transport);
         int connectionsBefore = accepting.connections();
         int receivedBefore = accepting.received().size();
         for (int i = 0; i < 3; i++) {
@@ -373,7 +374,14 @@ class RemoteRelayTransportTest {
         }
         assertThat(accepting.received().size() - receivedBefore).isEqualTo(3);
         assertThat(accepting.connections() - connectionsBefore).isEqualTo(1);
+        assertThat(transport.destinationsTracked()).as("no delivery in progress: no destination kept").isZero();
+        assertThat(transport.serversWithIdleConnections()).isEqualTo(1);
         Thread.sleep(ConnectionCache.IDLE_LIMIT.toMillis() + 1500); // idle past the limit: closed, a new one next time
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (transport.serversWithIdleConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the reaper runs every IDLE_LIMIT
+        }
+        assertThat(transport.serversWithIdleConnections()).as("the reaper forgets a server with nothing idle").isZero();
         submit("Subject: after a pause\r\n\r\nx\r\n", "bob@remote.test");
         assertThat(shared.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(accepting.connections() - connectionsBefore).isEqualTo(2);
