@@ -57,6 +57,12 @@ final class GroupCommit<K, V> {
         await(group.done);
     }
 
+    /** How many values wait for the key's request in flight (for tests that need to know a group is complete). */
+    synchronized int waiting(K key) {
+        Group<V> g = waiting.get(key);
+        return g == null ? 0 : g.values.size();
+    }
+
     private void flush(K key, Group<V> group) {
         CompletionStage<?> sent;
         try {

@@ -59,7 +59,10 @@ class GroupCommitTest {
         for (int v = 2; v <= 4; v++) {
             later.add(write("a", v));
         }
-        Thread.sleep(100);
+        for (int i = 0; i < 500 && commit.waiting("a") < 3; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(commit.waiting("a")).as("all three wait for the first").isEqualTo(3);
         assertThat(sent).as("nothing more while the first is in flight").hasSize(1);
         awaitBlocked(first);
         sent.get(0).answer().complete(null);
@@ -92,7 +95,9 @@ class GroupCommitTest {
         Future<?> first = write("a", 1);
         awaitSent(1);
         Future<?> second = write("a", 2);
-        Thread.sleep(50);
+        for (int i = 0; i < 500 && commit.waiting("a") < 1; i++) {
+            Thread.sleep(10);
+        }
         sent.get(0).answer().completeExceptionally(new IllegalStateException("write timeout"));
         assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("write timeout");
