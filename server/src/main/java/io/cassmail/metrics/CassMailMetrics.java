@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,7 @@ public final class CassMailMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> smtpSessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pop3Sessions = new ConcurrentHashMap<>();
-    private final Map<List<Object>, Meter> meters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
     public CassMailMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,9 +46,8 @@ public final class CassMailMetrics {
 
     /** A connection reached an SMTP listener; {@code admitted} false when a connection limit refused it. */
     public void smtpConnection(String listener, boolean admitted) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.smtp.connections").description("SMTP connections accepted by the socket")
-                .tags("listener", listener, "result", admitted ? "admitted" : "refused").register(registry),
-                "smtp.connections", listener, admitted).increment();
+        counter("cassmail.smtp.connections", null, "SMTP connections accepted by the socket",
+                "listener", listener, "result", admitted ? "admitted" : "refused").increment();
     }
 
     /** An admitted SMTP session started ({@code +1}) or ended ({@code -1}). */
@@ -57,52 +57,42 @@ public final class CassMailMetrics {
 
     /** One SMTP reply (its last line): class {@code 2xx}/{@code 4xx}/{@code 5xx} and the RFC 3463 code. */
     public void smtpReply(String listener, char replyClass, String enhancedCode) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.smtp.replies")
-                .description("SMTP replies sent, by class and enhanced status code")
-                .tags("listener", listener, "class", replyClass + "xx", "code", enhancedCode == null ? "none" : enhancedCode)
-                .register(registry), "smtp.replies", listener, replyClass, enhancedCode == null ? "none" : enhancedCode)
+        counter("cassmail.smtp.replies", null, "SMTP replies sent, by class and enhanced status code",
+                "listener", listener, "class", replyClass + "xx", "code", enhancedCode == null ? "none" : enhancedCode)
                 .increment();
     }
 
     /** SMTP AUTH: a success or a failure (wrong credentials). */
     public void smtpAuth(String listener, boolean success) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.smtp.auth").description("SMTP AUTH attempts that reached a password check")
-                .tags("listener", listener, "result", success ? "success" : "failure").register(registry),
-                "smtp.auth", listener, success).increment();
+        counter("cassmail.smtp.auth", null, "SMTP AUTH attempts that reached a password check",
+                "listener", listener, "result", success ? "success" : "failure").increment();
     }
 
     /** A message got its 250: its size and the time from the end of DATA to the 250 (the durable writes). */
     public void messageAccepted(String listener, long bytes, Duration intake) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.smtp.messages.accepted").description("messages answered 250")
-                .tag("listener", listener).register(registry), "smtp.messages.accepted", listener).increment();
-        this.<Counter>meter(() -> Counter.builder("cassmail.smtp.accepted").baseUnit("bytes")
-                .description("bytes of messages answered 250").tag("listener", listener).register(registry),
-                "smtp.accepted", listener).increment(bytes);
-        this.<Timer>meter(() -> Timer.builder("cassmail.smtp.intake")
-                .description("end of DATA to 250: storing the message and queueing its job")
-                .serviceLevelObjectives(LATENCY_BUCKETS).tag("listener", listener).register(registry),
-                "smtp.intake", listener).record(intake);
+        counter("cassmail.smtp.messages.accepted", null, "messages answered 250", "listener", listener).increment();
+        counter("cassmail.smtp.accepted", "bytes", "bytes of messages answered 250", "listener", listener)
+                .increment(bytes);
+        timer("cassmail.smtp.intake", "end of DATA to 250: storing the message and queueing its job",
+                "listener", listener).record(intake);
     }
 
     /** A recipient's delivery attempt ended: {@code delivered}, {@code retried}, {@code bounced} or {@code parked}. */
     public void deliveryOutcome(String transport, String outcome) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.delivery.outcomes").description("recipient delivery attempts by outcome")
-                .tags("transport", transport, "outcome", outcome).register(registry),
-                "delivery.outcomes", transport, outcome).increment();
+        counter("cassmail.delivery.outcomes", null, "recipient delivery attempts by outcome",
+                "transport", transport, "outcome", outcome).increment();
     }
 
     /** From acceptance (the message id's time) to the recipient's mailbox entry. */
     public void deliveryLatency(String transport, Duration sinceAccepted) {
-        this.<Timer>meter(() -> Timer.builder("cassmail.delivery.latency").description("accepted (250) to delivered")
-                .serviceLevelObjectives(LATENCY_BUCKETS).tag("transport", transport).register(registry),
-                "delivery.latency", transport).record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+        timer("cassmail.delivery.latency", "accepted (250) to delivered", "transport", transport)
+                .record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
     }
 
     /** A POP3 password check: a success or a failure. */
     public void pop3Login(String listener, boolean success) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.pop3.logins").description("POP3 logins that reached a password check")
-                .tags("listener", listener, "result", success ? "success" : "failure").register(registry),
-                "pop3.logins", listener, success).increment();
+        counter("cassmail.pop3.logins", null, "POP3 logins that reached a password check",
+                "listener", listener, "result", success ? "success" : "failure").increment();
     }
 
     /** A POP3 session started ({@code +1}) or ended ({@code -1}). */
@@ -112,19 +102,31 @@ public final class CassMailMetrics {
 
     /** Bytes of one message sent by RETR (before byte-stuffing). */
     public void pop3Retrieved(String listener, long bytes) {
-        this.<Counter>meter(() -> Counter.builder("cassmail.pop3.retr").baseUnit("bytes").description("message bytes sent by RETR")
-                .tag("listener", listener).register(registry), "pop3.retr", listener).increment(bytes);
+        counter("cassmail.pop3.retr", "bytes", "message bytes sent by RETR", "listener", listener).increment(bytes);
+    }
+
+    /** The counter of this name and tags ({@code key, value, ...}); {@code baseUnit} null for a plain count. */
+    private Counter counter(String name, String baseUnit, String description, String... tags) {
+        return (Counter) meter(name, tags, () -> Counter.builder(name).baseUnit(baseUnit).description(description)
+                .tags(tags).register(registry));
+    }
+
+    /** The latency timer of this name and tags, with the histogram buckets of {@link #LATENCY_BUCKETS}. */
+    private Timer timer(String name, String description, String... tags) {
+        return (Timer) meter(name, tags, () -> Timer.builder(name).description(description)
+                .serviceLevelObjectives(LATENCY_BUCKETS).tags(tags).register(registry));
     }
 
     /**
-     * The meter for these tag values, built and registered on its first event only: a lookup by the values
+     * The meter of this name and tags, built and registered on its first event only: a lookup by name and tags
      * instead of a builder, a sorted tag list and a registry lookup on every reply and every message.
      */
-    @SuppressWarnings("unchecked")
-    private <M extends Meter> M meter(Supplier<M> register, Object... tagValues) {
-        List<Object> key = List.of(tagValues);
-        Meter m = meters.get(key);
-        return (M) (m != null ? m : meters.computeIfAbsent(key, k -> register.get()));
+    private Meter meter(String name, String[] tags, Supplier<Meter> register) {
+        String[] key = Arrays.copyOf(tags, tags.length + 1);
+        key[tags.length] = name;
+        List<String> k = List.of(key);
+        Meter m = meters.get(k);
+        return m != null ? m : meters.computeIfAbsent(k, x -> register.get());
     }
 
     private AtomicInteger sessions(Map<String, AtomicInteger> all, String name, String description, String listener) {
