@@ -23,8 +23,8 @@ import java.util.function.LongSupplier;
  * delete marks the record EXPUNGED first (DESIGN.md §4). Intake records the id with the QUEUED row, so a
  * first delivery within the write window just writes that entry (an upsert, however often it is repeated). A
  * retry that finds the entry listed only confirms it; past the window it cancels the id and takes a new one
- * (status DELIVERING) before it writes. A write is only started within half the visibility margin after its entry id
- * was taken, which is what lets readers skip removed entries safely (README "Data model").
+ * (status DELIVERING) before it writes. A write is only started within half the visibility margin after its
+ * entry id was taken, which is what lets readers skip removed entries safely (README "Data model").
  * A recipient whose account is gone fails permanently (5.1.1); an unreachable store temporarily (4.3.0).
  * The account check may use a cache (SMTP's, so a message just accepted costs no read), but a recipient is
  * only bounced as unknown after a fresh read agrees.
@@ -84,7 +84,7 @@ public final class LocalMailboxTransport implements DeliveryTransport {
             try {
                 outcomes.add(deliverOne(message, r, retry));
             } catch (StoreUnavailableException e) {
-                // an earlier attempt took an entry id: its write may have landed, we could not check
+                // the record holds an entry id (intake's or an earlier attempt's): a write under it may have landed
                 outcomes.add(r.entryId() != null ? RecipientOutcome.uncertain(r.recipient(), "4.3.0", e.getMessage())
                         : RecipientOutcome.temporary(r.recipient(), "4.3.0", e.getMessage()));
             }

@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * Removes messages from one user's mailbox: that owner's deliveries become EXPUNGED first (DELIVERING, and a
- * pending one whose entry is listed, too, so a redelivery in flight cannot list the message again), then the entries go, then each body
- * goes when nothing else keeps it. Idempotent; used by POP3's UPDATE state and by the admin CLI.
+ * pending one whose entry is listed, too, so a redelivery in flight cannot list the message again), then the
+ * entries go, then each body goes when nothing else keeps it. Idempotent; used by POP3's UPDATE state and by the admin CLI.
  */
 public final class MessageRemover {
     private final MailboxStore mailboxes;

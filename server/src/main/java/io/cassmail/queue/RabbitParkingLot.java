@@ -76,15 +76,13 @@ final class RabbitParkingLot implements ParkingLot {
      * of the queue it died in.
      */
     String lane(AMQP.BasicProperties props) {
-        Map<String, Object> h = props.getHeaders();
-        if (h != null && h.get(LANE_HEADER) != null) {
+        Map<String, Object> h = props.getHeaders() == null ? Map.of() : props.getHeaders();
+        if (h.get(LANE_HEADER) != null) {
             return h.get(LANE_HEADER).toString();
         }
-        if (h != null && h.get("x-first-death-queue") != null
-                && h.get("x-first-death-queue").toString().equals(topology.relayLane().deliveryQueue())) {
-            return QueueTopology.RELAY;
-        }
-        return QueueTopology.DELIVERY;
+        Object diedIn = h.get("x-first-death-queue");
+        return diedIn != null && diedIn.toString().equals(topology.relayLane().deliveryQueue()) ? QueueTopology.RELAY
+                : QueueTopology.DELIVERY;
     }
 
     /** The reason a job was parked: ours, or the broker's dead-letter reason. */

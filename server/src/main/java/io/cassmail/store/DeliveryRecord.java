@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * One row of the deliveries table: a recipient, the mailbox owner it lands with, its outcome, the entry id
- * its mailbox copy is listed under (taken at intake for a local recipient; null for a remote one), and when the row was last written (null before it is stored).
+ * its mailbox copy is listed under (taken at intake for a local recipient; null for a remote one), and when the
+ * row was last written (null before it is stored).
  */
 public record DeliveryRecord(String recipient, String mailbox, DeliveryStatus status, int attempts, String lastError,
                              UUID entryId, Instant updated, String dsn) {

@@ -142,11 +142,8 @@ public final class CassandraMailboxStore implements MailboxStore {
         }
         // Entries that workers list into the same bucket at the same time go together (a group commit), and so
         // do their usage counts; each worker returns only once its own entry and count are written.
-        BoundStatement entry = insert;
-        run(() -> {
-            listings.write(new BucketKey(a, mailbox, bucket), entry);
-            counts.write(a, new long[] {1L, e.size()}); // only once listed: a failed write is not counted
-        });
+        listings.write(new BucketKey(a, mailbox, bucket), insert);
+        counts.write(a, new long[] {1L, e.size()}); // only once listed: a failed write is not counted
     }
 
     @Override
