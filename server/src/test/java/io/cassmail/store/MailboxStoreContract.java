@@ -74,6 +74,33 @@ public abstract class MailboxStoreContract {
     }
 
     @Test
+    void entriesWithTheLongestSubjectsAddedConcurrentlyAreAllListed() throws Exception {
+        // the summary keeps up to 998 characters of a subject (RFC 5322 §2.1.1); in UTF-8 that is up to ~3 KB an
+        // entry, so entries written together must still fit Cassandra's batch size limit (50 KiB by default)
+        String subject = "\u20ac".repeat(998);
+        String sender = "s".repeat(64) + "@" + "d".repeat(180) + ".test";
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            List<java.util.concurrent.Future<UUID>> adds = new ArrayList<>();
+            for (int i = 0; i < 160; i++) {
+                adds.add(workers.submit(() -> {
+                    MailboxEntry e = new MailboxEntry(MessageIds.next(), MessageIds.next(), 100, sender, subject);
+                    store().add(owner, MailboxStore.INBOX, e);
+                    return e.entryId();
+                }));
+            }
+            List<UUID> added = new ArrayList<>();
+            for (java.util.concurrent.Future<UUID> f : adds) {
+                added.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
+            assertThat(store().list(owner, MailboxStore.INBOX)).allSatisfy(e -> assertThat(e.subject()).isEqualTo(subject));
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
     void newestComesFirstUpToTheLimit() {
         List<UUID> added = addSome(5);
         assertThat(ids(store().newest(owner, MailboxStore.INBOX, 3)))

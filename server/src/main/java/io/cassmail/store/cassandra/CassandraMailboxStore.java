@@ -20,6 +20,7 @@ import io.cassmail.store.MailboxSnapshot;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MailboxUsage;
 import io.cassmail.store.StoreUnavailableException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CassandraMailboxStore implements MailboxStore {
     private static final int DELETES_IN_FLIGHT = 64;
+    /**
+     * The most entry bytes one listing batch carries. A batch over two partitions is refused by Cassandra past
+     * {@code batch_size_fail_threshold} (50 KiB by default) and logged on both sides past
+     * {@code batch_size_warn_threshold} (5 KiB); an entry keeps up to 998 characters of subject, ~3 KB in UTF-8.
+     */
+    private static final int MAX_LISTING_BATCH_BYTES = 4096;
+    private static final int LISTING_ROW_OVERHEAD = 96;
     private static final UUID MIN = Uuids.startOf(0);
 
     private final CqlSession session;
@@ -111,7 +119,7 @@ public final class CassandraMailboxStore implements MailboxStore {
             entries.forEach(batch::addStatement);
             return session.executeAsync(batch.addStatement(insertBucket.bind(key.address(), key.mailbox(), key.bucket()))
                     .build());
-        }, wait);
+        }, CassandraMailboxStore::listingBytes, MAX_LISTING_BATCH_BYTES, wait);
         // the deliveries that end together count as one update per address: one sum, one counter mutation
         counts = new GroupCommit<>((address, deltas) -> {
             long messages = 0;
@@ -122,6 +130,15 @@ public final class CassandraMailboxStore implements MailboxStore {
             }
             return session.executeAsync(countUsage.bind(messages, bytes, address));
         }, wait);
+    }
+
+    /** An entry's share of a listing batch: its bound values plus what Cassandra adds per row (keys, timestamps). */
+    private static int listingBytes(BoundStatement insert) {
+        int bytes = LISTING_ROW_OVERHEAD;
+        for (ByteBuffer value : insert.getValues()) {
+            bytes += value == null ? 0 : value.remaining();
+        }
+        return bytes;
     }
 
     /** One {@code mailbox_entries} partition: what a group of listings shares. */

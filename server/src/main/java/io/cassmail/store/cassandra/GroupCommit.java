@@ -2,54 +2,81 @@ package io.cassmail.store.cassandra;
 
 import io.cassmail.store.StoreUnavailableException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Group commit per partition key: a write to a key with no write in flight is sent at once; writes to that key
  * that arrive while one is in flight wait for it and then go together, as one request. Each caller returns only
  * once the request that carried its value succeeded, and throws if it failed, so the caller's durability is
- * what it was with a request of its own. At most one request per key is in flight; groups are as large as the
- * callers waiting (each caller blocks), so their size is bounded by the threads that write.
+ * what it was with a request of its own. At most one request per key is in flight. A group holds the callers
+ * waiting (each caller blocks), up to a total weight: a value that would take its group past it starts the next
+ * group, which goes after it (a value heavier than the limit on its own goes alone).
  *
  * @param <K> what one request covers (a partition)
  * @param <V> one caller's part of it
  */
 final class GroupCommit<K, V> {
     private final BiFunction<K, List<V>, CompletionStage<?>> send;
+    private final ToIntFunction<V> weight;
+    private final long maxWeight;
     private final Duration wait;
-    private final Map<K, Group<V>> waiting = new HashMap<>();
-    private final Map<K, Boolean> inFlight = new HashMap<>();
+    /** Per key, the groups waiting for the request in flight, in the order they go. */
+    private final Map<K, Deque<Group<V>>> waiting = new HashMap<>();
+    private final Set<K> inFlight = new HashSet<>();
+
+    /** Groups without a limit on their size (other than the callers waiting). */
+    GroupCommit(BiFunction<K, List<V>, CompletionStage<?>> send, Duration wait) {
+        this(send, v -> 0, Long.MAX_VALUE, wait);
+    }
 
     /**
-     * @param send sends one group as one request
-     * @param wait the longest a caller waits: its own request and the one in flight before it (each bounded
-     *             by the driver's request timeout, so this only guards against a request that never answers)
+     * @param send      sends one group as one request
+     * @param weight    a value's share of a request (e.g. its bytes)
+     * @param maxWeight the most one group carries (a single value heavier than this goes alone)
+     * @param wait      the longest a caller waits: its own request and those in flight before it (each bounded
+     *                  by the driver's request timeout, so this only guards against a request that never answers)
      */
-    GroupCommit(BiFunction<K, List<V>, CompletionStage<?>> send, Duration wait) {
+    GroupCommit(BiFunction<K, List<V>, CompletionStage<?>> send, ToIntFunction<V> weight, long maxWeight,
+                Duration wait) {
         this.send = send;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
         this.wait = wait;
     }
 
     /** Writes the value with whatever else is waiting for the key; returns once that request succeeded. */
     void write(K key, V value) {
+        int w = weight.applyAsInt(value);
         Group<V> group;
         boolean sendNow;
         synchronized (this) {
-            group = waiting.computeIfAbsent(key, k -> new Group<>());
-            group.values.add(value);
-            sendNow = inFlight.putIfAbsent(key, Boolean.TRUE) == null;
+            sendNow = inFlight.add(key);
             if (sendNow) {
-                waiting.remove(key);
+                group = new Group<>();
+            } else {
+                Deque<Group<V>> queue = waiting.computeIfAbsent(key, k -> new ArrayDeque<>());
+                group = queue.peekLast();
+                if (group == null || group.weight + w > maxWeight) {
+                    group = new Group<>();
+                    queue.addLast(group);
+                }
             }
+            group.values.add(value);
+            group.weight += w;
         }
         if (sendNow) {
             flush(key, group);
@@ -59,8 +86,8 @@ final class GroupCommit<K, V> {
 
     /** How many values wait for the key's request in flight (for tests that need to know a group is complete). */
     synchronized int waiting(K key) {
-        Group<V> g = waiting.get(key);
-        return g == null ? 0 : g.values.size();
+        Deque<Group<V>> queue = waiting.get(key);
+        return queue == null ? 0 : queue.stream().mapToInt(g -> g.values.size()).sum();
     }
 
     private void flush(K key, Group<V> group) {
@@ -73,7 +100,11 @@ final class GroupCommit<K, V> {
         sent.whenComplete((result, error) -> {
             Group<V> next;
             synchronized (this) {
-                next = waiting.remove(key);
+                Deque<Group<V>> queue = waiting.get(key);
+                next = queue == null ? null : queue.pollFirst();
+                if (queue != null && queue.isEmpty()) {
+                    waiting.remove(key);
+                }
                 if (next == null) {
                     inFlight.remove(key);
                 }
@@ -107,6 +138,7 @@ final class GroupCommit<K, V> {
 
     private static final class Group<V> {
         final List<V> values = new ArrayList<>();
+        long weight;
         final CompletableFuture<Void> done = new CompletableFuture<>();
     }
 }

@@ -80,6 +80,37 @@ class GroupCommitTest {
     }
 
     @Test
+    void aGroupStopsAtItsWeightAndWhatIsLeftGoesInTheNextRequests() throws Exception {
+        GroupCommit<String, Integer> weighed = new GroupCommit<>((key, values) -> {
+            Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
+            sent.add(s);
+            return s.answer;
+        }, v -> v, 10, Duration.ofSeconds(10));
+        List<Future<?>> writes = new ArrayList<>();
+        writes.add(callers.submit(() -> weighed.write("a", 1)));
+        awaitSent(1);
+        int queued = 0;
+        for (int v : new int[] {4, 5, 3, 20, 2}) {
+            writes.add(callers.submit(() -> weighed.write("a", v)));
+            queued++;
+            for (int i = 0; i < 500 && weighed.waiting("a") < queued; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(weighed.waiting("a")).isEqualTo(queued);
+        }
+        for (int n = 1; n <= 5; n++) {
+            awaitSent(n);
+            assertThat(sent).as("one request in flight at a time").hasSize(n);
+            sent.get(n - 1).answer().complete(null);
+        }
+        for (Future<?> f : writes) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(sent).extracting(Sent::values).as("4+5 fit in 10, 3 does not; 20 alone is over the limit and goes alone")
+                .containsExactly(List.of(1), List.of(4, 5), List.of(3), List.of(20), List.of(2));
+    }
+
+    @Test
     void differentKeysDoNotWaitForEachOther() throws Exception {
         Future<?> a = write("a", 1);
         Future<?> b = write("b", 2);
