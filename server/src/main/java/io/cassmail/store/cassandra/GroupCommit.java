@@ -24,7 +24,8 @@ import java.util.function.ToIntFunction;
  * once the request that carried its value succeeded, and throws if it failed, so the caller's durability is
  * what it was with a request of its own. At most one request per key is in flight. A group holds the callers
  * waiting (each caller blocks), up to a total weight: a value that would take its group past it starts the next
- * group, which goes after it (a value heavier than the limit on its own goes alone).
+ * group, which goes after it (a value heavier than the limit on its own goes alone). A caller that gives up
+ * waiting is taken out of its group if that has not been sent yet.
  *
  * @param <K> what one request covers (a partition)
  * @param <V> one caller's part of it
@@ -81,7 +82,7 @@ final class GroupCommit<K, V> {
         if (sendNow) {
             flush(key, group);
         }
-        await(group.done);
+        await(key, group, value, w);
     }
 
     /** How many values wait for the key's request in flight (for tests that need to know a group is complete). */
@@ -120,19 +121,46 @@ final class GroupCommit<K, V> {
         });
     }
 
-    private void await(CompletableFuture<Void> done) {
+    private void await(K key, Group<V> group, V value, int w) {
         try {
-            done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            group.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                     ? c.getCause() : e.getCause();
             throw new StoreUnavailableException("Cassandra request failed: " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
+            withdraw(key, group, value, w);
             throw new StoreUnavailableException("Cassandra did not answer a grouped write within " + wait.toMillis()
                     + " ms", e);
         } catch (InterruptedException e) {
+            withdraw(key, group, value, w);
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for a grouped write", e);
+        }
+    }
+
+    /**
+     * Takes the value of a caller that gave up out of its group if that group has not been sent yet, so nothing is
+     * written after its caller was told it failed (a caller may rely on that, e.g. a worker that must write within
+     * a time window). A group already sent cannot be recalled; its request is bounded by the driver's timeout.
+     */
+    private synchronized void withdraw(K key, Group<V> group, V value, int w) {
+        Deque<Group<V>> queue = waiting.get(key);
+        if (queue == null || !queue.contains(group)) {
+            return;
+        }
+        for (int i = 0; i < group.values.size(); i++) {
+            if (group.values.get(i) == value) {
+                group.values.remove(i);
+                group.weight -= w;
+                break;
+            }
+        }
+        if (group.values.isEmpty()) {
+            queue.remove(group);
+            if (queue.isEmpty()) {
+                waiting.remove(key);
+            }
         }
     }
 

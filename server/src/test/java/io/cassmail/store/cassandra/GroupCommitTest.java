@@ -143,6 +143,30 @@ class GroupCommitTest {
     }
 
     @Test
+    void aCallerThatGivesUpIsTakenOutOfAGroupNotYetSent() throws Exception {
+        GroupCommit<String, Integer> patient = new GroupCommit<>((key, values) -> {
+            Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
+            sent.add(s);
+            return s.answer;
+        }, Duration.ofSeconds(2));
+        callers.submit(() -> patient.write("a", 1));
+        awaitSent(1);
+        Future<?> gaveUp = callers.submit(() -> patient.write("a", 2));
+        assertThatThrownBy(() -> gaveUp.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("did not answer");
+        assertThat(patient.waiting("a")).as("its value left the waiting group").isZero();
+        Future<?> later = callers.submit(() -> patient.write("a", 3));
+        for (int i = 0; i < 500 && patient.waiting("a") < 1; i++) {
+            Thread.sleep(10);
+        }
+        sent.get(0).answer().complete(null);
+        awaitSent(2);
+        assertThat(sent.get(1).values()).as("what was given up is never written").containsExactly(3);
+        sent.get(1).answer().complete(null);
+        later.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aRequestThatNeverAnswersFailsItsCallersAfterTheWait() {
         GroupCommit<String, Integer> silent = new GroupCommit<>((k, v) -> new CompletableFuture<>(), Duration.ofMillis(200));
         assertThatThrownBy(() -> silent.write("a", 1)).isInstanceOf(StoreUnavailableException.class)
