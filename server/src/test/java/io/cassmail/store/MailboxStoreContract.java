@@ -7,6 +7,11 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
@@ -49,28 +54,34 @@ public abstract class MailboxStoreContract {
         assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactly(e.entryId());
     }
 
-    @Test
-    void entriesAddedConcurrentlyToOneMailboxAreAllListedAndCounted() throws Exception {
-        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(16);
+    /** Adds {@code count} entries from {@code threads} threads at once; returns their entry ids. */
+    private List<UUID> addConcurrently(int count, int threads, Supplier<MailboxEntry> entries) throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(threads);
         try {
-            List<java.util.concurrent.Future<UUID>> adds = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            List<Future<UUID>> adds = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
                 adds.add(workers.submit(() -> {
-                    MailboxEntry e = entry(100);
+                    MailboxEntry e = entries.get();
                     store().add(owner, MailboxStore.INBOX, e);
                     return e.entryId();
                 }));
             }
             List<UUID> added = new ArrayList<>();
-            for (java.util.concurrent.Future<UUID> f : adds) {
-                added.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            for (Future<UUID> f : adds) {
+                added.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
-            assertThat(store().usage(owner)).extracting(MailboxUsage::messages, MailboxUsage::bytes)
-                    .containsExactly(200L, 20_000L);
+            return added;
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    @Test
+    void entriesAddedConcurrentlyToOneMailboxAreAllListedAndCounted() throws Exception {
+        List<UUID> added = addConcurrently(200, 16, () -> entry(100));
+        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
+        assertThat(store().usage(owner)).extracting(MailboxUsage::messages, MailboxUsage::bytes)
+                .containsExactly(200L, 20_000L);
     }
 
     @Test
@@ -79,25 +90,10 @@ public abstract class MailboxStoreContract {
         // entry, so entries written together must still fit Cassandra's batch size limit (50 KiB by default)
         String subject = "\u20ac".repeat(998);
         String sender = "s".repeat(64) + "@" + "d".repeat(180) + ".test";
-        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(32);
-        try {
-            List<java.util.concurrent.Future<UUID>> adds = new ArrayList<>();
-            for (int i = 0; i < 160; i++) {
-                adds.add(workers.submit(() -> {
-                    MailboxEntry e = new MailboxEntry(MessageIds.next(), MessageIds.next(), 100, sender, subject);
-                    store().add(owner, MailboxStore.INBOX, e);
-                    return e.entryId();
-                }));
-            }
-            List<UUID> added = new ArrayList<>();
-            for (java.util.concurrent.Future<UUID> f : adds) {
-                added.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
-            }
-            assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
-            assertThat(store().list(owner, MailboxStore.INBOX)).allSatisfy(e -> assertThat(e.subject()).isEqualTo(subject));
-        } finally {
-            workers.shutdownNow();
-        }
+        List<UUID> added = addConcurrently(160, 32,
+                () -> new MailboxEntry(MessageIds.next(), MessageIds.next(), 100, sender, subject));
+        assertThat(ids(store().list(owner, MailboxStore.INBOX))).containsExactlyInAnyOrderElementsOf(added);
+        assertThat(store().list(owner, MailboxStore.INBOX)).allSatisfy(e -> assertThat(e.subject()).isEqualTo(subject));
     }
 
     @Test

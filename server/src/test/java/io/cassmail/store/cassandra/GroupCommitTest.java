@@ -21,11 +21,14 @@ class GroupCommitTest {
     private final ExecutorService callers = Executors.newCachedThreadPool();
     /** Every request sent: its key and values, and the future that answers it (completed by the test). */
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
-    private final GroupCommit<String, Integer> commit = new GroupCommit<>((key, values) -> {
+    private final GroupCommit<String, Integer> commit = new GroupCommit<>(this::record, Duration.ofSeconds(10));
+
+    /** The send of every GroupCommit here: notes the request and hands back its answer, for the test to give. */
+    private CompletableFuture<Object> record(String key, List<Integer> values) {
         Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
         sent.add(s);
         return s.answer;
-    }, Duration.ofSeconds(10));
+    }
 
     private record Sent(String key, List<Integer> values, CompletableFuture<Object> answer) {
     }
@@ -81,11 +84,7 @@ class GroupCommitTest {
 
     @Test
     void aGroupStopsAtItsWeightAndWhatIsLeftGoesInTheNextRequests() throws Exception {
-        GroupCommit<String, Integer> weighed = new GroupCommit<>((key, values) -> {
-            Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
-            sent.add(s);
-            return s.answer;
-        }, v -> v, 10, Duration.ofSeconds(10));
+        GroupCommit<String, Integer> weighed = new GroupCommit<>(this::record, v -> v, 10, Duration.ofSeconds(10));
         List<Future<?>> writes = new ArrayList<>();
         writes.add(callers.submit(() -> weighed.write("a", 1)));
         awaitSent(1);
@@ -144,11 +143,7 @@ class GroupCommitTest {
 
     @Test
     void aCallerThatGivesUpIsTakenOutOfAGroupNotYetSent() throws Exception {
-        GroupCommit<String, Integer> patient = new GroupCommit<>((key, values) -> {
-            Sent s = new Sent(key, List.copyOf(values), new CompletableFuture<>());
-            sent.add(s);
-            return s.answer;
-        }, Duration.ofSeconds(2));
+        GroupCommit<String, Integer> patient = new GroupCommit<>(this::record, Duration.ofSeconds(2));
         callers.submit(() -> patient.write("a", 1));
         awaitSent(1);
         Future<?> gaveUp = callers.submit(() -> patient.write("a", 2));
