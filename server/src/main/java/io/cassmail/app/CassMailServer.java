@@ -28,7 +28,7 @@ import io.cassmail.queue.RabbitJobConsumers;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
-import io.cassmail.smtp.SendingLimits;
+import io.cassmail.net.SendingLimits;
 import io.cassmail.smtp.SmtpListener;
 import io.cassmail.smtp.SmtpProfile;
 import io.cassmail.smtp.SubmissionPolicy;
@@ -121,17 +121,21 @@ public final class CassMailServer implements AutoCloseable {
             BrokerConnection consuming = new BrokerConnection(config.amqp().uri(), "cassmail-worker", consumerThreads);
             resources.push(consumerThreads::shutdown);
             resources.push(consuming);
+            // one sender for both lanes, so the remote report limits count every report this process sends
+            BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), config.hostname(),
+                    new SendingLimits(config.delivery().remoteReportsPerAddress(), Clock.systemUTC()),
+                    new SendingLimits(config.delivery().remoteReportsPerHour(), Clock.systemUTC()));
             DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(),
                     new LocalMailboxTransport(stores.mailboxes(), lookups, stores.directory(), stores.ledger(),
                             config.mailbox().visibilityMargin()),
-                    new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
+                    bounces,
                     config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryProcessor.LOCAL_LANE);
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
                     new DeliveryWorker(processor, queues.jobs(), metrics), config.delivery().threads(),
                     config.delivery().prefetch(), CONSUMER_CHECK);
             workers.start();
             resources.push(workers);
-            RabbitJobConsumers relayWorkers = startRelay(config, stores, queues, intake, metrics);
+            RabbitJobConsumers relayWorkers = startRelay(config, stores, queues, bounces, metrics);
             int expected = config.delivery().threads();
             int expectedRelay = config.relay().threads();
             monitoring.check("consumers", () -> workers.subscribed() == expected && relayWorkers.subscribed() == expectedRelay
@@ -228,7 +232,7 @@ public final class CassMailServer implements AutoCloseable {
      * The relay lane: its own connection, consumers and thread pool on the relay queue, so remote hosts that are slow
      * or dead hold up only relay workers, never local delivery.
      */
-    private RabbitJobConsumers startRelay(CassMailConfig config, Stores stores, RabbitQueues queues, MessageIntake intake,
+    private RabbitJobConsumers startRelay(CassMailConfig config, Stores stores, RabbitQueues queues, BounceSender bounces,
                                           CassMailMetrics metrics) throws IOException {
         CassMailConfig.RelayConfig relay = config.relay();
         ExecutorService threads = Executors.newFixedThreadPool(relay.threads(), r -> new Thread(r, "relay-worker"));
@@ -240,10 +244,13 @@ public final class CassMailServer implements AutoCloseable {
                         relay.connectTimeout(), relay.commandTimeout(), relay.dataTimeout(), relay.verifyTls(),
                         relay.maxPerDestination(), relay.smarthost() == null ? null
                         : new RemoteRelayTransport.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
-                        relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password())),
+                        relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password()),
+                        new RemoteRelayTransport.Limits(relay.limits().allowPrivateMx(), relay.limits().mxAddressLimit(),
+                                relay.limits().mxSessionLimit(), relay.limits().transactionTimeout(),
+                                relay.limits().jobTimeout(), relay.limits().dataBlockTimeout(), relay.limits().slotWait())),
                 new DkimSigning(stores.directory()));
         DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(), transport,
-                new BounceSender(intake, stores.messages(), stores.directory(), config.hostname()),
+                bounces,
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);
         RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology().relayLane(),
                 new DeliveryWorker(processor, queues.relayJobs(), metrics), relay.threads(), 1, CONSUMER_CHECK);

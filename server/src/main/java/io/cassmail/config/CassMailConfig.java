@@ -88,7 +88,16 @@ public record CassMailConfig(
      */
     public record RelayConfig(int threads, List<InetSocketAddress> dns, Duration dnsTimeout, int port,
                               Duration connectTimeout, Duration commandTimeout, Duration dataTimeout, boolean verifyTls,
-                              int maxPerDestination, SmarthostConfig smarthost) {
+                              int maxPerDestination, SmarthostConfig smarthost, RelayLimits limits) {
+    }
+
+    /**
+     * What one relay attempt may cost (README "Reliability"): private MX addresses dialled or not, MX addresses and
+     * sessions tried, wall-clock limits per transaction and per job, per DATA block, and the wait for a busy host.
+     */
+    public record RelayLimits(boolean allowPrivateMx, int mxAddressLimit, int mxSessionLimit,
+                              Duration transactionTimeout, Duration jobTimeout, Duration dataBlockTimeout,
+                              Duration slotWait) {
     }
 
     /** All outbound mail through one host instead of MX delivery; null when {@code relay.smarthost} is empty. */
@@ -115,9 +124,12 @@ public record CassMailConfig(
                                 Duration usageCacheTtl) {
     }
 
-    /** Delivery workers, retry tiers and give-up policy. */
+    /**
+     * Delivery workers, retry tiers and give-up policy; how many reports (DSNs) one process sends to one remote
+     * address, and to remote addresses in all, per sliding hour (reflection spam: the sender of MX mail is forgeable).
+     */
     public record DeliveryConfig(int threads, int prefetch, List<Duration> retryDelays, Duration giveUpAfter,
-                                 int deliveryLimit) {
+                                 int deliveryLimit, int remoteReportsPerAddress, int remoteReportsPerHour) {
     }
 
     /**
@@ -176,7 +188,8 @@ public record CassMailConfig(
             throw new ConfigException("setting 'delivery.retry-delays' needs at least one delay");
         }
         DeliveryConfig delivery = new DeliveryConfig(atLeastOne(s, "worker.threads"), atLeastOne(s, "worker.prefetch"),
-                delays, s.duration("delivery.give-up-after"), atLeastOne(s, "delivery.limit"));
+                delays, s.duration("delivery.give-up-after"), atLeastOne(s, "delivery.limit"),
+                atLeastOne(s, "delivery.remote-reports-per-address"), atLeastOne(s, "delivery.remote-reports-per-hour"));
         long memory = s.bytes("password.argon2-memory") / 1024;
         if (memory < 8 || memory > 4 * 1024 * 1024) {
             throw new ConfigException("setting 'password.argon2-memory' must be between 8K and 4G");
@@ -188,7 +201,9 @@ public record CassMailConfig(
                 new RelayConfig(atLeastOne(s, "relay.threads"), dnsServers(s.string("relay.dns")), s.duration("relay.dns-timeout"),
                         port(s, "relay.port"), s.duration("relay.connect-timeout"), s.duration("relay.command-timeout"),
                         s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination"),
-                        smarthost(s)),
+                        smarthost(s), new RelayLimits(s.bool("relay.allow-private-mx"), atLeastOne(s, "relay.mx-address-limit"),
+                        atLeastOne(s, "relay.mx-session-limit"), s.duration("relay.transaction-timeout"),
+                        s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"))),
                 s.string("hostname"));
     }
 

@@ -148,6 +148,8 @@ public final class ConfigLoader {
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
         d.put("delivery.give-up-after", "5d");
         d.put("delivery.limit", "5");
+        d.put("delivery.remote-reports-per-address", "10");
+        d.put("delivery.remote-reports-per-hour", "500");
         d.put("relay.threads", "8");
         d.put("relay.dns", "");
         d.put("relay.dns-timeout", "5s");
@@ -157,6 +159,13 @@ public final class ConfigLoader {
         d.put("relay.data-timeout", "10m");
         d.put("relay.verify-tls", "false");
         d.put("relay.max-per-destination", "4");
+        d.put("relay.allow-private-mx", "false");
+        d.put("relay.mx-address-limit", "5");
+        d.put("relay.mx-session-limit", "2");
+        d.put("relay.transaction-timeout", "20m");
+        d.put("relay.job-timeout", "25m");
+        d.put("relay.data-block-timeout", "3m");
+        d.put("relay.slot-wait", "10s");
         d.put("relay.smarthost", "");
         d.put("relay.smarthost-tls", "starttls");
         d.put("relay.smarthost-user", "");

@@ -5,6 +5,7 @@ import io.cassmail.mail.Addresses;
 import io.cassmail.mail.DsnParameters;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mail.HeaderSection;
+import io.cassmail.net.SendingLimits;
 import io.cassmail.store.Directory;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
@@ -17,20 +18,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a DSN for recipients we gave up on to the envelope sender, through the normal pipeline. Never
  * for a null sender (no bounce loops, RFC 5321 §4.5.5). A remote sender's DSN goes out through the relay
- * lane.
+ * lane, and only while the remote report limits allow: per remote address and in all, per sliding hour, so a
+ * flood of forged senders cannot turn this server into a source of backscatter.
  */
 public final class BounceSender {
     private static final Logger log = LoggerFactory.getLogger(BounceSender.class);
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** RET=FULL returns messages up to this size whole; bigger ones come back as their header section. */
     private static final long MAX_RETURNED_BYTES = 10L * 1024 * 1024;
+    private static final String ALL_REMOTE = "*";
 
     private final MessageIntake intake;
     private final MessageStore messages;
     private final Directory directory;
     private final String hostname;
+    private final SendingLimits perRemoteAddress;
+    private final SendingLimits toRemote;
 
+    /** With the default remote report limits (10 per remote address and 500 in all per hour). */
     public BounceSender(MessageIntake intake, MessageStore messages, Directory directory, String hostname) {
+        this(intake, messages, directory, hostname, new SendingLimits(10, java.time.Clock.systemUTC()),
+                new SendingLimits(500, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * @param perRemoteAddress reports to one remote address per hour
+     * @param toRemote reports to all remote addresses per hour (counted under one key)
+     */
+    public BounceSender(MessageIntake intake, MessageStore messages, Directory directory, String hostname,
+                        SendingLimits perRemoteAddress, SendingLimits toRemote) {
+        this.perRemoteAddress = perRemoteAddress;
+        this.toRemote = toRemote;
         this.intake = intake;
         this.messages = messages;
         this.directory = directory;
@@ -68,6 +86,12 @@ public final class BounceSender {
             String normalized = Addresses.normalize(sender);
             Envelope.Recipient to;
             if (!directory.isLocalDomain(Addresses.domainOf(normalized))) {
+                if (!perRemoteAddress.allows(normalized) || !toRemote.allows(ALL_REMOTE)) {
+                    log.warn("message {}: {} report to {} not sent: the remote report limit ({} per address, {} in all"
+                            + " per hour) is reached", original.id(), kind.action, sender, perRemoteAddress.maxPerHour(),
+                            toRemote.maxPerHour());
+                    return;
+                }
                 to = Envelope.Recipient.remote(normalized); // the relay lane takes it back to the sender's domain
             } else if (directory.userExists(normalized)) {
                 to = new Envelope.Recipient(normalized, normalized);
@@ -83,6 +107,10 @@ public final class BounceSender {
                     : originalHeaders(original), full, kind);
             Envelope envelope = new Envelope("", List.of(to), null, hostname);
             var id = intake.submit(envelope, dsn);
+            if (to.isRemote()) {
+                perRemoteAddress.sent(normalized);
+                toRemote.sent(ALL_REMOTE);
+            }
             log.info("message {}: {} report {} queued to {}", original.id(), kind.action, id, sender);
         } catch (RuntimeException e) {
             throw new IOException("bounce to " + sender + " not queued: " + e.getMessage(), e);

@@ -58,6 +58,20 @@ public final class DsnParameters {
         return v;
     }
 
+    /**
+     * NOTIFY as kept for a client that did not authenticate on the MX: only FAILURE survives (or NEVER), because a
+     * success or delay report goes to an envelope sender anyone can forge (reflection spam; Postfix offers DSN to
+     * such clients not at all). RFC 3461 §6.2 lets an MTA decline notifications it will not send.
+     */
+    public static String notifyForStranger(String validated) {
+        return validated.contains("FAILURE") ? "FAILURE" : "NEVER";
+    }
+
+    /** RET as kept for a client that did not authenticate on the MX: headers only, never the whole message back. */
+    public static String retForStranger(String validated) {
+        return "HDRS";
+    }
+
     /** ORCPT's value after checking it is {@code addr-type;xtext} (RFC 3461 §4.2). */
     public static String orcpt(String value) throws InvalidException {
         int semicolon = value == null ? -1 : value.indexOf(';');

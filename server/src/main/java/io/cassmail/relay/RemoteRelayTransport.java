@@ -7,7 +7,6 @@ import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,40 +15,71 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers to remote recipients by SMTP (RFC 5321): all recipients of one domain in one transaction, MX hosts
- * tried in order until one gives an answer for the message, the outcome of each recipient from its own RCPT
- * reply and the final reply. Opportunistic STARTTLS (a certificate that does not verify is accepted unless
- * {@code relay.verify-tls}); a handshake that fails is retried once without TLS. At most
- * {@code relay.max-per-destination} transactions per domain at once across this process's relay workers.
+ * Delivers to remote recipients by SMTP (RFC 5321 §5.1): all recipients of one domain in one transaction, MX hosts
+ * tried in order until one gives an answer for the message, at most {@code mx-session-limit} sessions and
+ * {@code mx-address-limit} addresses per attempt (Postfix's {@code smtp_mx_session_limit} and
+ * {@code smtp_mx_address_limit}); addresses that are loopback, private, link-local or unspecified are refused unless
+ * {@code relay.allow-private-mx}. Concurrency is counted per MX host with slow start ({@link HostConcurrency}), and
+ * every transaction runs under wall-clock deadlines ({@link Watchdog}), so hosts that stall hold few threads and mail
+ * to the others keeps flowing. Opportunistic STARTTLS; with {@code relay.verify-tls} a failed handshake defers
+ * (4.7.5) instead of falling back to plain text.
  */
 public final class RemoteRelayTransport implements DeliveryTransport {
     private static final Logger log = LoggerFactory.getLogger(RemoteRelayTransport.class);
-    /** RFC 5321 §4.5.3.2.5: the initiation of DATA. */
-    private static final Duration DATA_INITIATION = Duration.ofMinutes(2);
 
     private final MxResolver resolver;
     private final MessageStore messages;
     private final RelaySettings settings;
     private final SSLContext tls;
-    /** The destinations with a delivery in progress, each with its slots; a destination leaves with its last delivery. */
-    private final Map<String, Slots> perDestination = new ConcurrentHashMap<>();
+    private final HostConcurrency concurrency;
     private final DkimSigning dkim;
     private final ConnectionCache connections;
+    private final Watchdog watchdog = new Watchdog();
+    private final Transmitter transmitter;
 
     /** What the relay needs from the configuration; {@code smarthost} null for MX delivery. */
     public record RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
-                                Duration dataTimeout, boolean verifyTls, int maxPerDestination, Smarthost smarthost) {
+                                Duration dataTimeout, boolean verifyTls, int maxPerDestination, Smarthost smarthost,
+                                Limits limits) {
         public RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
                              Duration dataTimeout, boolean verifyTls, int maxPerDestination) {
-            this(heloName, port, connectTimeout, commandTimeout, dataTimeout, verifyTls, maxPerDestination, null);
+            this(heloName, port, connectTimeout, commandTimeout, dataTimeout, verifyTls, maxPerDestination, null,
+                    Limits.DEFAULTS);
+        }
+
+        public RelaySettings(String heloName, int port, Duration connectTimeout, Duration commandTimeout,
+                             Duration dataTimeout, boolean verifyTls, int maxPerDestination, Smarthost smarthost) {
+            this(heloName, port, connectTimeout, commandTimeout, dataTimeout, verifyTls, maxPerDestination, smarthost,
+                    Limits.DEFAULTS);
+        }
+
+        /** The same settings with other limits. */
+        public RelaySettings with(Limits other) {
+            return new RelaySettings(heloName, port, connectTimeout, commandTimeout, dataTimeout, verifyTls,
+                    maxPerDestination, smarthost, other);
+        }
+    }
+
+    /**
+     * What one attempt may cost: whether private MX addresses are dialled, how many addresses and sessions are tried,
+     * the wall-clock limit of one transaction and of one job's transactions together (below RabbitMQ's consumer
+     * timeout, so the broker never hands a job still being sent to a second worker), how long a block of DATA may
+     * take to write (RFC 5321 §4.5.3.2.5), and how long a job waits for a slot at a busy host before it is deferred.
+     */
+    public record Limits(boolean allowPrivateMx, int mxAddressLimit, int mxSessionLimit, Duration transactionTimeout,
+                         Duration jobTimeout, Duration dataBlockTimeout, Duration slotWait) {
+        public static final Limits DEFAULTS = new Limits(false, 5, 2, Duration.ofMinutes(20), Duration.ofMinutes(25),
+                Duration.ofMinutes(3), Duration.ofSeconds(10));
+
+        /** The same limits, with private MX addresses allowed or not (test rigs and private networks). */
+        public Limits allowPrivateMx(boolean allow) {
+            return new Limits(allow, mxAddressLimit, mxSessionLimit, transactionTimeout, jobTimeout, dataBlockTimeout,
+                    slotWait);
         }
     }
 
@@ -69,10 +99,16 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings, DkimSigning dkim) {
         this.dkim = dkim;
         this.connections = new ConnectionCache(settings.maxPerDestination());
+        this.concurrency = new HostConcurrency(settings.maxPerDestination());
         this.resolver = resolver;
         this.messages = messages;
         this.settings = settings;
         this.tls = settings.verifyTls() ? defaultContext() : io.cassmail.tls.TrustingClientTls.context();
+        Limits limits = settings.limits();
+        this.transmitter = new Transmitter(messages, settings.heloName(), settings.port(),
+                new Transmitter.Timeouts(settings.connectTimeout(), settings.commandTimeout(),
+                        limits.dataBlockTimeout(), settings.dataTimeout()),
+                tls, settings.verifyTls(), connections, watchdog);
     }
 
     @Override
@@ -82,6 +118,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
 
     @Override
     public List<RecipientOutcome> deliver(StoredMessage message, List<DeliveryRecord> recipients) {
+        JobDeadline deadline = new JobDeadline(settings.limits());
         Map<String, List<DeliveryRecord>> byDomain = new LinkedHashMap<>();
         for (DeliveryRecord r : recipients) {
             byDomain.computeIfAbsent(Addresses.domainOf(Addresses.normalize(r.recipient())), d -> new ArrayList<>()).add(r);
@@ -96,39 +133,20 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         }
         Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, List<DeliveryRecord>> e : byDomain.entrySet()) {
-            for (RecipientOutcome o : toDomain(message, signature, e.getKey(), e.getValue())) {
+            List<RecipientOutcome> result = deadline.over()
+                    ? all(e.getValue(), r -> RecipientOutcome.temporary(r, "4.4.1", "not tried: this attempt's time"
+                    + " (relay.job-timeout) ran out on other domains; tried again later"))
+                    : route(message, signature, e.getKey(), e.getValue(), deadline);
+            for (RecipientOutcome o : result) {
                 outcomes.put(o.recipient(), o);
             }
         }
         return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
     }
 
-    private List<RecipientOutcome> toDomain(StoredMessage message, byte[] signature, String domain,
-                                            List<DeliveryRecord> recipients) {
-        Slots slots = perDestination.compute(domain, (d, s) -> (s == null ? new Slots(settings.maxPerDestination()) : s).join());
-        try {
-            try {
-                if (!slots.permits.tryAcquire(30, TimeUnit.SECONDS)) {
-                    return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.5",
-                            "too many concurrent deliveries to " + domain + " from this relay; deferred"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
-            }
-            try {
-                return route(message, signature, domain, recipients);
-            } finally {
-                slots.permits.release();
-            }
-        } finally {
-            perDestination.compute(domain, (d, s) -> s.leave()); // the last one out forgets the destination
-        }
-    }
-
-    /** How many destinations have a delivery waiting or in progress now (the map forgets idle ones). */
-    int destinationsTracked() {
-        return perDestination.size();
+    /** Transactions in progress now, to all hosts. */
+    int transactionsInProgress() {
+        return concurrency.active();
     }
 
     /** How many servers have idle connections kept for reuse now. */
@@ -136,91 +154,184 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         return connections.serversTracked();
     }
 
-    /**
-     * One destination's concurrency slots and how many workers hold a reference to them; only changed inside
-     * the map's {@code compute}, so the entry goes exactly when the last worker leaves.
-     */
-    private static final class Slots {
-        final Semaphore permits;
-        int users;
-
-        Slots(int max) {
-            this.permits = new Semaphore(max);
+    /** Whether mail may be sent to {@code address}: loopback, private, link-local, unspecified and such are refused. */
+    static boolean isPrivate(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            return true;
         }
-
-        Slots join() {
-            users++;
-            return this;
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first == 0 || first >= 240 || (first == 100 && (second & 0xc0) == 64) // 0/8, 240/4, 100.64/10
+                    || (first == 169 && second == 254) || (first == 192 && second == 0 && (b[2] & 0xff) == 0);
         }
-
-        Slots leave() {
-            return --users == 0 ? null : this;
-        }
+        return (b[0] & 0xfe) == 0xfc; // fc00::/7, unique local (RFC 4193)
     }
 
     private List<RecipientOutcome> route(StoredMessage message, byte[] signature, String domain,
-                                         List<DeliveryRecord> recipients) {
+                                         List<DeliveryRecord> recipients, JobDeadline deadline) {
         if (settings.smarthost() != null) {
-            return viaSmarthost(message, signature, recipients);
+            return withSlot(settings.smarthost().host(), recipients,
+                    slot -> viaSmarthost(message, signature, recipients, deadline));
         }
         MxResolver.Route route = resolver.route(domain);
         if (!route.found()) {
             return all(recipients, r -> route.permanent() ? RecipientOutcome.permanent(r, route.status(), route.reason())
                     : RecipientOutcome.temporary(r, route.status(), route.reason()));
         }
+        Limits limits = settings.limits();
         String lastFailure = "no MX host answered";
+        String lastStatus = "4.4.1";
+        int privateRefused = 0;
+        int reachable = 0;
+        int addressesTried = 0;
+        int sessions = 0;
         for (String host : route.hosts()) {
-            List<InetAddress> addresses;
+            if (addressesTried >= limits.mxAddressLimit() || sessions >= limits.mxSessionLimit()) {
+                break;
+            }
+            List<InetAddress> addresses = new ArrayList<>();
             try {
-                addresses = resolver.addresses(host);
+                for (InetAddress a : resolver.addresses(host)) {
+                    if (!limits.allowPrivateMx() && isPrivate(a)) {
+                        privateRefused++;
+                        log.warn("message {}: MX host {} of {} has the private address {}; not dialled"
+                                + " (relay.allow-private-mx)", message.id(), host, domain, a.getHostAddress());
+                    } else {
+                        addresses.add(a);
+                    }
+                }
             } catch (IOException e) {
                 lastFailure = e.getMessage();
+                reachable++;
                 continue;
             }
             if (addresses.isEmpty()) {
-                lastFailure = "MX host " + host + " has no address";
+                lastFailure = "MX host " + host + " has no usable address";
                 continue;
             }
-            for (InetAddress address : addresses) {
-                String mta = host + "[" + address.getHostAddress() + "]";
-                try {
-                    List<RecipientOutcome> result = transaction(message, signature, recipients, host, address, true);
-                    if (result != null) {
-                        return result.stream().map(o -> o.from(host)).toList();
+            reachable++;
+            HostConcurrency.Slot slot;
+            try {
+                slot = concurrency.acquire(host, limits.slotWait());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
+            }
+            if (slot == null) {
+                lastStatus = "4.4.5";
+                lastFailure = "too many concurrent deliveries to " + host + " from this relay (it has "
+                        + concurrency.limit(host) + " slot(s) while it proves itself); deferred";
+                continue;
+            }
+            boolean answered = false;
+            try {
+                for (InetAddress address : addresses) {
+                    if (addressesTried >= limits.mxAddressLimit() || sessions >= limits.mxSessionLimit()
+                            || deadline.over()) {
+                        break;
                     }
-                    lastFailure = mta + " refused the connection with a 4xx/5xx greeting";
-                } catch (TlsFailedException e) {
-                    log.info("message {}: TLS with {} failed ({}); trying again without TLS", message.id(), mta,
-                            e.getMessage());
+                    addressesTried++;
+                    String mta = host + "[" + address.getHostAddress() + "]";
                     try {
-                        List<RecipientOutcome> result = transaction(message, signature, recipients, host, address, false);
+                        sessions++;
+                        List<RecipientOutcome> result = transmitter.transaction(message, signature, recipients, host,
+                                address, true, deadline.transaction());
                         if (result != null) {
+                            answered = result.stream().noneMatch(RecipientOutcome::mayHaveLanded);
                             return result.stream().map(o -> o.from(host)).toList();
                         }
-                    } catch (IOException again) {
-                        lastFailure = "connection to " + mta + " failed: " + again.getMessage();
+                        answered = true;
+                        lastFailure = mta + " refused the connection with a 4xx/5xx greeting";
+                    } catch (Transmitter.NoSessionException e) {
+                        sessions--;
+                        lastFailure = "connection to " + mta + " failed: " + e.getMessage();
+                        log.info("message {}: {}", message.id(), lastFailure);
+                    } catch (Transmitter.TlsFailedException e) {
+                        if (settings.verifyTls()) {
+                            lastStatus = "4.7.5";
+                            lastFailure = "TLS with " + mta + " failed (" + e.getMessage() + ") and relay.verify-tls"
+                                    + " forbids sending in plain text";
+                            log.info("message {}: {}", message.id(), lastFailure);
+                            continue;
+                        }
+                        log.info("message {}: TLS with {} failed ({}); trying again without TLS", message.id(), mta,
+                                e.getMessage());
+                        try {
+                            List<RecipientOutcome> result = transmitter.transaction(message, signature, recipients,
+                                    host, address, false, deadline.transaction());
+                            if (result != null) {
+                                answered = result.stream().noneMatch(RecipientOutcome::mayHaveLanded);
+                                return result.stream().map(o -> o.from(host)).toList();
+                            }
+                        } catch (IOException again) {
+                            lastFailure = "connection to " + mta + " failed: " + again.getMessage();
+                        }
+                    } catch (IOException e) {
+                        lastFailure = "connection to " + mta + " failed: " + e.getMessage();
+                        log.info("message {}: {}", message.id(), lastFailure);
                     }
-                } catch (IOException e) {
-                    lastFailure = "connection to " + mta + " failed: " + e.getMessage();
-                    log.info("message {}: {}", message.id(), lastFailure);
+                }
+            } finally {
+                if (answered) {
+                    slot.completed();
+                } else {
+                    slot.failed();
                 }
             }
         }
+        if (reachable == 0 && privateRefused > 0) {
+            return all(recipients, r -> RecipientOutcome.permanent(r, "5.4.4", "every MX host of " + domain
+                    + " resolves to a loopback, private or otherwise unroutable address; not dialled"
+                    + " (relay.allow-private-mx=false)"));
+        }
         String failure = lastFailure;
-        return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1", failure));
+        String status = lastStatus;
+        return all(recipients, r -> RecipientOutcome.temporary(r, status, failure));
+    }
+
+    /** Runs {@code send} holding a slot for {@code host}, or defers every recipient when none comes free in time. */
+    private List<RecipientOutcome> withSlot(String host, List<DeliveryRecord> recipients,
+                                            java.util.function.Function<HostConcurrency.Slot, List<RecipientOutcome>> send) {
+        HostConcurrency.Slot slot;
+        try {
+            slot = concurrency.acquire(host, settings.limits().slotWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "relay worker interrupted"));
+        }
+        if (slot == null) {
+            return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.5",
+                    "too many concurrent deliveries to " + host + " from this relay; deferred"));
+        }
+        List<RecipientOutcome> result = List.of();
+        try {
+            result = send.apply(slot);
+            return result;
+        } finally {
+            if (result.stream().anyMatch(o -> o.kind() != RecipientOutcome.Kind.TEMPORARY)) {
+                slot.completed();
+            } else {
+                slot.failed();
+            }
+        }
     }
 
     /** Everything goes to the smarthost; any failure to reach it or to log in is temporary (an operator fixes it). */
-    private List<RecipientOutcome> viaSmarthost(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients) {
+    private List<RecipientOutcome> viaSmarthost(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients,
+                                                JobDeadline deadline) {
         Smarthost sh = settings.smarthost();
         String failure;
         try {
             for (InetAddress address : InetAddress.getAllByName(sh.host())) {
                 try (SmtpClient c = sh.tls().equals("implicit")
                         ? SmtpClient.connectTls(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
-                        settings.commandTimeout(), tls, sh.host(), settings.verifyTls())
+                        settings.commandTimeout(), watchdog, tls, sh.host(), settings.verifyTls())
                         : SmtpClient.connect(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
-                        settings.commandTimeout())) {
+                        settings.commandTimeout(), watchdog)) {
+                    c.transactionDeadline(deadline.transaction());
                     SmtpReply greeting = c.read();
                     if (!greeting.positive() || !c.ehlo(settings.heloName()).positive()) {
                         return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1",
@@ -243,7 +354,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                                     "smarthost " + sh.host() + " refused our login as " + sh.user() + ": " + auth.text()));
                         }
                     }
-                    List<RecipientOutcome> result = send(c, message, signature, recipients, true);
+                    List<RecipientOutcome> result = transmitter.send(c, message, signature, recipients, true);
                     ConnectionCache.quit(c);
                     return result.stream().map(o -> o.from(sh.host())).toList();
                 } catch (IOException e) {
@@ -260,188 +371,28 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         return all(recipients, r -> RecipientOutcome.temporary(r, "4.4.1", why));
     }
 
-    /**
-     * One SMTP transaction for the domain's recipients on one address; null when the greeting or EHLO/HELO refused
-     * us (try the next host). An {@link IOException} means the connection failed before the server took the message.
-     */
-    private List<RecipientOutcome> transaction(StoredMessage message, byte[] signature, List<DeliveryRecord> recipients,
-                                               String host, InetAddress address, boolean tryTls) throws IOException {
-        String server = address.getHostAddress() + ":" + settings.port() + (tryTls ? "" : "/plain");
-        SmtpClient cached = connections.take(server);
-        if (cached != null) {
-            try {
-                List<RecipientOutcome> result = send(cached, message, signature, recipients, cached.esmtp());
-                connections.release(server, cached);
-                return result;
-            } catch (IOException e) {
-                cached.close();
-                throw e;
-            }
-        }
-        SmtpClient c = SmtpClient.connect(new InetSocketAddress(address, settings.port()),
-                settings.connectTimeout(), settings.commandTimeout());
-        try {
-            SmtpReply greeting = c.read();
-            if (!greeting.positive()) {
-                c.command("QUIT");
-                return null;
-            }
-            SmtpReply hello = c.ehlo(settings.heloName());
-            boolean esmtp = hello.positive();
-            if (!esmtp) {
-                hello = c.command("HELO " + settings.heloName());
-                if (!hello.positive()) {
-                    return null;
-                }
-            }
-            if (esmtp && tryTls && c.offers("STARTTLS")) {
-                SmtpReply ready = c.command("STARTTLS");
-                if (ready.code() == 220) {
-                    try {
-                        c.startTls(tls, host, settings.verifyTls());
-                    } catch (IOException e) {
-                        throw new TlsFailedException(e.getMessage());
-                    }
-                    if (!c.ehlo(settings.heloName()).positive()) {
-                        return null;
-                    }
-                }
-            }
-            List<RecipientOutcome> result = send(c, message, signature, recipients, esmtp);
-            c.esmtp(esmtp);
-            connections.release(server, c);
-            c = null; // handed to the cache
-            return result;
-        } finally {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
-
-    private List<RecipientOutcome> send(SmtpClient c, StoredMessage message, byte[] signature,
-                                        List<DeliveryRecord> recipients, boolean esmtp) throws IOException {
-        boolean needsUtf8 = !isAscii(message.envelopeFrom())
-                || recipients.stream().anyMatch(r -> !isAscii(r.recipient()));
-        if (needsUtf8 && !c.offers("SMTPUTF8")) {
-            return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.7",
-                    "the remote server does not support SMTPUTF8, which this message's addresses need (RFC 6531)"));
-        }
-        if (!c.offers("8BITMIME") && eightBit(message)) {
-            return all(recipients, r -> RecipientOutcome.permanent(r, "5.6.3", "the remote server does not accept"
-                    + " 8-bit data (no 8BITMIME, RFC 6152) and this message has 8-bit content; it is sent as stored,"
-                    + " never converted"));
-        }
-        long limit = c.sizeLimit();
-        long size = message.size() + signature.length;
-        if (limit > 0 && size > limit) {
-            return all(recipients, r -> RecipientOutcome.permanent(r, "5.3.4",
-                    "message of " + size + " bytes exceeds the remote server's SIZE limit of " + limit));
-        }
-        StringBuilder mail = new StringBuilder("MAIL FROM:<").append(message.envelopeFrom()).append('>');
-        if (esmtp && c.offers("SIZE")) {
-            mail.append(" SIZE=").append(size);
-        }
-        if (esmtp && c.offers("8BITMIME")) {
-            mail.append(" BODY=8BITMIME");
-        }
-        if (needsUtf8) {
-            mail.append(" SMTPUTF8");
-        }
-        boolean dsn = esmtp && c.offers("DSN"); // RFC 3461 §6.2: pass the parameters on; the next hop notifies
-        if (dsn && message.dsn() != null) {
-            mail.append(' ').append(message.dsn());
-        }
-        boolean pipelining = esmtp && c.offers("PIPELINING");
-        List<SmtpReply> replies = new ArrayList<>();
-        if (pipelining) {
-            c.send(mail.toString());
-            for (DeliveryRecord r : recipients) {
-                c.send(rcpt(r, dsn));
-            }
-            c.flush();
-            for (int i = 0; i <= recipients.size(); i++) {
-                replies.add(c.read());
-            }
-        } else {
-            replies.add(c.command(mail.toString()));
-            if (replies.get(0).positive()) {
-                for (DeliveryRecord r : recipients) {
-                    replies.add(c.command(rcpt(r, dsn)));
-                }
-            }
-        }
-        SmtpReply mailReply = replies.get(0);
-        if (!mailReply.positive()) {
-            return all(recipients, r -> failure(r, mailReply, "MAIL FROM"));
-        }
-        Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
-        List<DeliveryRecord> accepted = new ArrayList<>();
-        for (int i = 0; i < recipients.size(); i++) {
-            SmtpReply rcpt = replies.get(i + 1);
-            if (rcpt.positive()) {
-                accepted.add(recipients.get(i));
-            } else {
-                outcomes.put(recipients.get(i).recipient(), failure(recipients.get(i).recipient(), rcpt, "RCPT TO"));
-            }
-        }
-        if (!accepted.isEmpty()) {
-            SmtpReply go = c.command("DATA");
-            if (go.code() != 354) {
-                for (DeliveryRecord r : accepted) {
-                    outcomes.put(r.recipient(), failure(r.recipient(), go, "DATA"));
-                }
-            } else {
-                SmtpReply done;
-                try (InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(signature),
-                        messages.openBody(message))) {
-                    done = c.data(body, settings.dataTimeout());
-                }
-                for (DeliveryRecord r : accepted) {
-                    outcomes.put(r.recipient(), done.positive() ? RecipientOutcome.delivered(r.recipient())
-                            .withReply(done.text()).withDsnPassedOn(dsn) : failure(r.recipient(), done, "end of DATA"));
-                }
-            }
-        }
-        return recipients.stream().map(r -> outcomes.get(r.recipient())).toList();
-    }
-
-    /** Whether any stored byte is outside 7-bit ASCII (read only for the rare peer without 8BITMIME). */
-    private boolean eightBit(StoredMessage message) throws IOException {
-        try (InputStream in = new java.io.BufferedInputStream(messages.openBody(message), 64 * 1024)) {
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b >= 0x80) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private static String rcpt(DeliveryRecord r, boolean dsn) {
-        return "RCPT TO:<" + r.recipient() + ">" + (dsn && r.dsn() != null ? " " + r.dsn() : "");
-    }
-
-    private static RecipientOutcome failure(String recipient, SmtpReply reply, String after) {
-        String text = reply.text() + " (in reply to " + after + ")";
-        return reply.temporary() ? RecipientOutcome.temporary(recipient, reply.status(), text)
-                : RecipientOutcome.permanent(recipient, reply.status(), text);
-    }
-
     private static List<RecipientOutcome> all(List<DeliveryRecord> recipients,
                                               java.util.function.Function<String, RecipientOutcome> outcome) {
         return recipients.stream().map(r -> outcome.apply(r.recipient())).toList();
     }
 
-    private static boolean isAscii(String s) {
-        return s == null || StandardCharsets.US_ASCII.newEncoder().canEncode(s);
-    }
+    /** The wall-clock budget of one job: each transaction gets its own limit, cut to what is left of the job's. */
+    private static final class JobDeadline {
+        private final long end;
+        private final Duration perTransaction;
 
-    /** A STARTTLS handshake that failed: the transaction is tried once more without TLS (opportunistic TLS). */
-    private static final class TlsFailedException extends IOException {
-        TlsFailedException(String message) {
-            super(message);
+        JobDeadline(Limits limits) {
+            this.end = System.nanoTime() + limits.jobTimeout().toNanos();
+            this.perTransaction = limits.transactionTimeout();
+        }
+
+        boolean over() {
+            return System.nanoTime() - end >= 0;
+        }
+
+        Duration transaction() {
+            Duration left = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
+            return left.compareTo(perTransaction) < 0 ? left : perTransaction;
         }
     }
 
@@ -452,5 +403,4 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -3,7 +3,6 @@ package io.cassmail.relay;
 import io.cassmail.mail.DotStuffingOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -22,33 +19,33 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One SMTP client connection to a remote server (RFC 5321), small on purpose: timeouts per command as §4.5.3.2
- * suggests, STARTTLS (RFC 3207), the EHLO keywords, and DATA that streams the stored bytes dot-stuffed, never
- * re-serialised.
+ * One SMTP client connection to a remote server (RFC 5321), small on purpose: wall-clock deadlines per command as
+ * §4.5.3.2 suggests and per transaction (enforced by the {@link Watchdog}, which closes the socket), STARTTLS
+ * (RFC 3207), the EHLO keywords, and DATA that streams the stored bytes dot-stuffed, never re-serialised. A failure
+ * after the final dot was sent is an {@link UncertainException}: the server may have taken the message.
  */
 final class SmtpClient implements Closeable {
-    private static final int MAX_LINE = 4096;
-    private static final int MAX_LINES = 200;
-
     private Socket socket;
-    private InputStream in;
+    private ReplyReader reader;
     private OutputStream out;
     private final Duration commandTimeout;
+    private final Watchdog.Watch watch;
     private final Map<String, String> extensions = new HashMap<>();
     private boolean esmtp;
 
-    private SmtpClient(Socket socket, Duration commandTimeout) throws IOException {
+    private SmtpClient(Socket socket, Duration commandTimeout, Watchdog watchdog) throws IOException {
         this.commandTimeout = commandTimeout;
+        this.watch = watchdog.watch(socket);
         attach(socket);
     }
 
-    static SmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout)
-            throws IOException {
+    static SmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout,
+                              Watchdog watchdog) throws IOException {
         Socket s = new Socket();
         try {
             s.connect(address, (int) connectTimeout.toMillis());
             s.setTcpNoDelay(true);
-            return new SmtpClient(s, commandTimeout);
+            return new SmtpClient(s, commandTimeout, watchdog);
         } catch (IOException e) {
             s.close();
             throw e;
@@ -57,8 +54,8 @@ final class SmtpClient implements Closeable {
 
     /** A connection that is TLS from the first byte (a smarthost on port 465, RFC 8314). */
     static SmtpClient connectTls(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout,
-                                 SSLContext context, String host, boolean verify) throws IOException {
-        SmtpClient c = connect(address, connectTimeout, commandTimeout);
+                                 Watchdog watchdog, SSLContext context, String host, boolean verify) throws IOException {
+        SmtpClient c = connect(address, connectTimeout, commandTimeout, watchdog);
         try {
             c.startTls(context, host, verify);
             return c;
@@ -70,40 +67,33 @@ final class SmtpClient implements Closeable {
 
     private void attach(Socket s) throws IOException {
         this.socket = s;
+        watch.socket(s);
         s.setSoTimeout((int) commandTimeout.toMillis());
-        this.in = new BufferedInputStream(s.getInputStream(), 8192);
+        this.reader = new ReplyReader(new BufferedInputStream(s.getInputStream(), 8192));
         this.out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
     }
 
-    /** The server's next reply, all its lines. */
+    /** The transaction starting now must end within {@code limit}; null lifts the limit (an idle cached connection). */
+    void transactionDeadline(Duration limit) {
+        watch.transaction(limit);
+    }
+
+    /** The server's next reply, all its lines, within the command timeout (wall clock, not per byte). */
     SmtpReply read() throws IOException {
-        List<String> lines = new ArrayList<>();
-        int code = -1;
-        while (true) {
-            String line = readLine();
-            if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
-                    || !Character.isDigit(line.charAt(2)) || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
-                throw new IOException("malformed reply line from the server: " + printable(line));
-            }
-            int c = Integer.parseInt(line.substring(0, 3));
-            if (code >= 0 && c != code) {
-                throw new IOException("reply lines with different codes: " + code + " then " + c);
-            }
-            code = c;
-            lines.add(line.length() > 4 ? line.substring(4) : "");
-            if (line.length() == 3 || line.charAt(3) == ' ') {
-                return new SmtpReply(code, List.copyOf(lines));
-            }
-            if (lines.size() > MAX_LINES) {
-                throw new IOException("reply longer than " + MAX_LINES + " lines");
-            }
+        watch.arm(commandTimeout, "a reply");
+        try {
+            return reader.read();
+        } catch (IOException e) {
+            throw watch.explain(e);
+        } finally {
+            watch.disarm();
         }
     }
 
     /** Sends one command line and reads its reply. */
     SmtpReply command(String line) throws IOException {
         send(line);
-        out.flush();
+        flush();
         return read();
     }
 
@@ -113,7 +103,14 @@ final class SmtpClient implements Closeable {
     }
 
     void flush() throws IOException {
-        out.flush();
+        watch.arm(commandTimeout, "sending a command");
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw watch.explain(e);
+        } finally {
+            watch.disarm();
+        }
     }
 
     /** EHLO, remembering the keywords the server offers (e.g. SIZE 10240000, STARTTLS, PIPELINING). */
@@ -162,7 +159,14 @@ final class SmtpClient implements Closeable {
         }
         ssl.setSSLParameters(p);
         ssl.setSoTimeout((int) commandTimeout.toMillis());
-        ssl.startHandshake();
+        watch.arm(commandTimeout, "the TLS handshake");
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            throw watch.explain(e);
+        } finally {
+            watch.disarm();
+        }
         attach(ssl);
         extensions.clear();
     }
@@ -171,48 +175,62 @@ final class SmtpClient implements Closeable {
         return socket instanceof SSLSocket;
     }
 
-    /** Streams the message after a 354, dot-stuffed, ends it, and reads the final reply within {@code finalTimeout}. */
-    SmtpReply data(InputStream message, Duration finalTimeout) throws IOException {
+    /**
+     * Streams the message after a 354, dot-stuffed, each block written within {@code blockTimeout} (RFC 5321
+     * §4.5.3.2.5: 3 minutes), ends it, and reads the final reply within {@code finalTimeout} (§4.5.3.2.6). Any failure
+     * once the final dot is sent throws {@link UncertainException}.
+     */
+    SmtpReply data(InputStream message, Duration blockTimeout, Duration finalTimeout) throws IOException {
         DotStuffingOutputStream stuffed = new DotStuffingOutputStream(out);
-        message.transferTo(stuffed);
-        stuffed.terminate();
-        out.flush();
-        socket.setSoTimeout((int) finalTimeout.toMillis());
+        byte[] block = new byte[64 * 1024];
         try {
-            return read();
+            int n;
+            while ((n = message.read(block)) > 0) {
+                watch.arm(blockTimeout, "DATA");
+                stuffed.write(block, 0, n);
+                watch.disarm();
+            }
+            watch.arm(blockTimeout, "DATA");
+            stuffed.terminate();
+            out.flush();
+        } catch (IOException e) {
+            throw watch.explain(e);
         } finally {
-            socket.setSoTimeout((int) commandTimeout.toMillis());
+            watch.disarm();
         }
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                byte[] b = line.toByteArray();
-                int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
-                return new String(b, 0, len, StandardCharsets.UTF_8);
+        socket.setSoTimeout((int) finalTimeout.toMillis());
+        watch.arm(finalTimeout, "the reply to the end of DATA");
+        try {
+            return reader.read();
+        } catch (IOException e) {
+            throw new UncertainException(watch.explain(e).getMessage());
+        } finally {
+            watch.disarm();
+            try {
+                socket.setSoTimeout((int) commandTimeout.toMillis());
+            } catch (IOException ignored) {
+                // the socket is gone; the next command says so
             }
-            if (line.size() >= MAX_LINE) {
-                throw new IOException("reply line longer than " + MAX_LINE + " bytes");
-            }
-            line.write(c);
         }
-        throw new IOException("the server closed the connection");
-    }
-
-    private static String printable(String s) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > 100 ? t.substring(0, 100) : t;
     }
 
     @Override
     public void close() {
+        watch.close();
         try {
             socket.close();
         } catch (IOException ignored) {
             // already gone
+        }
+    }
+
+    /**
+     * The connection failed after the final dot went out: the server may have taken the message (RFC 5321 §6.1 and
+     * RFC 1047's duplicate problem), so it is neither sent elsewhere at once nor bounced.
+     */
+    static final class UncertainException extends IOException {
+        UncertainException(String message) {
+            super(message);
         }
     }
 }

@@ -50,6 +50,9 @@ final class MailCommand extends BaseCommand {
                 case "RET", "ENVID" -> {
                     try {
                         String v = p.getKey().equals("RET") ? DsnParameters.ret(value) : DsnParameters.envid(value);
+                        if (p.getKey().equals("RET") && user == null) {
+                            v = DsnParameters.retForStranger(v);
+                        }
                         dsn.append(dsn.isEmpty() ? "" : " ").append(p.getKey()).append('=').append(v);
                     } catch (DsnParameters.InvalidException e) {
                         sess.sendResponse("501 5.5.4 " + e.getMessage() + " (RFC 3461)");
@@ -102,6 +105,7 @@ final class MailCommand extends BaseCommand {
         sess.startMailTransaction();
         ((Transaction) sess.getMessageHandler()).sender(sender, smtpUtf8);
         ((Transaction) sess.getMessageHandler()).dsn(dsn.isEmpty() ? null : dsn.toString());
+        ((Transaction) sess.getMessageHandler()).authenticated(user != null);
         sess.sendResponse("250 2.1.0 Sender <" + sender + "> ok");
     }
 }

@@ -51,6 +51,9 @@ final class RcptCommand extends BaseCommand {
             try {
                 String v = p.getKey().equals("NOTIFY") ? DsnParameters.notify(p.getValue())
                         : DsnParameters.orcpt(p.getValue());
+                if (p.getKey().equals("NOTIFY") && !tx.authenticated()) {
+                    v = DsnParameters.notifyForStranger(v);
+                }
                 dsn.append(dsn.isEmpty() ? "" : " ").append(p.getKey()).append('=').append(v);
             } catch (DsnParameters.InvalidException e) {
                 sess.sendResponse("501 5.5.4 " + e.getMessage() + " (RFC 3461)");

@@ -3,6 +3,7 @@ package io.cassmail.smtp;
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.mail.Addresses;
+import io.cassmail.net.SendingLimits;
 import io.cassmail.store.Directory;
 import java.time.Duration;
 import java.util.Optional;

@@ -15,6 +15,7 @@ final class Transaction implements MessageHandler {
     private String sender;
     private boolean smtpUtf8;
     private String dsn;
+    private boolean authenticated;
     private final List<Envelope.Recipient> recipients = new ArrayList<>();
 
     void sender(String sender, boolean smtpUtf8) {
@@ -29,6 +30,15 @@ final class Transaction implements MessageHandler {
 
     String dsn() {
         return dsn;
+    }
+
+    /** Whether the client authenticated before MAIL: only then are success and delay reports (RFC 3461) honoured. */
+    void authenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    boolean authenticated() {
+        return authenticated;
     }
 
     String sender() {
@@ -66,5 +76,6 @@ final class Transaction implements MessageHandler {
     public void done() {
         recipients.clear();
         dsn = null;
+        authenticated = false;
     }
 }

@@ -36,6 +36,8 @@ class RemoteRelayTransportTest {
     private static ScriptedSmtpPeer temporary;
     private static ScriptedSmtpPeer dropping;
     private static ScriptedSmtpPeer sevenBit;
+    private static ScriptedSmtpPeer closingAfterDot;
+    private static final List<ScriptedSmtpPeer> busy = new ArrayList<>();
     private static int port;
 
     private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test").withUser("alice@cassmail.test");
@@ -49,6 +51,12 @@ class RemoteRelayTransportTest {
         dropping = peer("127.0.0.5", Script.DROP_IN_DATA_ONCE);
         peer("127.0.0.6", Script.SILENT);
         sevenBit = peer("127.0.0.10", Script.SEVEN_BIT);
+        closingAfterDot = peer("127.0.0.11", Script.CLOSE_AFTER_DOT);
+        peer("127.0.0.12", Script.STOP_READING_IN_DATA);
+        peer("127.0.0.13", Script.DRIBBLE_GREETING);
+        for (String refusing : List.of("127.0.0.14", "127.0.0.15", "127.0.0.16")) {
+            busy.add(peer(refusing, Script.REFUSE_GREETING));
+        }
         dns = new TestDnsServer()
                 .record("remote.test. 300 IN MX 10 mx.remote.test.")
                 .record("remote.test. 300 IN MX 20 backup.remote.test.")
@@ -67,6 +75,19 @@ class RemoteRelayTransportTest {
                 .record("nullmx.test. 300 IN MX 0 .")
                 .record("old.test. 300 IN MX 10 mx.old.test.")
                 .record("mx.old.test. 300 IN A 127.0.0.10")
+                .record("afterdot.test. 300 IN MX 10 mx.afterdot.test.")
+                .record("afterdot.test. 300 IN MX 20 mx.remote.test.")
+                .record("mx.afterdot.test. 300 IN A 127.0.0.11")
+                .record("deaf.test. 300 IN MX 10 mx.deaf.test.")
+                .record("mx.deaf.test. 300 IN A 127.0.0.12")
+                .record("dribble.test. 300 IN MX 10 mx.dribble.test.")
+                .record("mx.dribble.test. 300 IN A 127.0.0.13")
+                .record("busy.test. 300 IN MX 10 mx1.busy.test.")
+                .record("busy.test. 300 IN MX 20 mx2.busy.test.")
+                .record("busy.test. 300 IN MX 30 mx3.busy.test.")
+                .record("mx1.busy.test. 300 IN A 127.0.0.14")
+                .record("mx2.busy.test. 300 IN A 127.0.0.15")
+                .record("mx3.busy.test. 300 IN A 127.0.0.16")
                 .failing("servfail.test.");
     }
 
@@ -93,11 +114,18 @@ class RemoteRelayTransportTest {
                 MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
     }
 
+    /** The peers here are all on loopback, so private MX addresses are allowed (the default refuses them). */
+    private static final RemoteRelayTransport.Limits LOOPBACK = RemoteRelayTransport.Limits.DEFAULTS.allowPrivateMx(true);
+
     private RemoteRelayTransport transport() {
+        return transport(LOOPBACK);
+    }
+
+    private RemoteRelayTransport transport(RemoteRelayTransport.Limits limits) {
         return new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
                 Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
-                "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4),
-                new DkimSigning(mail.stores.directory()));
+                "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), false, 4)
+                .with(limits), new DkimSigning(mail.stores.directory()));
     }
 
     private UUID submit(String body, String... remote) throws IOException {
@@ -269,7 +297,7 @@ class RemoteRelayTransportTest {
                 List.of("submission.port=0", "hostname=smarthost.test", "pop3.auth-failure-delay=0s"));
         var policy = new io.cassmail.smtp.SubmissionPolicy(new io.cassmail.auth.PasswordAuthenticator(
                 upstream.stores.directory(), cheap), new io.cassmail.auth.LoginPenalty(10, Duration.ofMinutes(5),
-                Clock.systemUTC()), Duration.ZERO, 3, new io.cassmail.smtp.SendingLimits(100, Clock.systemUTC()), 50,
+                Clock.systemUTC()), Duration.ZERO, 3, new io.cassmail.net.SendingLimits(100, Clock.systemUTC()), 50,
                 false, upstream.stores.directory());
         io.cassmail.smtp.SmtpListener smarthost = new io.cassmail.smtp.SmtpListener(
                 io.cassmail.smtp.SmtpProfile.submission(config.submission(), config.smtp()), config.smtp(),
@@ -282,7 +310,7 @@ class RemoteRelayTransportTest {
                         Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
                         "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5),
                         false, 4, new RemoteRelayTransport.Smarthost("127.0.0.1", smarthost.port(), "starttls",
-                        "relay@upstream.test", password)));
+                        "relay@upstream.test", password), LOOPBACK));
                 UUID id = submit("From: alice@cassmail.test\r\nSubject: via smarthost\r\n\r\nhello\r\n",
                         "bob@anywhere.test");
                 List<DeliveryJob> jobs = mail.relay.takeDeliveries();
@@ -374,7 +402,7 @@ class RemoteRelayTransportTest {
         }
         assertThat(accepting.received().size() - receivedBefore).isEqualTo(3);
         assertThat(accepting.connections() - connectionsBefore).isEqualTo(1);
-        assertThat(transport.destinationsTracked()).as("no delivery in progress: no destination kept").isZero();
+        assertThat(transport.transactionsInProgress()).as("every host slot was given back").isZero();
         assertThat(transport.serversWithIdleConnections()).isEqualTo(1);
         Thread.sleep(ConnectionCache.IDLE_LIMIT.toMillis() + 1500); // idle past the limit: closed, a new one next time
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
@@ -385,5 +413,85 @@ class RemoteRelayTransportTest {
         submit("Subject: after a pause\r\n\r\nx\r\n", "bob@remote.test");
         assertThat(shared.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(accepting.connections() - connectionsBefore).isEqualTo(2);
+    }
+
+    @Test
+    void anMxThatResolvesToALoopbackAddressIsNotDialledByDefaultAndBounces() throws IOException {
+        int before = accepting.connections();
+        UUID id = submit("Subject: to a private address\r\n\r\nx\r\n", "bob@remote.test");
+        List<DeliveryJob> jobs = mail.relay.takeDeliveries();
+        assertThat(relay(transport(RemoteRelayTransport.Limits.DEFAULTS)).process(jobs.get(0)))
+                .isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(accepting.connections()).as("nothing dialled 127.0.0.2").isEqualTo(before);
+        DeliveryRecord r = record(id, "bob@remote.test");
+        assertThat(r.status()).isEqualTo(DeliveryStatus.BOUNCED);
+        assertThat(r.lastError()).startsWith("5.4.4").contains("relay.allow-private-mx");
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("169.254.0.1"))).isTrue();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("0.0.0.0"))).isTrue();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("fd00::1"))).isTrue();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("100.64.0.1"))).isTrue();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("192.0.2.1"))).isFalse();
+        assertThat(RemoteRelayTransport.isPrivate(java.net.InetAddress.getByName("2001:db8::1"))).isFalse();
+    }
+
+    @Test
+    void aConnectionLostAfterTheFinalDotIsRetriedLaterNeverSentToTheNextMxAtOnceAndNeverBounced() throws IOException {
+        int backupBefore = accepting.received().size();
+        int firstBefore = closingAfterDot.received().size();
+        UUID id = submit("Subject: maybe landed\r\n\r\nx\r\n", "bob@afterdot.test");
+        DeliveryJob job = mail.relay.takeDeliveries().get(0);
+        assertThat(relay().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(closingAfterDot.received().size() - firstBefore).as("the first MX took it").isEqualTo(1);
+        assertThat(accepting.received().size()).as("the next MX was not tried at once").isEqualTo(backupBefore);
+        DeliveryRecord r = record(id, "bob@afterdot.test");
+        assertThat(r.status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(r.lastError()).contains("after the end of DATA").contains("not bounced");
+        // past the give-up time the uncertain recipient is still retried, and no failure report goes out
+        DeliveryProcessor late = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport(), mail.bounces,
+                MemoryMailSystem.GIVE_UP_AFTER, Clock.offset(Clock.systemUTC(), Duration.ofDays(6)),
+                CassMailMetrics.none(), DeliveryRecord::isRemote);
+        assertThat(late.process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "bob@afterdot.test").status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(alicesMail()).as("no bounce").isEmpty();
+    }
+
+    @Test
+    void aServerThatStopsReadingInDataIsCutOffByTheBlockDeadline() throws IOException {
+        StringBuilder big = new StringBuilder("Subject: too big to buffer\r\n\r\n");
+        for (int i = 0; i < 120_000; i++) {
+            big.append("line ").append(i).append(" of a message that outgrows every socket buffer on the way\r\n");
+        }
+        UUID id = submit(big.toString(), "bob@deaf.test");
+        DeliveryJob job = mail.relay.takeDeliveries().get(0);
+        RemoteRelayTransport.Limits quick = new RemoteRelayTransport.Limits(true, 5, 2, Duration.ofMinutes(1),
+                Duration.ofMinutes(2), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        DeliveryProcessor.Outcome outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> relay(transport(quick)).process(job));
+        assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(record(id, "bob@deaf.test").lastError()).contains("no complete answer in time during DATA");
+    }
+
+    @Test
+    void aGreetingDribbledAByteAtATimeIsCutOffByTheCommandDeadline() throws IOException {
+        UUID id = submit("Subject: slow peer\r\n\r\nx\r\n", "bob@dribble.test");
+        DeliveryJob job = mail.relay.takeDeliveries().get(0);
+        long start = System.nanoTime();
+        // the 2 s command timeout is a deadline for the whole reply, not for each of its 400 bytes (120 s)
+        DeliveryProcessor.Outcome outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> relay().process(job));
+        assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(record(id, "bob@dribble.test").lastError()).contains("no complete answer in time during a reply");
+    }
+
+    @Test
+    void atMostTwoSessionsAreTriedPerAttemptWhateverTheMxCount() throws IOException {
+        int before = busy.stream().mapToInt(ScriptedSmtpPeer::connections).sum();
+        UUID id = submit("Subject: busy\r\n\r\nx\r\n", "bob@busy.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(busy.stream().mapToInt(ScriptedSmtpPeer::connections).sum() - before).isEqualTo(2);
+        assertThat(busy.get(2).connections()).as("the third MX is left for the next attempt").isZero();
+        assertThat(record(id, "bob@busy.test").lastError()).contains("4xx/5xx greeting");
     }
 }

@@ -8,6 +8,7 @@ import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.auth.PasswordHasher;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
+import io.cassmail.net.SendingLimits;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MemoryMailSystem;
 import io.cassmail.testing.SmtpLineClient;
@@ -182,6 +183,30 @@ class SubmissionListenerTest {
                 .contains("Message-ID: <own@client.test>").contains("Date: Thu, 26 Nov 2026 10:00:00 +0000");
         assertThat(message.split("Message-ID:", -1)).hasSize(2);
         assertThat(message.split("\nDate:", -1)).hasSize(2);
+    }
+
+    @Test
+    void anAuthenticatedSenderKeepsItsDsnRequestsAndASuccessReportFollowsDelivery() throws IOException {
+        SmtpListener l = start(SmtpProfile.TlsMode.STARTTLS);
+        UUID id;
+        try (SmtpLineClient c = loggedIn(l)) {
+            c.send("MAIL FROM:<alice@cassmail.test> RET=full ENVID=run+2B1").expect("250");
+            c.send("RCPT TO:<bob@cassmail.test> NOTIFY=success,failure ORCPT=rfc822;Bob+2Bx@cassmail.test").expect("250");
+            c.send("DATA").expect("354");
+            c.sendRaw("From: alice@cassmail.test\r\nSubject: tracked\r\n\r\nx\r\n.\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            id = Mail.queuedId(c.reply());
+        }
+        assertThat(mail.stores.messages().find(id).orElseThrow().dsn()).isEqualTo("RET=FULL ENVID=run+2B1");
+        assertThat(mail.stores.ledger().records(id).get(0).dsn())
+                .isEqualTo("NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob+2Bx@cassmail.test");
+        var processor = mail.processor();
+        mail.queue.takeDeliveries().forEach(processor::process);
+        mail.queue.takeDeliveries().forEach(processor::process); // the report itself
+        List<UUID> reports = mail.inbox("alice@cassmail.test");
+        assertThat(reports).hasSize(1);
+        assertThat(stored(reports.get(0))).contains("Subject: Successful Mail Delivery Report", "Action: delivered",
+                "Status: 2.0.0", "Original-Envelope-Id: run+1", "Original-Recipient: rfc822;Bob+x@cassmail.test");
     }
 
     @Test

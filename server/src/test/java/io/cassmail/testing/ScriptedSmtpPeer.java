@@ -35,7 +35,17 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         /** The first DATA stalls for a few seconds before reading on (with a small receive buffer, the sender blocks). */
         STALL_IN_DATA_ONCE,
         /** Accepts everything but offers no ESMTP extensions beyond PIPELINING (no 8BITMIME). */
-        SEVEN_BIT
+        SEVEN_BIT,
+        /** Reads the whole message, then never answers the final dot (holds the connection until the client leaves). */
+        NO_REPLY_AFTER_DOT,
+        /** Reads the whole message, then closes the connection without answering the final dot. */
+        CLOSE_AFTER_DOT,
+        /** Stops reading after 354 and never answers (a small receive buffer, so a big message blocks its sender). */
+        STOP_READING_IN_DATA,
+        /** Sends its greeting one byte every 300 ms, a few hundred bytes long. */
+        DRIBBLE_GREETING,
+        /** Greets with 421 4.3.2 and closes. */
+        REFUSE_GREETING
     }
 
     /** A message the peer answered 250 to. */
@@ -55,7 +65,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         this.script = script;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        if (script == Script.STALL_IN_DATA_ONCE) {
+        if (script == Script.STALL_IN_DATA_ONCE || script == Script.STOP_READING_IN_DATA) {
             server.setReceiveBufferSize(16 * 1024);
         }
         server.bind(new InetSocketAddress(InetAddress.getByName(address), port));
@@ -111,7 +121,20 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             }
             InputStream raw = s.getInputStream();
             OutputStream out = s.getOutputStream();
-            reply(out, "220 peer.test ESMTP scripted");
+            if (script == Script.REFUSE_GREETING) {
+                reply(out, "421 4.3.2 peer.test busy, try later");
+                return;
+            }
+            if (script == Script.DRIBBLE_GREETING) {
+                byte[] greeting = ("220 peer.test ESMTP " + "slow ".repeat(80) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                for (byte b : greeting) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } else {
+                reply(out, "220 peer.test ESMTP scripted");
+            }
             String sender = null;
             List<String> rcpts = new CopyOnWriteArrayList<>();
             List<String> commands = new CopyOnWriteArrayList<>();
@@ -156,6 +179,10 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                                 Thread.currentThread().interrupt();
                             }
                         }
+                        if (script == Script.STOP_READING_IN_DATA) {
+                            hold(s);
+                            return;
+                        }
                         if (script == Script.DROP_IN_DATA_ONCE && received.isEmpty() && transactions.get() == 1) {
                             raw.readNBytes(10);
                             return; // cut off in the middle of the data
@@ -168,6 +195,13 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                             throw cut;
                         }
                         received.add(new Received(sender, List.copyOf(rcpts), data, List.copyOf(commands)));
+                        if (script == Script.CLOSE_AFTER_DOT) {
+                            return; // taken, and the client never hears of it
+                        }
+                        if (script == Script.NO_REPLY_AFTER_DOT) {
+                            raw.read(); // the client gives up or goes away
+                            return;
+                        }
                         reply(out, "250 2.0.0 queued as peer-" + received.size());
                     }
                     case "RSET", "NOOP" -> reply(out, "250 2.0.0 ok");
@@ -180,6 +214,19 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Holds a connection without reading until the client closes it or the peer is closed. */
+    private void hold(Socket s) {
+        while (!s.isClosed() && !server.isClosed()) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package io.cassmail.smtp;
+package io.cassmail.net;
 
 import java.time.Clock;
 import java.time.Duration;
