@@ -15,6 +15,7 @@ import io.cassmail.store.Directory;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.delivery.BounceSender;
+import io.cassmail.delivery.SendingLease;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.delivery.DeliveryWorker;
 import io.cassmail.delivery.LocalMailboxTransport;
@@ -249,8 +250,8 @@ public final class CassMailServer implements AutoCloseable {
                                 relay.limits().mxSessionLimit(), relay.limits().transactionTimeout(),
                                 relay.limits().jobTimeout(), relay.limits().dataBlockTimeout(), relay.limits().slotWait())),
                 new DkimSigning(stores.directory()));
-        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(), transport,
-                bounces,
+        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(),
+                new SendingLease(transport, stores.ledger(), relay.limits().lease(), Clock.systemUTC()), bounces,
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);
         RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology().relayLane(),
                 new DeliveryWorker(processor, queues.relayJobs(), metrics), relay.threads(), 1, CONSUMER_CHECK);

@@ -97,7 +97,7 @@ public record CassMailConfig(
      */
     public record RelayLimits(boolean allowPrivateMx, int mxAddressLimit, int mxSessionLimit,
                               Duration transactionTimeout, Duration jobTimeout, Duration dataBlockTimeout,
-                              Duration slotWait) {
+                              Duration slotWait, Duration lease) {
     }
 
     /** All outbound mail through one host instead of MX delivery; null when {@code relay.smarthost} is empty. */
@@ -203,7 +203,8 @@ public record CassMailConfig(
                         s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination"),
                         smarthost(s), new RelayLimits(s.bool("relay.allow-private-mx"), atLeastOne(s, "relay.mx-address-limit"),
                         atLeastOne(s, "relay.mx-session-limit"), s.duration("relay.transaction-timeout"),
-                        s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"))),
+                        s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"),
+                        s.duration("relay.lease"))),
                 s.string("hostname"));
     }
 

@@ -166,6 +166,7 @@ public final class ConfigLoader {
         d.put("relay.job-timeout", "25m");
         d.put("relay.data-block-timeout", "3m");
         d.put("relay.slot-wait", "10s");
+        d.put("relay.lease", "2m");
         d.put("relay.smarthost", "");
         d.put("relay.smarthost-tls", "starttls");
         d.put("relay.smarthost-user", "");

@@ -125,13 +125,20 @@ public final class DeliveryProcessor {
                         successes.add(new Bounce(r.recipient(), "2.0.0", r.isRemote() ? "relayed: " + o.reply()
                                 : "delivered to the mailbox", attempts, o.remoteMta(), r.dsn()));
                     }
-                    retry |= !tryUpdate(message, r, r.isRemote() ? DeliveryStatus.RELAYED : DeliveryStatus.DELIVERED,
+                    // the copy is there: a failed write is retried here, never by a second delivery (for the relay,
+                    // a second SMTP transaction and a duplicate at the remote end)
+                    retry |= !durableUpdate(message, r, r.isRemote() ? DeliveryStatus.RELAYED : DeliveryStatus.DELIVERED,
                             attempts, r.isRemote() ? o.reply() : null);
                     Duration latency = Duration.ofMillis(clock.millis() - MessageIds.unixMillis(message.id()));
                     metrics.deliveryOutcome(transport.name(), "delivered");
                     metrics.deliveryLatency(transport.name(), latency);
                     log.info("message {}: delivered to {} via {} ({} ms after it was accepted, attempt {})",
                             message.id(), r.recipient(), transport.name(), latency.toMillis(), attempts);
+                }
+                case ELSEWHERE -> {
+                    retry = true;
+                    log.info("message {}: {} is being sent by another worker ({}); looked at again later",
+                            message.id(), r.recipient(), o.reply());
                 }
                 case PERMANENT -> failed.add(new Bounce(r.recipient(), o.status(), o.reply(), attempts, o.remoteMta(),
                         r.dsn()));
@@ -203,6 +210,32 @@ public final class DeliveryProcessor {
             }
         }
         return all;
+    }
+
+    /** Pauses between tries of a write that records a delivery that happened (about 7 s in all). */
+    private static final long[] DURABLE_PAUSES_MS = {200, 800, 2000, 4000};
+
+    /**
+     * Records a delivery that happened, trying the write again a few times before giving up: false only when
+     * Cassandra refused every try (then the job is retried, and for a local copy the retry finds it listed).
+     */
+    private boolean durableUpdate(StoredMessage m, DeliveryRecord r, DeliveryStatus status, int attempts, String error) {
+        for (int i = 0; ; i++) {
+            if (tryUpdate(m, r, status, attempts, error)) {
+                return true;
+            }
+            if (i == DURABLE_PAUSES_MS.length) {
+                log.warn("message {}: {} for {} not recorded after {} tries; the job is retried", m.id(), status,
+                        r.recipient(), i + 1);
+                return false;
+            }
+            try {
+                Thread.sleep(DURABLE_PAUSES_MS[i]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** Writes one recipient's state; false when Cassandra did not take it (the retry writes it again). */

@@ -33,8 +33,11 @@ public record RecipientOutcome(String recipient, Kind kind, String status, Strin
         return new RecipientOutcome(recipient, kind, status, reply, mayHaveLanded, mta, dsnPassedOn);
     }
 
-    /** Delivered, worth retrying, or never going to work. */
-    public enum Kind { DELIVERED, TEMPORARY, PERMANENT }
+    /**
+     * Delivered, worth retrying, or never going to work; or being sent by another worker right now (its sending lease
+     * is live): not attempted, nothing recorded, looked at again later.
+     */
+    public enum Kind { DELIVERED, TEMPORARY, PERMANENT, ELSEWHERE }
 
     public static RecipientOutcome delivered(String recipient) {
         return new RecipientOutcome(recipient, Kind.DELIVERED, "2.0.0", null, false);
@@ -47,6 +50,11 @@ public record RecipientOutcome(String recipient, Kind kind, String status, Strin
     /** A temporary failure whose copy may have landed all the same: retried, never bounced. */
     public static RecipientOutcome uncertain(String recipient, String status, String reply) {
         return new RecipientOutcome(recipient, Kind.TEMPORARY, status, reply, true);
+    }
+
+    /** Another worker holds a live sending lease for this recipient: not attempted here, the ledger left as it is. */
+    public static RecipientOutcome sendingElsewhere(String recipient, String reply) {
+        return new RecipientOutcome(recipient, Kind.ELSEWHERE, "4.4.0", reply, false);
     }
 
     public static RecipientOutcome permanent(String recipient, String status, String reply) {

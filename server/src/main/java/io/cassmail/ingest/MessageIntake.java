@@ -146,11 +146,22 @@ public final class MessageIntake {
                 rowsWritten = true;
                 writes.write(body, row, queued(envelope));
                 accepted.add(AcceptedLog.minuteOf(row.received()), id); // where the reconciler looks (README "Reliability")
-                if (envelope.recipients().stream().anyMatch(r -> !r.isRemote())) {
+                boolean local = envelope.recipients().stream().anyMatch(r -> !r.isRemote());
+                if (local) {
                     publish(queue, DeliveryJob.first(id));
                 }
                 if (envelope.recipients().stream().anyMatch(Envelope.Recipient::isRemote)) {
-                    publish(relay, DeliveryJob.first(id));
+                    try {
+                        publish(relay, DeliveryJob.first(id));
+                    } catch (IOException e) {
+                        if (!local) {
+                            throw e;
+                        }
+                        // the local job is confirmed and may be delivering now: the message is accepted, and the
+                        // reconciler publishes the relay job once it has made no progress (README "Reliability")
+                        log.warn("message {}: relay job not queued ({}); accepted, the reconciler will publish it",
+                                id, e.getMessage());
+                    }
                 }
                 return id;
             } catch (IOException | RuntimeException e) {

@@ -95,6 +95,34 @@ class MessageIntakeTest {
     }
 
     @Test
+    void aRefusedRelayJobAfterTheLocalJobWasConfirmedKeepsTheMessageForTheReconciler() throws IOException {
+        mail.relay.refuse(true);
+        MessageIntake.Submission s = mail.intake.begin(new Envelope("alice@example.test",
+                List.of(new Envelope.Recipient("bob@cassmail.test", "bob@cassmail.test"),
+                        Envelope.Recipient.remote("carol@remote.test")), null, "client.test"));
+        byte[] b = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        s.write(b, 0, b.length);
+        UUID id = s.commit(); // a 451 now would leave the local copy listed with its body gone, and make a second one
+        assertThat(mail.queue.takeDeliveries()).singleElement().satisfies(j -> assertThat(j.messageId()).isEqualTo(id));
+        assertThat(mail.stores.messages().hasBody(id)).isTrue();
+        assertThat(mail.stores.ledger().records(id)).extracting(DeliveryRecord::status)
+                .containsOnly(DeliveryStatus.QUEUED);
+        assertThat(mail.stores.accepted().in(io.cassmail.store.AcceptedLog.minuteOf(java.time.Instant.now())))
+                .as("where the reconciler finds it").contains(id);
+    }
+
+    @Test
+    void aRefusedRelayJobForAMessageWithOnlyRemoteRecipientsFailsTheCommit() throws IOException {
+        mail.relay.refuse(true);
+        MessageIntake.Submission s = mail.intake.begin(new Envelope("alice@example.test",
+                List.of(Envelope.Recipient.remote("carol@remote.test")), null, "client.test"));
+        byte[] b = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        s.write(b, 0, b.length);
+        assertThatThrownBy(s::commit).isInstanceOf(IOException.class);
+        assertThat(mail.stores.messages().find(s.id())).isEmpty();
+    }
+
+    @Test
     void aStoreOutageAtCommitFailsItAndQueuesNothing() throws IOException {
         MessageIntake.Submission s = begin();
         mail.stores.messages().unavailable(true);

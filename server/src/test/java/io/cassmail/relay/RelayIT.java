@@ -59,7 +59,7 @@ class RelayIT {
         Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
         stack = MailStack.create("RelayIT", "tls.cert=" + tls[0], "tls.key=" + tls[1],
                         "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
-                        "relay.port=" + port, "relay.threads=2", "relay.allow-private-mx=true", "relay.command-timeout=30s",
+                        "relay.port=" + port, "relay.threads=2", "relay.allow-private-mx=true", "relay.lease=6s", "relay.command-timeout=30s",
                         "password.argon2-memory=64K", "password.argon2-iterations=1")
                 .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
         stack.start(Role.SMTP);

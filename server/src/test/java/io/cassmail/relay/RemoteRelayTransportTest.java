@@ -37,6 +37,7 @@ class RemoteRelayTransportTest {
     private static ScriptedSmtpPeer dropping;
     private static ScriptedSmtpPeer sevenBit;
     private static ScriptedSmtpPeer closingAfterDot;
+    private static ScriptedSmtpPeer slow;
     private static final List<ScriptedSmtpPeer> busy = new ArrayList<>();
     private static int port;
 
@@ -54,6 +55,7 @@ class RemoteRelayTransportTest {
         closingAfterDot = peer("127.0.0.11", Script.CLOSE_AFTER_DOT);
         peer("127.0.0.12", Script.STOP_READING_IN_DATA);
         peer("127.0.0.13", Script.DRIBBLE_GREETING);
+        slow = peer("127.0.0.17", Script.STALL_IN_DATA_ONCE);
         for (String refusing : List.of("127.0.0.14", "127.0.0.15", "127.0.0.16")) {
             busy.add(peer(refusing, Script.REFUSE_GREETING));
         }
@@ -88,6 +90,8 @@ class RemoteRelayTransportTest {
                 .record("mx1.busy.test. 300 IN A 127.0.0.14")
                 .record("mx2.busy.test. 300 IN A 127.0.0.15")
                 .record("mx3.busy.test. 300 IN A 127.0.0.16")
+                .record("slow.test. 300 IN MX 10 mx.slow.test.")
+                .record("mx.slow.test. 300 IN A 127.0.0.17")
                 .failing("servfail.test.");
     }
 
@@ -493,5 +497,72 @@ class RemoteRelayTransportTest {
         assertThat(busy.stream().mapToInt(ScriptedSmtpPeer::connections).sum() - before).isEqualTo(2);
         assertThat(busy.get(2).connections()).as("the third MX is left for the next attempt").isZero();
         assertThat(record(id, "bob@busy.test").lastError()).contains("4xx/5xx greeting");
+    }
+
+    @Test
+    void aSecondWorkerFindsALiveSendingLeaseAndSendsNothingWhileTheFirstStillSends() throws Exception {
+        StringBuilder body = new StringBuilder("Subject: slow to send\r\n\r\n");
+        for (int i = 0; i < 20_000; i++) {
+            body.append("line ").append(i).append(" that fills the small receive buffer of the peer\r\n");
+        }
+        UUID id = submit(body.toString(), "bob@slow.test");
+        DeliveryJob job = mail.relay.takeDeliveries().get(0);
+        java.util.function.Supplier<DeliveryProcessor> leased = () -> new DeliveryProcessor(mail.stores.messages(),
+                mail.stores.ledger(), new io.cassmail.delivery.SendingLease(transport(), mail.stores.ledger(),
+                Duration.ofMinutes(1), mail.clock), mail.bounces, MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(),
+                CassMailMetrics.none(), DeliveryRecord::isRemote);
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> leased.get().process(job));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> slow.dataStarted() == 1);
+        // the broker hands the same job to another worker (consumer timeout, reconciler) while the first sends
+        assertThat(leased.get().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+        assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(slow.transactions()).as("one transaction, not two").isEqualTo(1);
+        assertThat(slow.received()).hasSize(1);
+        assertThat(record(id, "bob@slow.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+        assertThat(leased.get().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(slow.received()).hasSize(1);
+    }
+
+    @Test
+    void aRelayedRecordThatCassandraRefusesIsWrittenAgainNotSentAgain() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        io.cassmail.store.DeliveryLedger flaky = new io.cassmail.store.DeliveryLedger() {
+            private final io.cassmail.store.DeliveryLedger real = mail.stores.ledger();
+
+            @Override
+            public void recordQueued(UUID messageId, List<DeliveryRecord> recipients) {
+                real.recordQueued(messageId, recipients);
+            }
+
+            @Override
+            public List<DeliveryRecord> records(UUID messageId) {
+                return real.records(messageId);
+            }
+
+            @Override
+            public void update(UUID messageId, String recipient, DeliveryStatus status, int attempts, String error) {
+                if (status == DeliveryStatus.RELAYED && refusals.getAndDecrement() > 0) {
+                    throw new io.cassmail.store.StoreUnavailableException("write timed out", null);
+                }
+                real.update(messageId, recipient, status, attempts, error);
+            }
+
+            @Override
+            public void delivering(UUID messageId, String recipient, UUID entryId) {
+                real.delivering(messageId, recipient, entryId);
+            }
+
+            @Override
+            public void forget(UUID messageId) {
+                real.forget(messageId);
+            }
+        };
+        int before = accepting.received().size();
+        UUID id = submit("Subject: recorded late\r\n\r\nx\r\n", "bob@remote.test");
+        DeliveryProcessor p = new DeliveryProcessor(mail.stores.messages(), flaky, transport(), mail.bounces,
+                MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
+        assertThat(p.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(record(id, "bob@remote.test").status()).isEqualTo(DeliveryStatus.RELAYED);
+        assertThat(accepting.received().size() - before).as("sent once").isEqualTo(1);
     }
 }
