@@ -25,6 +25,7 @@ import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.queue.BrokerConnection;
+import io.cassmail.queue.SweepLock;
 import io.cassmail.queue.RabbitJobConsumers;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.Migration;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -277,13 +279,24 @@ public final class CassMailServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // one sweep at a time across every process that runs a reconciler (README "Reliability")
+        BrokerConnection lockConnection = new BrokerConnection(config.amqp().uri(), "cassmail-reconciler", null);
+        SweepLock lock = new SweepLock(lockConnection, config.amqp().queuePrefix() + ".reconciler-lock");
         timer.scheduleWithFixedDelay(() -> {
             try {
-                reconciler.sweep(null);
+                Optional<SweepLock.Held> held = lock.tryAcquire();
+                if (held.isEmpty()) {
+                    log.info("reconcile: another process is sweeping; next try in {}", every);
+                    return;
+                }
+                try (SweepLock.Held h = held.get()) {
+                    reconciler.sweep(null);
+                }
             } catch (IOException | RuntimeException e) {
                 log.warn("reconcile sweep failed, next in {}: {}", every, e.getMessage());
             }
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        resources.push(lockConnection);
         resources.push(timer::shutdownNow);
     }
 

@@ -46,12 +46,18 @@ public final class BrokerConnection implements AutoCloseable {
         try {
             f.setUri(uri);
         } catch (Exception e) {
-            throw new IllegalArgumentException("invalid AMQP URI '" + uri + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid AMQP URI '" + withoutPassword(uri) + "': "
+                    + withoutPassword(String.valueOf(e.getMessage())));
         }
         if (f.getVirtualHost().isEmpty()) {
             f.setVirtualHost("/");
         }
         return f;
+    }
+
+    /** The URI with any password in its user info replaced by {@code ***}, for messages and logs. */
+    public static String withoutPassword(String uri) {
+        return uri.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@");
     }
 
     /** The open connection, connecting now if needed; fails fast (within ~5 s) when the broker is down. */
