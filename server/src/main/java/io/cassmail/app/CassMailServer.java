@@ -247,7 +247,7 @@ public final class CassMailServer implements AutoCloseable {
                         relay.connectTimeout(), relay.commandTimeout(), relay.dataTimeout(), relay.verifyTls(),
                         relay.maxPerDestination(), relay.smarthost() == null ? null
                         : new RemoteRelayTransport.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
-                        relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password()),
+                        relay.smarthost().tls(), relay.smarthost().user(), relay.smarthost().password(), relay.smarthost().ca()),
                         new RemoteRelayTransport.Limits(relay.limits().allowPrivateMx(), relay.limits().mxAddressLimit(),
                                 relay.limits().mxSessionLimit(), relay.limits().transactionTimeout(),
                                 relay.limits().jobTimeout(), relay.limits().dataBlockTimeout(), relay.limits().slotWait())),

@@ -101,7 +101,8 @@ public record CassMailConfig(
     }
 
     /** All outbound mail through one host instead of MX delivery; null when {@code relay.smarthost} is empty. */
-    public record SmarthostConfig(String host, int port, String tls, String user, String password) {
+    public record SmarthostConfig(String host, int port, String tls, String user, String password,
+                                  java.nio.file.Path ca) {
     }
 
     /** The HTTP listener of /metrics, /health, /ready and the status page; port {@link #OFF} turns it off. */
@@ -254,8 +255,9 @@ public record CassMailConfig(
         try {
             String host = colon < 0 ? value : value.substring(0, colon);
             int port = colon < 0 ? (tls.equals("implicit") ? 465 : 587) : Integer.parseInt(value.substring(colon + 1));
+            String ca = s.string("relay.smarthost-ca").strip();
             return new SmarthostConfig(host, port, tls, user.isEmpty() ? null : user,
-                    user.isEmpty() ? null : s.string("relay.smarthost-password"));
+                    user.isEmpty() ? null : s.string("relay.smarthost-password"), ca.isEmpty() ? null : java.nio.file.Path.of(ca));
         } catch (NumberFormatException e) {
             throw new ConfigException("setting 'relay.smarthost' must be host[:port], got '" + value + "'");
         }

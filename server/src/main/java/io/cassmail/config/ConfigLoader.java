@@ -171,6 +171,7 @@ public final class ConfigLoader {
         d.put("relay.smarthost-tls", "starttls");
         d.put("relay.smarthost-user", "");
         d.put("relay.smarthost-password", "");
+        d.put("relay.smarthost-ca", "");
         d.put("metrics.bind", "127.0.0.1");
         d.put("metrics.port", "8025");
         d.put("reconcile.interval", "5m");

@@ -36,6 +36,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final MessageStore messages;
     private final RelaySettings settings;
     private final SSLContext tls;
+    private final SSLContext smarthostTls;
     private final HostConcurrency concurrency;
     private final DkimSigning dkim;
     private final ConnectionCache connections;
@@ -85,10 +86,15 @@ public final class RemoteRelayTransport implements DeliveryTransport {
 
     /**
      * A relay host that takes all outbound mail (for networks that block port 25): where, how TLS is reached
-     * ({@code starttls} required, {@code implicit}, or {@code none}), and AUTH PLAIN credentials (null: no AUTH;
-     * only ever sent over TLS).
+     * ({@code starttls} required, {@code implicit}, or {@code none}), AUTH PLAIN credentials (null: no AUTH), and the
+     * PEM file of authorities its certificate must verify against (null: the JVM's). Its certificate and name are
+     * always verified: the password only ever goes over TLS to the host it is meant for.
      */
-    public record Smarthost(String host, int port, String tls, String user, String password) {
+    public record Smarthost(String host, int port, String tls, String user, String password, java.nio.file.Path ca) {
+        /** Trusting the JVM's authorities. */
+        public Smarthost(String host, int port, String tls, String user, String password) {
+            this(host, port, tls, user, password, null);
+        }
     }
 
     public RemoteRelayTransport(MxResolver resolver, MessageStore messages, RelaySettings settings) {
@@ -104,6 +110,8 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         this.messages = messages;
         this.settings = settings;
         this.tls = settings.verifyTls() ? defaultContext() : io.cassmail.tls.TrustingClientTls.context();
+        this.smarthostTls = settings.smarthost() == null ? null
+                : io.cassmail.tls.VerifyingClientTls.context(settings.smarthost().ca());
         Limits limits = settings.limits();
         this.transmitter = new Transmitter(messages, settings.heloName(), settings.port(),
                 new Transmitter.Timeouts(settings.connectTimeout(), settings.commandTimeout(),
@@ -328,7 +336,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             for (InetAddress address : InetAddress.getAllByName(sh.host())) {
                 try (SmtpClient c = sh.tls().equals("implicit")
                         ? SmtpClient.connectTls(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
-                        settings.commandTimeout(), watchdog, tls, sh.host(), settings.verifyTls())
+                        settings.commandTimeout(), watchdog, smarthostTls, sh.host(), true)
                         : SmtpClient.connect(new InetSocketAddress(address, sh.port()), settings.connectTimeout(),
                         settings.commandTimeout(), watchdog)) {
                     c.transactionDeadline(deadline.transaction());
@@ -343,7 +351,13 @@ public final class RemoteRelayTransport implements DeliveryTransport {
                             return all(recipients, r -> RecipientOutcome.temporary(r, "4.7.4",
                                     "smarthost " + sh.host() + " does not offer STARTTLS, which relay.smarthost-tls requires"));
                         }
-                        c.startTls(tls, sh.host(), settings.verifyTls());
+                        try {
+                            c.startTls(smarthostTls, sh.host(), true);
+                        } catch (javax.net.ssl.SSLException e) {
+                            return all(recipients, r -> RecipientOutcome.temporary(r, "4.7.5", "smarthost " + sh.host()
+                                    + ": TLS failed (" + e.getMessage() + "); its certificate must verify"
+                                    + " (relay.smarthost-ca names a private authority), no password goes without"));
+                        }
                         c.ehlo(settings.heloName());
                     }
                     if (sh.user() != null) {

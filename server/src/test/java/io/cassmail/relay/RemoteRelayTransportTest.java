@@ -92,6 +92,8 @@ class RemoteRelayTransportTest {
                 .record("mx3.busy.test. 300 IN A 127.0.0.16")
                 .record("slow.test. 300 IN MX 10 mx.slow.test.")
                 .record("mx.slow.test. 300 IN A 127.0.0.17")
+                .record("tlspeer.test. 300 IN MX 10 mx.tlspeer.test.")
+                .record("mx.tlspeer.test. 300 IN A 127.0.0.18")
                 .failing("servfail.test.");
     }
 
@@ -309,12 +311,15 @@ class RemoteRelayTransportTest {
                 new io.cassmail.tls.ServerTls(pair[0], pair[1]), policy);
         smarthost.start();
         try {
-            for (String password : List.of("wrong", "relay-secret")) {
+            for (String password : List.of("unverified", "wrong", "relay-secret")) {
+                // the smarthost's self-signed certificate verifies only with it named as the authority
+                java.nio.file.Path ca = password.equals("unverified") ? null : pair[0];
                 RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
                         Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
                         "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5),
                         false, 4, new RemoteRelayTransport.Smarthost("127.0.0.1", smarthost.port(), "starttls",
-                        "relay@upstream.test", password), LOOPBACK));
+                        "relay@upstream.test", password.equals("unverified") ? "relay-secret" : password, ca),
+                        LOOPBACK));
                 UUID id = submit("From: alice@cassmail.test\r\nSubject: via smarthost\r\n\r\nhello\r\n",
                         "bob@anywhere.test");
                 List<DeliveryJob> jobs = mail.relay.takeDeliveries();
@@ -322,7 +327,12 @@ class RemoteRelayTransportTest {
                         mail.bounces, MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(),
                         DeliveryRecord::isRemote);
                 DeliveryProcessor.Outcome outcome = p.process(jobs.get(0));
-                if (password.equals("wrong")) {
+                if (password.equals("unverified")) {
+                    assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+                    assertThat(record(id, "bob@anywhere.test").lastError()).contains("TLS failed")
+                            .contains("no password goes without");
+                    assertThat(upstream.relay.takeDeliveries()).as("nothing sent, no login tried").isEmpty();
+                } else if (password.equals("wrong")) {
                     assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
                     assertThat(record(id, "bob@anywhere.test").lastError())
                             .contains("smarthost 127.0.0.1 refused our login as relay@upstream.test: 535 5.7.8");
@@ -564,5 +574,41 @@ class RemoteRelayTransportTest {
         assertThat(p.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@remote.test").status()).isEqualTo(DeliveryStatus.RELAYED);
         assertThat(accepting.received().size() - before).as("sent once").isEqualTo(1);
+    }
+
+    @Test
+    void withVerifyTlsACertificateThatDoesNotVerifyDefersInsteadOfSendingInPlainText(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // the remote MX is a CassMail MX listener offering STARTTLS with a self-signed certificate
+        MemoryMailSystem upstream = new MemoryMailSystem().withDomain("tlspeer.test").withUser("bob@tlspeer.test");
+        java.nio.file.Path[] pair = io.cassmail.testing.TestCerts.create(dir, "mx.tlspeer.test", "ec");
+        var config = io.cassmail.config.ConfigLoader.load(null, java.util.Map.of(),
+                List.of("smtp.bind=127.0.0.18", "smtp.port=" + port, "hostname=mx.tlspeer.test"));
+        io.cassmail.smtp.SmtpListener mx = new io.cassmail.smtp.SmtpListener(
+                io.cassmail.smtp.SmtpProfile.mx(config.smtp(), true), config.smtp(), config.hostname(),
+                upstream.stores.directory(), upstream.quotas, upstream.intake,
+                new io.cassmail.tls.ServerTls(pair[0], pair[1]), null);
+        mx.start();
+        try {
+            for (boolean verify : List.of(true, false)) {
+                UUID id = submit("Subject: verify " + verify + "\r\n\r\nx\r\n", "bob@tlspeer.test");
+                RemoteRelayTransport transport = new RemoteRelayTransport(new MxResolver(List.of(dns.address()),
+                        Duration.ofSeconds(3)), mail.stores.messages(), new RemoteRelayTransport.RelaySettings(
+                        "mx.cassmail.test", port, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                        verify, 4).with(LOOPBACK));
+                DeliveryProcessor.Outcome outcome = relay(transport).process(mail.relay.takeDeliveries().get(0));
+                if (verify) {
+                    assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.RETRY);
+                    assertThat(record(id, "bob@tlspeer.test").lastError()).contains("relay.verify-tls forbids");
+                    assertThat(upstream.queue.takeDeliveries()).as("nothing went in plain text").isEmpty();
+                } else {
+                    // opportunistic TLS: an unverified certificate still encrypts
+                    assertThat(outcome).isEqualTo(DeliveryProcessor.Outcome.DONE);
+                    assertThat(upstream.queue.takeDeliveries()).hasSize(1);
+                }
+            }
+        } finally {
+            mx.close();
+        }
     }
 }
