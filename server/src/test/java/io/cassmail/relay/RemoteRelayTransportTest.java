@@ -291,6 +291,41 @@ class RemoteRelayTransportTest {
     }
 
     @Test
+    void theFromDomainsKeySignsWithFromOversignedAndALongReferencesFieldAndABigBodyStillVerify() throws Exception {
+        io.cassmail.store.DkimKey key = DkimSigning.generate("brand.test", "b1");
+        mail.stores.directory().addDkimKey(key); // cassmail.test, the envelope sender's domain, has no key here
+        int before = accepting.received().size();
+        StringBuilder references = new StringBuilder("References:");
+        for (int i = 0; i < 300; i++) {
+            references.append(i == 0 ? " " : "\r\n\t").append("<thread-").append(i).append("@lists.example.org>");
+        }
+        StringBuilder body = new StringBuilder("From:   Brand  <news@brand.test>\r\nTo: bob@remote.test\r\n"
+                + "Subject:\t a  folded\r\n  subject \r\n" + references + "\r\n\r\n");
+        for (int i = 0; i < 40_000; i++) {
+            body.append("line ").append(i).append(" \t with\t\ttabs and trailing blanks  \r\n");
+        }
+        body.append("\r\n \r\n\r\n");
+        submit(body.toString(), "bob@remote.test");
+        assertThat(relayOnce()).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        String text = new String(accepting.received().get(before).data(), StandardCharsets.ISO_8859_1);
+        assertThat(text).startsWith("DKIM-Signature:").contains("d=brand.test;").contains("s=b1;")
+                .contains("h=from:from:to:subject:references;");
+        String verify = "import dkim, sys\n"
+                + "txt = sys.argv[1].encode()\n"
+                + "def dns(name, timeout=5):\n"
+                + "    return txt if name == b'b1._domainkey.brand.test.' else None\n"
+                + "print('verified' if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else 'failed')\n";
+        io.cassmail.testing.ExternalCommand.Result ok = io.cassmail.testing.ExternalCommand.run(
+                List.of("/usr/bin/python3", "-c", verify, key.txtRecord()), text, 60);
+        assertThat(ok.output().strip()).as(ok.output()).isEqualTo("verified");
+        // a second From: added in transit breaks the signature (From is oversigned)
+        String forged = text.replaceFirst("From:   Brand", "From: ceo@brand.test\r\nFrom:   Brand");
+        io.cassmail.testing.ExternalCommand.Result added = io.cassmail.testing.ExternalCommand.run(
+                List.of("/usr/bin/python3", "-c", verify, key.txtRecord()), forged, 60);
+        assertThat(added.output().strip()).isEqualTo("failed");
+    }
+
+    @Test
     void withASmarthostEverythingGoesThereOverStartTlsWithAuth(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         // the smarthost is a CassMail submission listener (STARTTLS, AUTH required) on its own memory twins
@@ -512,13 +547,16 @@ class RemoteRelayTransportTest {
     @Test
     void aSecondWorkerFindsALiveSendingLeaseAndSendsNothingWhileTheFirstStillSends() throws Exception {
         StringBuilder body = new StringBuilder("Subject: slow to send\r\n\r\n");
-        for (int i = 0; i < 20_000; i++) {
-            body.append("line ").append(i).append(" that fills the small receive buffer of the peer\r\n");
+        for (int i = 0; i < 2_000; i++) {
+            body.append("line ").append(i).append(" of a message the peer takes its time over\r\n");
         }
         UUID id = submit(body.toString(), "bob@slow.test");
         DeliveryJob job = mail.relay.takeDeliveries().get(0);
         java.util.function.Supplier<DeliveryProcessor> leased = () -> new DeliveryProcessor(mail.stores.messages(),
-                mail.stores.ledger(), new io.cassmail.delivery.SendingLease(transport(), mail.stores.ledger(),
+                mail.stores.ledger(), new io.cassmail.delivery.SendingLease(new RemoteRelayTransport(new MxResolver(
+                List.of(dns.address()), Duration.ofSeconds(3)), mail.stores.messages(),
+                new RemoteRelayTransport.RelaySettings("mx.cassmail.test", port, Duration.ofSeconds(3),
+                        Duration.ofSeconds(30), Duration.ofSeconds(30), false, 4).with(LOOPBACK)), mail.stores.ledger(),
                 Duration.ofMinutes(1), mail.clock), mail.bounces, MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(),
                 CassMailMetrics.none(), DeliveryRecord::isRemote);
         var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> leased.get().process(job));
