@@ -52,7 +52,8 @@ public record CassMailConfig(
      */
     public record SmtpConfig(String bind, int port, long maxMessageSize, int maxRecipients, int maxConnections,
                              int maxConnectionsPerIp, Duration readTimeout, Duration sessionTimeout,
-                             String postmaster, int minDataRate, long inFlightMemory, int listenBacklog) {
+                             String postmaster, int minDataRate, long inFlightMemory, int listenBacklog,
+                             Duration stressTimeout, int stressMaxConnectionsPerIp) {
     }
 
     /**
@@ -161,7 +162,8 @@ public record CassMailConfig(
                 atLeastOne(s, "smtp.max-connections-per-ip"), s.duration("smtp.read-timeout"),
                 s.duration("smtp.session-timeout"), s.string("smtp.postmaster").toLowerCase(Locale.ROOT),
                 atLeastOne(s, "smtp.min-data-rate"), s.bytes("smtp.in-flight-memory"),
-                atLeastOne(s, "smtp.listen-backlog"));
+                atLeastOne(s, "smtp.listen-backlog"), s.duration("smtp.stress-timeout"),
+                atLeastOne(s, "smtp.stress-max-connections-per-ip"));
         if (smtp.inFlightMemory() < 1024 * 1024) {
             throw new ConfigException("setting 'smtp.in-flight-memory' must be at least 1M");
         }

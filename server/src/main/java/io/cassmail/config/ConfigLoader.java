@@ -110,6 +110,8 @@ public final class ConfigLoader {
         d.put("smtp.max-connections", "1000");
         d.put("smtp.max-connections-per-ip", "100");
         d.put("smtp.listen-backlog", "1024");
+        d.put("smtp.stress-timeout", "10s");
+        d.put("smtp.stress-max-connections-per-ip", "10");
         d.put("smtp.read-timeout", "5m");
         d.put("smtp.session-timeout", "30m");
         d.put("smtp.min-data-rate", "500");

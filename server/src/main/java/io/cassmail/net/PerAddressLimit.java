@@ -31,6 +31,21 @@ public final class PerAddressLimit {
         return admitted[0];
     }
 
+    /** Counts a new connection from {@code address} unless it already has {@code limit} (at most the maximum) open. */
+    public boolean tryAcquire(InetAddress address, int limit) {
+        int cap = Math.min(limit, max);
+        boolean[] admitted = {false};
+        open.compute(address, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= cap) {
+                return n;
+            }
+            admitted[0] = true;
+            return count + 1;
+        });
+        return admitted[0];
+    }
+
     /** Forgets one connection admitted by {@link #tryAcquire}. */
     public void release(InetAddress address) {
         open.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);

@@ -12,14 +12,31 @@ import java.net.SocketTimeoutException;
 final class ReadDeadline {
     private final long sessionDeadline;
     private final int minDataRate;
+    private final StressMode stress;
+    /** System.nanoTime() of the last read that brought bytes (or of the accept). */
+    private volatile long lastActivity = System.nanoTime();
     private volatile int readTimeoutMillis;
     private boolean data;
     private long dataBudgetNanos;
 
-    /** @param sessionNanos total time the session may last, from now */
+    /** @param sessionNanos total time the session may last, from now; no stress mode */
     ReadDeadline(long sessionNanos, int minDataRate) {
+        this(sessionNanos, minDataRate, null);
+    }
+
+    /**
+     * @param sessionNanos total time the session may last, from now
+     * @param stress       the listener's stress mode, whose short timeout applies to every read while it is on
+     */
+    ReadDeadline(long sessionNanos, int minDataRate, StressMode stress) {
         this.sessionDeadline = System.nanoTime() + sessionNanos;
         this.minDataRate = minDataRate;
+        this.stress = stress;
+    }
+
+    /** When the client last sent anything (System.nanoTime). */
+    long lastActivity() {
+        return lastActivity;
     }
 
     /** System.nanoTime() value after which the session must end. */
@@ -54,6 +71,9 @@ final class ReadDeadline {
         if (readTimeoutMillis > 0) {
             remaining = Math.min(remaining, readTimeoutNanos());
         }
+        if (stress != null && stress.on()) {
+            remaining = Math.min(remaining, stress.timeoutNanos());
+        }
         if (remaining <= 0) {
             throw new SocketTimeoutException(data ? "DATA arrives slower than " + minDataRate + " bytes/s"
                     : "session time limit exceeded");
@@ -63,6 +83,9 @@ final class ReadDeadline {
 
     /** Accounts one read of {@code bytes} that took {@code elapsedNanos}. */
     synchronized void afterRead(int bytes, long elapsedNanos) {
+        if (bytes > 0) {
+            lastActivity = System.nanoTime();
+        }
         if (data) {
             long earned = Math.max(0, bytes) * 1_000_000_000L / minDataRate;
             dataBudgetNanos = Math.min(readTimeoutNanos(), dataBudgetNanos - elapsedNanos + earned);

@@ -15,11 +15,13 @@ final class ReplyCodingServerSocket extends ServerSocket {
     private final int minDataRate;
     private final ServerTls implicitTls;
     private final ReplyCodingSocket.ReplyListener replies;
+    private final StressMode stress;
 
     /** @param implicitTls the TLS of an implicit-TLS listener, or null for plain text (with or without STARTTLS) */
     ReplyCodingServerSocket(long sessionNanos, int minDataRate, ServerTls implicitTls,
-                            ReplyCodingSocket.ReplyListener replies) throws IOException {
+                            ReplyCodingSocket.ReplyListener replies, StressMode stress) throws IOException {
         super();
+        this.stress = stress;
         this.replies = replies;
         this.sessionNanos = sessionNanos;
         this.minDataRate = minDataRate;
@@ -38,6 +40,6 @@ final class ReplyCodingServerSocket extends ServerSocket {
                 throw e;
             }
         }
-        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate), replies);
+        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate, stress), replies);
     }
 }

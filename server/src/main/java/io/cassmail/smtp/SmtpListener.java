@@ -21,6 +21,7 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class SmtpListener implements AutoCloseable {
     private final SMTPServer server;
     private final SmtpProfile profile;
+    private final ConnectionGate gate;
 
     /** A plain listener without TLS or AUTH (an MX without a certificate). */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
@@ -54,7 +55,10 @@ public final class SmtpListener implements AutoCloseable {
         }
         SubmissionPolicy policy = profile.authRequired() ? submission : null;
         this.profile = profile;
-        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), metrics, profile.name());
+        StressMode stress = new StressMode(config.maxConnections(), config.stressTimeout(),
+                config.stressMaxConnectionsPerIp());
+        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), metrics, profile.name(), stress);
+        this.gate = gate;
         ReplyCodingSocket.ReplyListener replies = line -> metrics.smtpReply(profile.name(), line.charAt(0),
                 Replies.enhancedCodeOf(line));
         ExecutorService sessions = Executors.newCachedThreadPool(r -> {
@@ -83,7 +87,7 @@ public final class SmtpListener implements AutoCloseable {
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
                 .serverSocketFactory(() -> new ReplyCodingServerSocket(config.sessionTimeout().toNanos(),
-                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies))
+                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies, stress))
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
         boolean startTls = profile.tls() == SmtpProfile.TlsMode.STARTTLS;
@@ -131,6 +135,7 @@ public final class SmtpListener implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        gate.close();
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

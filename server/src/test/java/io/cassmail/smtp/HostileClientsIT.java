@@ -50,6 +50,10 @@ class HostileClientsIT {
         List<String> settings = new ArrayList<>(stack.settings);
         settings.add("smtp.port=" + port);
         settings.add("smtp.max-connections=" + (SESSIONS + 10)); // room for the well-behaved client beside the flood
+        // every session is held here to load the in-flight memory budget; stress mode, which would shed them and cap
+        // each address (ConnectionFloodIT), is kept from doing so
+        settings.add("smtp.stress-timeout=10m");
+        settings.add("smtp.stress-max-connections-per-ip=" + SESSIONS);
         List<Parked> parked = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start("flood", settings, "smtp,worker")) {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> greets(port));
