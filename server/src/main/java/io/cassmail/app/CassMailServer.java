@@ -25,11 +25,13 @@ import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.queue.BrokerConnection;
+import io.cassmail.queue.RabbitSessionLocks;
 import io.cassmail.queue.SweepLock;
 import io.cassmail.queue.RabbitJobConsumers;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.Migration;
 import io.cassmail.schema.SchemaMigrator;
+import io.cassmail.net.MemoryBudget;
 import io.cassmail.net.SendingLimits;
 import io.cassmail.smtp.SmtpListener;
 import io.cassmail.smtp.SmtpProfile;
@@ -189,11 +191,18 @@ public final class CassMailServer implements AutoCloseable {
             }
         }
         if (roles.contains(Role.POP3)) {
+            // one POP3 session per account across every front end: the locks live in RabbitMQ (README "Reliability")
+            BrokerConnection locking = new BrokerConnection(config.amqp().uri(), "cassmail-pop3-locks", null);
+            resources.push(locking);
+            Pop3Listener.Guards guards = new Pop3Listener.Guards(new RabbitSessionLocks(locking,
+                    config.amqp().queuePrefix() + ".pop3-lock."), new MemoryBudget(config.pop3().snapshotMemory()));
             if (config.pop3().port() != CassMailConfig.OFF) {
-                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty, metrics);
+                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty, metrics,
+                        guards);
             }
             if (tls != null && config.pop3().tlsPort() != CassMailConfig.OFF) {
-                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty, metrics);
+                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty, metrics,
+                        guards);
             }
         }
         if (!smtp.isEmpty() || !pop3.isEmpty()) {
@@ -221,9 +230,10 @@ public final class CassMailServer implements AutoCloseable {
     }
 
     private void startPop3(String name, int port, boolean implicit, ServerTls tls, CassMailConfig config, Stores stores,
-                           PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics) {
+                           PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics,
+                           Pop3Listener.Guards guards) {
         Pop3Listener listener = new Pop3Listener(config.pop3(), port, implicit, tls, stores.mailboxes(), stores.messages(),
-                stores.ledger(), authenticator, penalty, metrics);
+                stores.ledger(), authenticator, penalty, metrics, guards);
         listener.start();
         resources.push(listener);
         pop3.put(name, listener);

@@ -63,7 +63,7 @@ public record CassMailConfig(
      */
     public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
                              int maxMessages, int maxAuthFailures, int maxConnectionsPerIp, Duration writeTimeout,
-                             int tlsPort, boolean allowPlaintext) {
+                             int tlsPort, boolean allowPlaintext, Duration sessionTimeout, long snapshotMemory) {
     }
 
     /**
@@ -171,7 +171,7 @@ public record CassMailConfig(
                 atLeastOne(s, "pop3.max-connections"), s.duration("pop3.auth-failure-delay"),
                 atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"),
                 atLeastOne(s, "pop3.max-connections-per-ip"), s.duration("pop3.write-timeout"), port(s, "pop3s.port"),
-                s.bool("pop3.allow-plaintext"));
+                s.bool("pop3.allow-plaintext"), s.duration("pop3.session-timeout"), s.bytes("pop3.snapshot-memory"));
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));

@@ -136,6 +136,8 @@ public final class ConfigLoader {
         d.put("pop3.auth-failure-delay", "2s");
         d.put("pop3.max-messages", "20000");
         d.put("pop3.max-auth-failures", "3");
+        d.put("pop3.session-timeout", "1h");
+        d.put("pop3.snapshot-memory", "64M");
         d.put("auth.max-failures-per-ip", "10");
         d.put("auth.failure-window", "5m");
         d.put("mailbox.visibility-margin", "60s");

@@ -1,6 +1,7 @@
 package io.cassmail.pop3;
 
 import io.cassmail.auth.LoginPenalty;
+import io.cassmail.net.SessionLocks;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
@@ -90,9 +91,37 @@ final class AuthorizationCommands {
                 return;
             }
             penalty.succeeded(s.clientAddress());
-            Maildrop drop = new Maildrop(s.services().mailboxes().snapshot(address.get(), MailboxStore.INBOX,
-                    s.services().maxMessages()));
-            s.loggedIn(address.get(), drop);
+            Optional<SessionLocks.Held> lock;
+            try {
+                lock = s.services().guards().locks().tryLock(address.get());
+            } catch (IOException e) {
+                s.err("[SYS/TEMP] The maildrop cannot be locked now, try again shortly");
+                return;
+            }
+            if (lock.isEmpty()) {
+                log.info("pop3 {}: {} refused, another session of the account is open", s.id(), address.get());
+                s.err("[IN-USE] Another POP3 session of " + address.get() + " is open; one at a time (RFC 1939 §8),"
+                        + " try again when it ends");
+                return;
+            }
+            Maildrop drop;
+            long bytes;
+            try {
+                drop = new Maildrop(s.services().mailboxes().snapshot(address.get(), MailboxStore.INBOX,
+                        s.services().maxMessages()));
+                bytes = Maildrop.SNAPSHOT_OVERHEAD + (long) drop.size() * Maildrop.BYTES_PER_MESSAGE;
+            } catch (RuntimeException e) {
+                lock.get().close();
+                throw e;
+            }
+            if (!s.services().guards().snapshots().tryReserve(bytes)) {
+                lock.get().close();
+                log.warn("pop3 {}: {} refused, the snapshot budget of {} bytes is spent", s.id(), address.get(),
+                        s.services().guards().snapshots().limit());
+                s.err("[SYS/TEMP] The server is holding too many mailbox listings right now, try again in a minute");
+                return;
+            }
+            s.loggedIn(address.get(), drop, lock.get(), bytes);
             log.info("pop3 {}: {} logged in, {} messages{}", s.id(), address.get(), drop.size(),
                     drop.truncated() ? " (the oldest of more)" : "");
             s.ok("Logged in, " + drop.liveCount() + " messages (" + drop.liveOctets() + " octets)"

@@ -11,6 +11,10 @@ import java.util.UUID;
  * state (RFC 1939 §6).
  */
 final class Maildrop {
+    /** What one listed message costs in a snapshot (ids and size), for the snapshot budget. */
+    static final long BYTES_PER_MESSAGE = 48;
+    static final long SNAPSHOT_OVERHEAD = 256;
+
     private final MailboxSnapshot snapshot;
     private final BitSet deleted = new BitSet();
 

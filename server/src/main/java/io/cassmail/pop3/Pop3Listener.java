@@ -5,7 +5,9 @@ import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.MessageRemover;
 import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.net.MemoryBudget;
 import io.cassmail.net.PerAddressLimit;
+import io.cassmail.net.SessionLocks;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
@@ -75,13 +77,40 @@ public final class Pop3Listener implements AutoCloseable {
                         MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
                         PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics) {
         this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
-                InetAddress::isLoopbackAddress, metrics);
+                InetAddress::isLoopbackAddress, metrics, Guards.local(config));
+    }
+
+    /** @param guards the maildrop locks and snapshot budget, shared with the process's other POP3 listener */
+    public Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls,
+                        MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
+                        PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics,
+                        Guards guards) {
+        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
+                InetAddress::isLoopbackAddress, metrics, guards);
+    }
+
+    /**
+     * What keeps sessions from stepping on each other and the heap: one session per account at a time (RFC 1939
+     * §8, across front ends with {@code RabbitSessionLocks}), and a budget for the login snapshots held in memory.
+     */
+    public record Guards(SessionLocks locks, MemoryBudget snapshots) {
+        /** Locks in this process only, and a budget of {@code pop3.snapshot-memory}. */
+        public static Guards local(CassMailConfig.Pop3Config config) {
+            return new Guards(SessionLocks.local(), new MemoryBudget(config.snapshotMemory()));
+        }
     }
 
     /** @param trustedNetwork addresses that may log in with USER/PASS before TLS (loopback; tests choose) */
     Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
                  MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
                  Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics) {
+        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty, trustedNetwork, metrics,
+                Guards.local(config));
+    }
+
+    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
+                 MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
+                 Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics, Guards guards) {
         if (implicit && tls == null) {
             throw new IllegalArgumentException("POP3S needs TLS: set tls.cert and tls.key (PEM files), or pop3s.port=off");
         }
@@ -91,7 +120,7 @@ public final class Pop3Listener implements AutoCloseable {
         this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
                 config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork, metrics,
-                implicit ? "pop3s" : "pop3");
+                implicit ? "pop3s" : "pop3", guards, config.sessionTimeout());
         this.permits = new Semaphore(config.maxConnections());
         this.perIp = new PerAddressLimit(config.maxConnectionsPerIp());
         watchdog.setRemoveOnCancelPolicy(true);

@@ -1,5 +1,6 @@
 package io.cassmail.pop3;
 
+import io.cassmail.net.SessionLocks;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.tls.ServerTls;
 import java.io.BufferedInputStream;
@@ -48,6 +49,9 @@ final class Pop3Session implements Runnable {
     private Maildrop maildrop;
     private boolean quitting;
     private int authFailures;
+    private SessionLocks.Held lock;
+    private long reserved;
+    private long sessionDeadline;
 
     /** @param socket the connection; an {@link SSLSocket} on a POP3S port, whose handshake runs first */
     Pop3Session(Socket socket, Outputs outputs, Pop3Services services, Map<String, Pop3Command> commands, String id) {
@@ -65,13 +69,31 @@ final class Pop3Session implements Runnable {
             if (socket instanceof SSLSocket ssl && !handshake(ssl)) {
                 return;
             }
+            sessionDeadline = System.nanoTime() + services.sessionTimeout().toNanos();
             socket.setSoTimeout((int) services.idleTimeout().toMillis());
             in = new BufferedInputStream(socket.getInputStream());
             out = new BufferedOutputStream(outputs.open(socket));
             ok("CassMail POP3 server ready");
             out.flush();
             while (!quitting) {
-                String line = readLine();
+                long left = sessionDeadline - System.nanoTime();
+                if (left <= 100_000_000L) {
+                    log.info("pop3 {}: session time limit for {}; nothing deleted", id, address);
+                    err("[SYS/TEMP] Session time limit of " + services.sessionTimeout().toMinutes()
+                            + " minutes reached; nothing was deleted, log in again");
+                    out.flush();
+                    break;
+                }
+                socket.setSoTimeout((int) Math.max(1, Math.min(services.idleTimeout().toMillis(), left / 1_000_000 + 1)));
+                String line;
+                try {
+                    line = readLine();
+                } catch (SocketTimeoutException e) {
+                    if (sessionDeadline - System.nanoTime() > 100_000_000L) {
+                        throw e; // idle, not the session's limit
+                    }
+                    continue; // the limit: said at the top of the loop
+                }
                 if (line == null) {
                     break;
                 }
@@ -86,6 +108,11 @@ final class Pop3Session implements Runnable {
         } catch (IOException e) {
             log.debug("pop3 {}: connection ended: {}", id, e.toString());
         } finally {
+            if (lock != null) {
+                lock.close();
+            }
+            services.guards().snapshots().release(reserved);
+            reserved = 0;
             if (socket != first) {
                 try {
                     socket.close();
@@ -227,9 +254,12 @@ final class Pop3Session implements Runnable {
         this.pendingUser = user;
     }
 
-    void loggedIn(String address, Maildrop maildrop) {
+    /** TRANSACTION state, holding the account's lock and {@code reserved} bytes of the snapshot budget until the end. */
+    void loggedIn(String address, Maildrop maildrop, SessionLocks.Held lock, long reserved) {
         this.address = address;
         this.maildrop = maildrop;
+        this.lock = lock;
+        this.reserved = reserved;
         this.state = State.TRANSACTION;
     }
 

@@ -196,18 +196,24 @@ class Pop3IT {
     }
 
     @Test
-    void twoConcurrentSessionsDeletingTheSameMessageCorruptNothing() throws Exception {
+    void aSecondConcurrentSessionIsRefusedInUseSoTheSameMessageIsNeverDeletedTwice() throws Exception {
         List<UUID> ids = userWith("twice@cassmail.test", "Subject: x\r\n\r\nx\r\n", "Subject: y\r\n\r\ny\r\n");
         POP3Client first = login("twice@cassmail.test");
-        POP3Client second = login("twice@cassmail.test");
+        POP3Client second = new POP3Client();
+        second.setDefaultTimeout(30_000);
+        second.connect("127.0.0.1", stack.pop3Port());
+        second.setSoTimeout(30_000);
+        assertThat(second.login("twice@cassmail.test", "pw-twice@cassmail.test")).isFalse();
+        assertThat(second.getReplyString()).contains("-ERR [IN-USE]");
+        second.disconnect();
         assertThat(first.deleteMessage(1)).isTrue();
-        assertThat(second.deleteMessage(1)).isTrue();
         assertThat(first.logout()).isTrue();
-        // the second session still lists its snapshot; RETR of the message the first removed says so
-        assertThat(second.status().number).isEqualTo(1);
-        assertThat(second.logout()).isTrue();
+        POP3Client next = login("twice@cassmail.test");
+        assertThat(next.status().number).isEqualTo(1);
+        assertThat(next.logout()).isTrue();
         assertThat(Mail.inbox(stack.mailboxes, "twice@cassmail.test")).containsExactly(ids.get(1));
         assertThat(stack.messages.find(ids.get(1))).isPresent();
+        assertThat(stack.mailboxes.usage("twice@cassmail.test").messages()).isEqualTo(1);
     }
 
     @Test
@@ -260,5 +266,49 @@ class Pop3IT {
         assertThat(pop.sendCommand("DELE", "999")).isEqualTo(POP3Reply.ERROR);
         assertThat(pop.getReplyString()).startsWith("-ERR No such message");
         pop.logout();
+    }
+
+    @Test
+    void oneSessionPerAccountAcrossFrontEndsSoEachDeleteCountsTheUsageDownOnce() throws Exception {
+        String user = "locked@cassmail.test";
+        String[] bodies = new String[20];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = "Subject: m" + i + "\r\n\r\nbody " + i + "\r\n";
+        }
+        userWith(user, bodies);
+        int port = io.cassmail.testing.ServerProcess.freePort();
+        List<String> settings = new ArrayList<>(stack.settings);
+        settings.add("pop3.port=" + port);
+        try (io.cassmail.testing.ServerProcess other = io.cassmail.testing.ServerProcess.start("pop3-other", settings,
+                "pop3")) {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(10_000);
+                    return new BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine().startsWith("+OK");
+                }
+            });
+            POP3Client first = login(user);
+            POP3Client second = new POP3Client();
+            second.setDefaultTimeout(30_000);
+            second.connect("127.0.0.1", port);
+            second.setSoTimeout(30_000);
+            assertThat(second.login(user, "pw-" + user)).as("a second front end refuses the same account").isFalse();
+            assertThat(second.getReplyString()).contains("-ERR [IN-USE]");
+            second.disconnect();
+            for (int i = 1; i <= 20; i++) {
+                assertThat(first.deleteMessage(i)).isTrue();
+            }
+            assertThat(first.logout()).isTrue();
+            assertThat(stack.mailboxes.usage(user).messages()).isZero();
+            assertThat(stack.mailboxes.usage(user).bytes()).isZero();
+            POP3Client after = new POP3Client();
+            after.setDefaultTimeout(30_000);
+            after.connect("127.0.0.1", port);
+            after.setSoTimeout(30_000);
+            assertThat(after.login(user, "pw-" + user)).as("free once the first session ended").isTrue();
+            assertThat(after.status().number).isZero();
+            after.logout();
+            assertThat(stack.mailboxes.usage(user).messages()).isZero();
+        }
     }
 }

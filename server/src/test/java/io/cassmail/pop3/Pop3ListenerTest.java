@@ -12,6 +12,7 @@ import io.cassmail.store.DeliveryStatus;
 import io.cassmail.testing.MemoryMailSystem;
 import io.cassmail.testing.SmtpLineClient;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -192,5 +193,67 @@ class Pop3ListenerTest {
                     .until(() -> greeting(limited.port()).startsWith("+OK")); // its slot is free again
         }
         assertThat(mail.inbox("bob@cassmail.test")).contains(big);
+    }
+
+    /** Logs in with USER/PASS on a raw connection and returns the answer to PASS. */
+    private static String pass(java.io.BufferedReader in, java.io.OutputStream out) throws IOException {
+        in.readLine();
+        out.write("USER bob@cassmail.test\r\nPASS secret\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        in.readLine();
+        return in.readLine();
+    }
+
+    @Test
+    void aSecondSessionOfTheSameAccountIsRefusedInUseUntilTheFirstEnds() throws IOException {
+        POP3Client c = login("secret");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", pop3.port())) {
+            s.setSoTimeout(30_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            assertThat(pass(in, s.getOutputStream())).startsWith("-ERR [IN-USE] Another POP3 session of bob@cassmail.test");
+        }
+        assertThat(c.deleteMessage(1)).isTrue();
+        assertThat(c.deleteMessage(2)).isTrue();
+        c.logout(); // QUIT: the deletes take effect, and the lock goes
+        POP3Client again = login("secret");
+        assertThat(again.status().number).isZero();
+        again.logout();
+        assertThat(mail.stores.mailboxes().usage("bob@cassmail.test").messages()).isZero();
+    }
+
+    @Test
+    void aLoginWhoseSnapshotDoesNotFitTheBudgetIsRefusedWithSysTempAndGivesItBack() throws IOException {
+        // two messages need 256 + 2 x 48 bytes; the budget has 300
+        try (Pop3Listener tight = startWith("pop3.snapshot-memory=300");
+             java.net.Socket s = new java.net.Socket("127.0.0.1", tight.port())) {
+            s.setSoTimeout(30_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            assertThat(pass(in, s.getOutputStream())).startsWith("-ERR [SYS/TEMP] The server is holding too many");
+        }
+        try (Pop3Listener roomy = startWith("pop3.snapshot-memory=352");
+             java.net.Socket s = new java.net.Socket("127.0.0.1", roomy.port())) {
+            s.setSoTimeout(30_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            assertThat(pass(in, s.getOutputStream())).startsWith("+OK Logged in, 2 messages");
+        }
+    }
+
+    @Test
+    void aSessionEndsAtItsTimeLimitWithSysTempAndDeletesNothing() throws IOException {
+        try (Pop3Listener brief = startWith("pop3.session-timeout=2s");
+             java.net.Socket s = new java.net.Socket("127.0.0.1", brief.port())) {
+            s.setSoTimeout(30_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+            var out = s.getOutputStream();
+            assertThat(pass(in, out)).startsWith("+OK");
+            out.write("DELE 1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(in.readLine()).startsWith("+OK");
+            long start = System.nanoTime();
+            // the client keeps quiet (its idle timer is 10 minutes); the session's own limit ends it
+            assertThat(in.readLine()).startsWith("-ERR [SYS/TEMP] Session time limit");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+        assertThat(mail.inbox("bob@cassmail.test")).containsExactly(first, second);
     }
 }
