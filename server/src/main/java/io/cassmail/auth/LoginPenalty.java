@@ -27,16 +27,33 @@ public final class LoginPenalty {
         this.clock = clock;
     }
 
+    /**
+     * The key an address is counted under: itself for IPv4, its /64 for IPv6 (one subscriber or host usually holds a
+     * whole /64, and would otherwise get a fresh budget from each of its 2^64 addresses).
+     */
+    static InetAddress key(InetAddress client) {
+        if (client instanceof java.net.Inet6Address) {
+            byte[] b = client.getAddress();
+            java.util.Arrays.fill(b, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(b);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return client;
+    }
+
     /** Whether a login from this address may be tried now. */
     public boolean allows(InetAddress client) {
-        Failures f = failures.get(client);
+        Failures f = failures.get(key(client));
         return f == null || f.expired(clock.millis(), window.toMillis()) || f.count < maxFailures;
     }
 
     /** Counts a failed login; the window restarts when the last one is older than it. */
     public void failed(InetAddress client) {
         long now = clock.millis();
-        failures.compute(client, (k, f) -> f == null || f.expired(now, window.toMillis()) ? new Failures(1, now)
+        failures.compute(key(client), (k, f) -> f == null || f.expired(now, window.toMillis()) ? new Failures(1, now)
                 : new Failures(f.count + 1, now));
         if (failures.size() > MAX_TRACKED) {
             prune(now);
@@ -45,12 +62,12 @@ public final class LoginPenalty {
 
     /** A successful login clears the address's record. */
     public void succeeded(InetAddress client) {
-        failures.remove(client);
+        failures.remove(key(client));
     }
 
     /** How long refusals for this address still last, rounded up to whole seconds. */
     public long secondsLeft(InetAddress client) {
-        Failures f = failures.get(client);
+        Failures f = failures.get(key(client));
         return f == null ? 0 : Math.max(0, (f.last + window.toMillis() - clock.millis() + 999) / 1000);
     }
 

@@ -34,7 +34,18 @@ public final class StatusHttpServer implements AutoCloseable {
     private static final long READY_CACHE_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final HttpServer server;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(2, daemon("http-status"));
+    /** Seconds a client may take to send its request before the JDK's server closes the connection. */
+    static final int MAX_REQUEST_SECONDS = 10;
+
+    static {
+        // read once, when the JDK's HTTP server class first loads: without it a client that sends half a request
+        // holds a handler thread for ever (two of them hung /health)
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        }
+    }
+
+    private final ExecutorService handlers = Executors.newFixedThreadPool(16, daemon("http-status"));
     private final ExecutorService probes = Executors.newCachedThreadPool(daemon("ready-probe"));
     private final Supplier<String> scrape;
     private final List<ReadinessCheck> checks;

@@ -38,4 +38,18 @@ class LoginPenaltyTest {
         assertThat(penalty.allows(a)).isFalse();
         assertThat(penalty.allows(InetAddress.getByName("127.0.0.2"))).isTrue();
     }
+
+    @Test
+    void ipv6AddressesShareTheBudgetOfTheirSlash64() throws Exception {
+        java.net.InetAddress one = java.net.InetAddress.getByName("2001:db8:1:2::1");
+        java.net.InetAddress other = java.net.InetAddress.getByName("2001:db8:1:2:ffff:ffff:ffff:fffe");
+        java.net.InetAddress nextNet = java.net.InetAddress.getByName("2001:db8:1:3::1");
+        penalty.failed(one);
+        penalty.failed(other);
+        penalty.failed(java.net.InetAddress.getByName("2001:db8:1:2::abcd"));
+        assertThat(penalty.allows(one)).isFalse();
+        assertThat(penalty.allows(java.net.InetAddress.getByName("2001:db8:1:2::9"))).as("same /64").isFalse();
+        assertThat(penalty.allows(nextNet)).as("another /64").isTrue();
+        assertThat(penalty.allows(java.net.InetAddress.getByName("192.0.2.1"))).isTrue();
+    }
 }

@@ -81,4 +81,31 @@ class StatusHttpServerTest {
         assertThat(r.body()).contains("\"cassandra\":\"no answer within 2 s\"");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     }
+
+    @Test
+    void clientsThatSendHalfARequestNeitherHangHealthNorStayForEver() throws Exception {
+        start();
+        List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)); // and never the empty line
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            assertThat(get("/health").statusCode()).isEqualTo(200);
+            // the stalled ones are closed once they pass the request time limit
+            java.net.Socket first = stalled.get(0);
+            first.setSoTimeout((StatusHttpServer.MAX_REQUEST_SECONDS + 20) * 1000);
+            long start = System.nanoTime();
+            assertThat(first.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(StatusHttpServer.MAX_REQUEST_SECONDS + 15));
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
 }
