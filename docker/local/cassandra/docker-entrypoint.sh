@@ -11,6 +11,14 @@ broadcast_rpc=${CASSANDRA_BROADCAST_RPC_ADDRESS:-$broadcast}
 seeds=${CASSANDRA_SEEDS:-$broadcast}
 snitch=${CASSANDRA_ENDPOINT_SNITCH:-SimpleSnitch}
 [ -n "${CASSANDRA_DC:-}${CASSANDRA_RACK:-}" ] && [ "$snitch" = SimpleSnitch ] && snitch=GossipingPropertyFileSnitch
+# group (the default): a write is on disk before it is acknowledged, as one node needs; a ring at RF 3 may choose
+# periodic (docker/compose.yaml does), where two other replicas hold each write in their commit logs
+case "${CASSANDRA_COMMITLOG_SYNC:-group}" in
+  group) sync=$'commitlog_sync: group\ncommitlog_sync_group_window: 15ms' ;;
+  periodic) sync=$'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms' ;;
+  batch) sync='commitlog_sync: batch' ;;
+  *) echo "CASSANDRA_COMMITLOG_SYNC must be group, periodic or batch" >&2; exit 2 ;;
+esac
 conf=/etc/cassandra
 data=/var/lib/cassandra
 
@@ -25,8 +33,7 @@ commitlog_directory: '$data/commitlog'
 saved_caches_directory: '$data/saved_caches'
 hints_directory: '$data/hints'
 cdc_raw_directory: '$data/cdc_raw'
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+$sync
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
