@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Heap that one kind of per-session data may hold in all (POP3 login snapshots): a session reserves what it keeps and
  * gives it back when it ends; a reservation past the limit is refused, so the caller answers "try later" before the
- * heap runs out (DESIGN.md, growth rules).
+ * heap runs out (DESIGN.md, growth rules). SMTP's in-flight message memory is one ({@code IntakeMemory}).
  */
-public final class MemoryBudget {
+public class MemoryBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 

@@ -19,16 +19,7 @@ public final class PerAddressLimit {
 
     /** Counts a new connection from {@code address} and returns true, or returns false when it has {@code max} open. */
     public boolean tryAcquire(InetAddress address) {
-        boolean[] admitted = {false};
-        open.compute(address, (k, n) -> {
-            int count = n == null ? 0 : n;
-            if (count >= max) {
-                return n;
-            }
-            admitted[0] = true;
-            return count + 1;
-        });
-        return admitted[0];
+        return tryAcquire(address, max);
     }
 
     /** Counts a new connection from {@code address} unless it already has {@code limit} (at most the maximum) open. */

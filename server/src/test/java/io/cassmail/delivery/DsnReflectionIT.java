@@ -15,7 +15,6 @@ import io.cassmail.testing.TestDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +40,7 @@ class DsnReflectionIT {
         dns = new TestDnsServer().record("victim.test. 300 IN MX 10 mx.victim.test.")
                 .record("mx.victim.test. 300 IN A 127.0.0.25");
         Path[] tls = TestCerts.create(dir.resolve("tls"), "mx.cassmail.test", "ec");
-        stack = MailStack.create("DsnReflectionIT", "tls.cert=" + tls[0], "tls.key=" + tls[1],
-                        "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
-                        "relay.port=" + port, "relay.allow-private-mx=true",
-                        "password.argon2-memory=64K", "password.argon2-iterations=1")
+        stack = MailStack.relaying("DsnReflectionIT", dns, port, tls)
                 .withDomain("cassmail.test").withUser("bob@cassmail.test")
                 .withUser("alice@cassmail.test", "secret");
         stack.start(Role.SMTP, Role.WORKER);
@@ -78,14 +74,7 @@ class DsnReflectionIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> stack.ledger.records(id).get(0).status() == DeliveryStatus.DELIVERED);
         // control: mail that does go to victim.test arrives there, so a report would have too
-        try (SmtpLineClient c = new SmtpLineClient(stack.port("submission"))) {
-            c.expect("220");
-            c.send("EHLO client.test").expect("250");
-            c.send("STARTTLS").expect("220");
-            c.startTls();
-            c.send("EHLO client.test").expect("250");
-            c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice@cassmail.test\0secret"
-                    .getBytes(StandardCharsets.UTF_8))).expect("235");
+        try (SmtpLineClient c = SmtpLineClient.submission(stack.port("submission"), "alice@cassmail.test", "secret")) {
             Mail.send(c, "alice@cassmail.test", "someone@victim.test",
                     "From: alice@cassmail.test\r\nSubject: control\r\n\r\nx\r\n");
         }

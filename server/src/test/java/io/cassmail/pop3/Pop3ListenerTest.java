@@ -204,14 +204,18 @@ class Pop3ListenerTest {
         return in.readLine();
     }
 
+    /** The answer to PASS on a fresh connection, which then ends. */
+    private static String loginAnswer(int port) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            return pass(new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())), s.getOutputStream());
+        }
+    }
+
     @Test
     void aSecondSessionOfTheSameAccountIsRefusedInUseUntilTheFirstEnds() throws IOException {
         POP3Client c = login("secret");
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", pop3.port())) {
-            s.setSoTimeout(30_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
-            assertThat(pass(in, s.getOutputStream())).startsWith("-ERR [IN-USE] Another POP3 session of bob@cassmail.test");
-        }
+        assertThat(loginAnswer(pop3.port())).startsWith("-ERR [IN-USE] Another POP3 session of bob@cassmail.test");
         assertThat(c.deleteMessage(1)).isTrue();
         assertThat(c.deleteMessage(2)).isTrue();
         c.logout(); // QUIT: the deletes take effect, and the lock goes
@@ -224,17 +228,11 @@ class Pop3ListenerTest {
     @Test
     void aLoginWhoseSnapshotDoesNotFitTheBudgetIsRefusedWithSysTempAndGivesItBack() throws IOException {
         // two messages need 256 + 2 x 48 bytes; the budget has 300
-        try (Pop3Listener tight = startWith("pop3.snapshot-memory=300");
-             java.net.Socket s = new java.net.Socket("127.0.0.1", tight.port())) {
-            s.setSoTimeout(30_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
-            assertThat(pass(in, s.getOutputStream())).startsWith("-ERR [SYS/TEMP] The server is holding too many");
+        try (Pop3Listener tight = startWith("pop3.snapshot-memory=300")) {
+            assertThat(loginAnswer(tight.port())).startsWith("-ERR [SYS/TEMP] The server is holding too many");
         }
-        try (Pop3Listener roomy = startWith("pop3.snapshot-memory=352");
-             java.net.Socket s = new java.net.Socket("127.0.0.1", roomy.port())) {
-            s.setSoTimeout(30_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
-            assertThat(pass(in, s.getOutputStream())).startsWith("+OK Logged in, 2 messages");
+        try (Pop3Listener roomy = startWith("pop3.snapshot-memory=352")) {
+            assertThat(loginAnswer(roomy.port())).startsWith("+OK Logged in, 2 messages");
         }
     }
 

@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -57,10 +56,8 @@ class RelayIT {
                 .record("stall.test. 300 IN MX 10 mx.stall.test.")
                 .record("mx.stall.test. 300 IN A 127.0.0.9");
         Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
-        stack = MailStack.create("RelayIT", "tls.cert=" + tls[0], "tls.key=" + tls[1],
-                        "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
-                        "relay.port=" + port, "relay.threads=2", "relay.allow-private-mx=true", "relay.lease=6s", "relay.command-timeout=30s",
-                        "password.argon2-memory=64K", "password.argon2-iterations=1")
+        stack = MailStack.relaying("RelayIT", dns, port, tls, "relay.threads=2", "relay.lease=6s",
+                        "relay.command-timeout=30s")
                 .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
         stack.start(Role.SMTP);
     }
@@ -127,14 +124,7 @@ class RelayIT {
     void aRelayWorkerKilledInTheMiddleOfDataLosesAndDuplicatesNothing() throws Exception {
         UUID id;
         ServerProcess first = ServerProcess.start("relay-worker-a", stack.settings, "worker");
-        try (SmtpLineClient c = new SmtpLineClient(stack.port("submission"))) {
-            c.expect("220");
-            c.send("EHLO client.test").expect("250");
-            c.send("STARTTLS").expect("220");
-            c.startTls();
-            c.send("EHLO client.test").expect("250");
-            c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice@cassmail.test\0secret"
-                    .getBytes(StandardCharsets.UTF_8))).expect("235");
+        try (SmtpLineClient c = SmtpLineClient.submission(stack.port("submission"), "alice@cassmail.test", "secret")) {
             c.send("MAIL FROM:<alice@cassmail.test>").expect("250");
             c.send("RCPT TO:<bob@stall.test>").expect("250");
             c.send("DATA").expect("354");

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,10 +46,7 @@ class RelayStallIT {
         healthy = new ScriptedSmtpPeer("127.0.0.24", port, ScriptedSmtpPeer.Script.ACCEPT);
         dns = d.record("healthy.test. 300 IN MX 10 mx.healthy.test.").record("mx.healthy.test. 300 IN A 127.0.0.24");
         Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
-        stack = MailStack.create("RelayStallIT", "tls.cert=" + tls[0], "tls.key=" + tls[1],
-                        "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
-                        "relay.port=" + port, "relay.allow-private-mx=true",
-                        "password.argon2-memory=64K", "password.argon2-iterations=1")
+        stack = MailStack.relaying("RelayStallIT", dns, port, tls)
                 .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
         stack.start(Role.SMTP);
     }
@@ -71,15 +67,7 @@ class RelayStallIT {
     }
 
     private static SmtpLineClient loggedIn() throws Exception {
-        SmtpLineClient c = new SmtpLineClient(stack.port("submission"));
-        c.expect("220");
-        c.send("EHLO client.test").expect("250");
-        c.send("STARTTLS").expect("220");
-        c.startTls();
-        c.send("EHLO client.test").expect("250");
-        c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice@cassmail.test\0secret"
-                .getBytes(StandardCharsets.UTF_8))).expect("235");
-        return c;
+        return SmtpLineClient.submission(stack.port("submission"), "alice@cassmail.test", "secret");
     }
 
     @Test

@@ -67,6 +67,20 @@ public final class MailStack implements AutoCloseable {
         return new MailStack(TestInfra.settings(keyspace, "test." + id, overrides));
     }
 
+    /**
+     * A stack whose relay finds remote domains through {@code dns} and their servers on {@code port} (loopback
+     * addresses, so private MX addresses are allowed), with TLS for submission and cheap password hashes.
+     */
+    public static MailStack relaying(String testName, TestDnsServer dns, int port, java.nio.file.Path[] tls,
+                                     String... overrides) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("tls.cert=" + tls[0],
+                "tls.key=" + tls[1], "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
+                "relay.port=" + port, "relay.allow-private-mx=true", "password.argon2-memory=64K",
+                "password.argon2-iterations=1"));
+        all.addAll(java.util.List.of(overrides));
+        return create(testName, all.toArray(String[]::new));
+    }
+
     public MailStack start(Role... roles) {
         server = CassMailServer.start(config, Set.of(roles));
         return this;

@@ -59,6 +59,19 @@ public final class SmtpLineClient implements AutoCloseable {
         return (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession().getPeerCertificates()[0];
     }
 
+    /** A submission session as a mail client opens one: greeting, EHLO, STARTTLS, EHLO, AUTH PLAIN (235). */
+    public static SmtpLineClient submission(int port, String user, String password) throws IOException {
+        SmtpLineClient c = new SmtpLineClient(port);
+        c.expect("220");
+        c.send("EHLO client.test").expect("250");
+        c.send("STARTTLS").expect("220");
+        c.startTls();
+        c.send("EHLO client.test").expect("250");
+        c.send("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
+                .getBytes(StandardCharsets.UTF_8))).expect("235");
+        return c;
+    }
+
     /** The negotiated TLS protocol, once TLS is on. */
     public String tlsProtocol() {
         return ((javax.net.ssl.SSLSocket) socket).getSession().getProtocol();
