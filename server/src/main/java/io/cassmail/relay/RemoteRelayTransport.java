@@ -193,7 +193,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         String lastFailure = "no MX host answered";
         String lastStatus = "4.4.1";
         int privateRefused = 0;
-        int reachable = 0;
+        int reachable = 0; // hosts with a public address, or whose lookup failed (maybe they have one)
         int addressesTried = 0;
         int sessions = 0;
         for (String host : route.hosts()) {

@@ -90,4 +90,40 @@ class ReconcilerTest {
             assertThat(mail.queue.takeDeliveries()).extracting(DeliveryJob::messageId).containsExactly(id);
         }
     }
+
+    @Test
+    void aRelayTransactionOutlastingStaleAfterIsNotRepublishedWhileItsSendingLeaseIsRenewed() throws Exception {
+        Reconciler both = new Reconciler(mail.stores.accepted(), mail.stores.ledger(), mail.queue, mail.relay, STALE,
+                MemoryMailSystem.GIVE_UP_AFTER, mail.clock);
+        UUID id = mail.intake.submit(new io.cassmail.mail.Envelope("bob@cassmail.test",
+                java.util.List.of(io.cassmail.mail.Envelope.Recipient.remote("carol@remote.test")), null, "client.test"),
+                "Subject: slow peer\r\n\r\nx\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        DeliveryJob job = mail.relay.takeDeliveries().get(0);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        DeliveryTransport slowPeer = (message, recipients) -> {
+            sending.countDown();
+            try {
+                answered.await(60, java.util.concurrent.TimeUnit.SECONDS); // the remote server takes its time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return recipients.stream().map(r -> RecipientOutcome.delivered(r.recipient())).toList();
+        };
+        DeliveryProcessor relay = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(),
+                new SendingLease(slowPeer, mail.stores.ledger(), Duration.ofMillis(300), mail.clock), mail.bounces,
+                MemoryMailSystem.GIVE_UP_AFTER, mail.clock, io.cassmail.metrics.CassMailMetrics.none(),
+                DeliveryRecord::isRemote);
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> relay.process(job));
+        assertThat(sending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        mail.clock.advance(STALE.plusMinutes(2)); // the transaction has lasted longer than stale-after
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                mail.clock.instant().equals(mail.stores.ledger().records(id).get(0).updated())); // renewed since
+        assertThat(both.sweep(null).republished()).as("a live lease is progress").isZero();
+        assertThat(mail.relay.takeDeliveries()).isEmpty();
+        answered.countDown();
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(DeliveryProcessor.Outcome.DONE);
+        assertThat(mail.stores.ledger().records(id)).extracting(DeliveryRecord::status)
+                .containsExactly(DeliveryStatus.RELAYED);
+    }
 }
