@@ -131,14 +131,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         for (DeliveryRecord r : recipients) {
             byDomain.computeIfAbsent(Addresses.domainOf(Addresses.normalize(r.recipient())), d -> new ArrayList<>()).add(r);
         }
-        byte[] signature;
-        try {
-            signature = dkim == null ? new byte[0] : dkim.signature(message, () -> messages.openBody(message));
-        } catch (IOException | RuntimeException e) {
-            log.warn("message {}: {}", message.id(), e.getMessage());
-            return recipients.stream().map(r -> RecipientOutcome.temporary(r.recipient(), "4.3.0",
-                    "not sent: " + e.getMessage())).toList();
-        }
+        Signature signature = new Signature(message);
         Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, List<DeliveryRecord>> e : byDomain.entrySet()) {
             List<RecipientOutcome> result = deadline.over()
@@ -178,11 +171,46 @@ public final class RemoteRelayTransport implements DeliveryTransport {
         return (b[0] & 0xfe) == 0xfc; // fc00::/7, unique local (RFC 4193)
     }
 
-    private List<RecipientOutcome> route(StoredMessage message, byte[] signature, String domain,
+    /**
+     * The message's {@code DKIM-Signature} field, made once per job when the first transaction holds its slot (a job
+     * deferred for a busy host reads no body), then reused for every domain.
+     */
+    private final class Signature {
+        private final StoredMessage message;
+        private byte[] field;
+
+        Signature(StoredMessage message) {
+            this.message = message;
+        }
+
+        byte[] get() throws IOException {
+            if (field == null) {
+                try {
+                    field = dkim == null ? new byte[0] : dkim.signature(message, () -> messages.openBody(message));
+                } catch (RuntimeException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+            return field;
+        }
+
+        /** Every recipient deferred because signing failed (a store outage): not sent unsigned. */
+        List<RecipientOutcome> failed(List<DeliveryRecord> recipients, IOException e) {
+            log.warn("message {}: {}", message.id(), e.getMessage());
+            return all(recipients, r -> RecipientOutcome.temporary(r, "4.3.0", "not sent: " + e.getMessage()));
+        }
+    }
+
+    private List<RecipientOutcome> route(StoredMessage message, Signature signing, String domain,
                                          List<DeliveryRecord> recipients, JobDeadline deadline) {
         if (settings.smarthost() != null) {
-            return withSlot(settings.smarthost().host(), recipients,
-                    slot -> viaSmarthost(message, signature, recipients, deadline));
+            return withSlot(settings.smarthost().host(), recipients, slot -> {
+                try {
+                    return viaSmarthost(message, signing.get(), recipients, deadline);
+                } catch (IOException e) {
+                    return signing.failed(recipients, e);
+                }
+            });
         }
         MxResolver.Route route = resolver.route(domain);
         if (!route.found()) {
@@ -236,6 +264,13 @@ public final class RemoteRelayTransport implements DeliveryTransport {
             }
             boolean answered = false;
             try {
+                byte[] signature;
+                try {
+                    signature = signing.get();
+                } catch (IOException e) {
+                    answered = true; // not the host's fault
+                    return signing.failed(recipients, e);
+                }
                 for (InetAddress address : addresses) {
                     if (addressesTried >= limits.mxAddressLimit() || sessions >= limits.mxSessionLimit()
                             || deadline.over()) {
