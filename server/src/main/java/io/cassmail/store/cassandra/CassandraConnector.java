@@ -54,6 +54,9 @@ public final class CassandraConnector {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, connect)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+                // a DDL statement completes after the schema metadata refresh it triggers, which the driver delays by
+                // this window (1 s by default): applying the schema's 17 tables took 20 s, a second per table
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
                 .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
                 .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
                 .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
