@@ -10,7 +10,6 @@ import io.cassmail.testing.MailStack;
 import io.cassmail.testing.ScriptedSmtpPeer;
 import io.cassmail.testing.ServerProcess;
 import io.cassmail.testing.SmtpLineClient;
-import io.cassmail.testing.TestCerts;
 import io.cassmail.testing.TestDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,23 +38,13 @@ class DsnReflectionIT {
         remote = new ScriptedSmtpPeer("127.0.0.25", port, ScriptedSmtpPeer.Script.ACCEPT);
         dns = new TestDnsServer().record("victim.test. 300 IN MX 10 mx.victim.test.")
                 .record("mx.victim.test. 300 IN A 127.0.0.25");
-        Path[] tls = TestCerts.create(dir.resolve("tls"), "mx.cassmail.test", "ec");
-        stack = MailStack.relaying("DsnReflectionIT", dns, port, tls)
-                .withDomain("cassmail.test").withUser("bob@cassmail.test")
-                .withUser("alice@cassmail.test", "secret");
-        stack.start(Role.SMTP, Role.WORKER);
+        stack = MailStack.relaying("DsnReflectionIT", dns, port, dir).withUser("bob@cassmail.test")
+                .start(Role.SMTP, Role.WORKER);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            remote.close();
-            dns.close();
-        }
+        MailStack.closeAll(stack, remote, dns);
     }
 
     @Test

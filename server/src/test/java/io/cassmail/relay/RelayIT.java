@@ -14,7 +14,6 @@ import io.cassmail.testing.MailStack;
 import io.cassmail.testing.ScriptedSmtpPeer;
 import io.cassmail.testing.ServerProcess;
 import io.cassmail.testing.SmtpLineClient;
-import io.cassmail.testing.TestCerts;
 import io.cassmail.testing.TestDnsServer;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
@@ -55,24 +54,13 @@ class RelayIT {
                 .record("mx.remote.test. 300 IN A 127.0.0.8")
                 .record("stall.test. 300 IN MX 10 mx.stall.test.")
                 .record("mx.stall.test. 300 IN A 127.0.0.9");
-        Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
-        stack = MailStack.relaying("RelayIT", dns, port, tls, "relay.threads=2", "relay.lease=6s",
-                        "relay.command-timeout=30s")
-                .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
-        stack.start(Role.SMTP);
+        stack = MailStack.relaying("RelayIT", dns, port, dir, "relay.threads=2", "relay.lease=6s",
+                "relay.command-timeout=30s").start(Role.SMTP);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            greenMail.stop();
-            stalling.close();
-            dns.close();
-        }
+        MailStack.closeAll(stack, greenMail::stop, stalling, dns);
     }
 
     private static DeliveryRecord record(UUID id) {

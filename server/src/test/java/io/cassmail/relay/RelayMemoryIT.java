@@ -9,7 +9,6 @@ import io.cassmail.app.Role;
 import io.cassmail.testing.MailStack;
 import io.cassmail.testing.ServerProcess;
 import io.cassmail.testing.SmtpLineClient;
-import io.cassmail.testing.TestCerts;
 import io.cassmail.testing.TestDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,23 +44,14 @@ class RelayMemoryIT {
                     .record("mx.big" + i + ".test. 300 IN A 127.0.0.26");
         }
         dns = d;
-        Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
-        stack = MailStack.relaying("RelayMemoryIT", dns, port, tls).withDomain("cassmail.test")
-                .withUser("alice@cassmail.test", "secret");
+        stack = MailStack.relaying("RelayMemoryIT", dns, port, dir);
         stack.directory.addDkimKey(DkimSigning.generate("cassmail.test", "mem"));
         stack.start(Role.SMTP);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            greenMail.stop();
-            dns.close();
-        }
+        MailStack.closeAll(stack, greenMail::stop, dns);
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.cassmail.testing.MailStack;
 import io.cassmail.testing.ScriptedSmtpPeer;
 import io.cassmail.testing.ServerProcess;
 import io.cassmail.testing.SmtpLineClient;
-import io.cassmail.testing.TestCerts;
 import io.cassmail.testing.TestDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,25 +44,14 @@ class RelayStallIT {
         }
         healthy = new ScriptedSmtpPeer("127.0.0.24", port, ScriptedSmtpPeer.Script.ACCEPT);
         dns = d.record("healthy.test. 300 IN MX 10 mx.healthy.test.").record("mx.healthy.test. 300 IN A 127.0.0.24");
-        Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
-        stack = MailStack.relaying("RelayStallIT", dns, port, tls)
-                .withDomain("cassmail.test").withUser("alice@cassmail.test", "secret");
-        stack.start(Role.SMTP);
+        stack = MailStack.relaying("RelayStallIT", dns, port, dir).start(Role.SMTP);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            for (ScriptedSmtpPeer p : stalling) {
-                p.close();
-            }
-            healthy.close();
-            dns.close();
-        }
+        List<AutoCloseable> peers = new ArrayList<>(stalling);
+        peers.addAll(List.of(healthy, dns));
+        MailStack.closeAll(stack, peers.toArray(AutoCloseable[]::new));
     }
 
     private static SmtpLineClient loggedIn() throws Exception {

@@ -69,16 +69,34 @@ public final class MailStack implements AutoCloseable {
 
     /**
      * A stack whose relay finds remote domains through {@code dns} and their servers on {@code port} (loopback
-     * addresses, so private MX addresses are allowed), with TLS for submission and cheap password hashes.
+     * addresses, so private MX addresses are allowed), with TLS for submission (a certificate made in {@code dir}),
+     * cheap password hashes, and {@code alice@cassmail.test} (password {@code secret}) to submit as.
      */
-    public static MailStack relaying(String testName, TestDnsServer dns, int port, java.nio.file.Path[] tls,
-                                     String... overrides) {
+    public static MailStack relaying(String testName, TestDnsServer dns, int port, java.nio.file.Path dir,
+                                     String... overrides) throws java.io.IOException, InterruptedException {
+        java.nio.file.Path[] tls = TestCerts.create(dir.resolve("tls"), "relay.cassmail.test", "ec");
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("tls.cert=" + tls[0],
                 "tls.key=" + tls[1], "relay.dns=" + dns.address().getHostString() + ":" + dns.address().getPort(),
                 "relay.port=" + port, "relay.allow-private-mx=true", "password.argon2-memory=64K",
                 "password.argon2-iterations=1"));
         all.addAll(java.util.List.of(overrides));
-        return create(testName, all.toArray(String[]::new));
+        return create(testName, all.toArray(String[]::new)).withDomain("cassmail.test")
+                .withUser("alice@cassmail.test", "secret");
+    }
+
+    /** Closes the stack (if it was made) and then the test's own peers, whatever fails first. */
+    public static void closeAll(MailStack stack, AutoCloseable... peers) throws Exception {
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            for (AutoCloseable p : peers) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
     }
 
     public MailStack start(Role... roles) {
