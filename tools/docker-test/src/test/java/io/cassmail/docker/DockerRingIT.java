@@ -57,7 +57,19 @@ class DockerRingIT {
                 "CASSMAIL_HOSTNAME", "mx.docker.test"));
         compose.run(60, null, "down", "--volumes", "--remove-orphans");
         Instant t0 = Instant.now();
-        compose.run(900, null, "up", "-d", "--no-build");
+        try {
+            compose.run(900, null, "up", "-d", "--no-build");
+        } catch (java.io.IOException e) {
+            // what the one-shot schema job and the nodes said, before the tear-down removes them
+            String logs;
+            try {
+                logs = compose.run(60, null, "logs", "--no-color", "--tail", "40", "schema", "cassandra-1",
+                        "cassandra-2", "cassandra-3");
+            } catch (java.io.IOException unavailable) {
+                logs = unavailable.getMessage();
+            }
+            throw new java.io.IOException(e.getMessage() + "\n--- logs ---\n" + logs, e);
+        }
         System.out.printf("docker-test: ring, broker, schema job, 2 front ends and 2 workers up in %d s%n",
                 Duration.between(t0, Instant.now()).toSeconds());
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() ->
