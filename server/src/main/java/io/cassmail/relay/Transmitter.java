@@ -62,10 +62,6 @@ final class Transmitter {
         this.watchdog = watchdog;
     }
 
-    Timeouts timeouts() {
-        return timeouts;
-    }
-
     /**
      * The transaction for the recipients on one address; null when the greeting or EHLO/HELO refused us (try the next
      * host). {@link NoSessionException}: no connection; {@link TlsFailedException}: STARTTLS broke; any other

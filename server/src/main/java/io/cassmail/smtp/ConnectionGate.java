@@ -38,30 +38,21 @@ final class ConnectionGate implements SessionHandler {
         return t;
     });
 
-    ConnectionGate(int maxPerIp, CassMailMetrics metrics, String listener) {
-        this(maxPerIp, metrics, listener, null);
-    }
-
-    /** @param stress the listener's stress mode (null: none) */
+    /** @param stress the listener's stress mode */
     ConnectionGate(int maxPerIp, CassMailMetrics metrics, String listener, StressMode stress) {
         this.perIp = new PerAddressLimit(maxPerIp);
         this.maxPerIp = maxPerIp;
         this.metrics = metrics;
         this.listener = listener;
         this.stress = stress;
-        if (stress != null) {
-            sweeper.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
-        }
+        sweeper.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public SessionAcceptance accept(Session session) {
         InetAddress ip = session.getSocket().getInetAddress();
-        int limit = maxPerIp;
-        if (stress != null) {
-            stress.observe(admitted.size() + 1);
-            limit = stress.maxPerIp(maxPerIp);
-        }
+        stress.observe(admitted.size() + 1);
+        int limit = stress.maxPerIp(maxPerIp);
         boolean admitted = perIp.tryAcquire(ip, limit);
         metrics.smtpConnection(listener, admitted);
         if (!admitted) {
