@@ -1,0 +1,709 @@
+package io.cassmail.mailbox;
+
+import io.cassmail.mail.Addresses;
+import io.cassmail.store.BodyRef;
+import io.cassmail.store.FolderBlock;
+import io.cassmail.store.FolderChanges;
+import io.cassmail.store.FolderEntry;
+import io.cassmail.store.FolderRow;
+import io.cassmail.store.FolderStore;
+import io.cassmail.store.StoreUnavailableException;
+import io.cassmail.store.WriterLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The one place that changes an account's folders (README "Data model"). Per account, one writer at a time
+ * in the whole cluster: the process holding the account's lease ({@link io.cassmail.store.WriterLeases}, a
+ * lightweight transaction when the writer changes and when it renews, never per message), and inside it one
+ * thread at a time. So UIDs and MODSEQs come from the writer's memory, counts are written as exact values, and
+ * no change needs a read-before-write on the store.
+ *
+ * <p>Every change is one logged batch whose write timestamp is {@code BASE + epoch * 2^40 + microseconds into
+ * the epoch}: a writer that lost its lease (paused, partitioned) can only lose to its successor's writes. When a
+ * writer first touches a folder in its epoch it fences it: entries from the folder's stored {@code uid_next} up
+ * (all a predecessor could have had in flight, one batch of at most {@link #MAX_BATCH} entries) are deleted at a
+ * timestamp above anything the predecessor wrote, so a UID a client was never shown cannot appear later below
+ * one it was. A writer sends a batch only while its lease is valid by its own monotonic clock, and a successor
+ * takes an expired lease only {@code grace} after it ended by the successor's clock.
+ */
+public final class MailboxWriter {
+    /** Entries per batch: what a fence must cover (below one block, so two blocks at most). */
+    static final int MAX_BATCH = 64;
+    /** Bytes of entry summaries per batch, below Cassandra's 50 KiB batch refusal. */
+    private static final int MAX_BATCH_BYTES = 32 * 1024;
+    static final long TIMESTAMP_BASE = 1L << 56;
+    static final int EPOCH_SHIFT = 40;
+
+    /**
+     * @param owner          this process's writer id, unique in the cluster and stable across restarts (a
+     *                       restarted process takes its own leases back at once)
+     * @param lease          how long a lease lasts; renewed when a third of it is left
+     * @param grace          how long after a lease ended a successor waits (bounds clock skew and writes in flight)
+     * @param vanishedWindow how long expunged UIDs stay answerable (QRESYNC)
+     */
+    public record Settings(String owner, Duration lease, Duration grace, Duration vanishedWindow) {
+        public static Settings of(String owner) {
+            return new Settings(owner, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofDays(30));
+        }
+    }
+
+    /** Where an appended message went: RFC 4315's APPENDUID and COPYUID need both. */
+    public record Appended(long uidValidity, long uid, boolean existed) {
+    }
+
+    /** How STORE changes flags (RFC 9051 §6.4.6). */
+    public enum FlagChange { ADD, REMOVE, REPLACE }
+
+    /** What STORE changed and what it left because it changed since {@code UNCHANGEDSINCE} (RFC 7162 §3.1.3). */
+    public record Stored(List<FolderEntry> changed, List<Long> modified) {
+    }
+
+    private final FolderStore store;
+    private final BodyLifetime bodies;
+    private final Settings settings;
+    private final Clock clock;
+    private final LongSupplier nanos;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    public MailboxWriter(FolderStore store, BodyLifetime bodies, Settings settings) {
+        this(store, bodies, settings, Clock.systemUTC(), System::nanoTime);
+    }
+
+    /** With clocks of its own, for tests of expiry and takeover. */
+    public MailboxWriter(FolderStore store, BodyLifetime bodies, Settings settings, Clock clock, LongSupplier nanos) {
+        this.store = store;
+        this.bodies = bodies;
+        this.settings = settings;
+        this.clock = clock;
+        this.nanos = nanos;
+    }
+
+    public String owner() {
+        return settings.owner();
+    }
+
+    /** An account's state while this process writes it; guarded by its own monitor. */
+    private static final class Account {
+        final String address;
+        WriterLease lease;
+        long epochStartNanos;
+        long validUntilNanos;
+        long lastTimestamp;
+        long lastUidValidity;
+        Map<UUID, FolderRow> folders;
+        final Set<UUID> fenced = new HashSet<>();
+        final Map<UUID, TreeMap<Long, Integer>> live = new HashMap<>();
+
+        Account(String address) {
+            this.address = address;
+        }
+
+        void forget() {
+            lease = null;
+            folders = null;
+            fenced.clear();
+            live.clear();
+        }
+    }
+
+    private <T> T write(String address, Function<Account, T> op) {
+        String a = Addresses.normalize(address);
+        Account acc = accounts.computeIfAbsent(a, Account::new);
+        synchronized (acc) {
+            try {
+                hold(acc);
+                return op.apply(acc);
+            } catch (StoreUnavailableException | MailboxLostException e) {
+                // a batch may be in doubt: the next change takes a new epoch, which fences it
+                acc.forget();
+                throw e instanceof MailboxLostException ? new StoreUnavailableException(e.getMessage(), e)
+                        : (StoreUnavailableException) e;
+            }
+        }
+    }
+
+    /** The lease lapsed while a change was being prepared. */
+    private static final class MailboxLostException extends RuntimeException {
+        MailboxLostException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void hold(Account acc) {
+        long now = nanos.getAsLong();
+        long leaseNanos = settings.lease().toNanos();
+        boolean epochWorn = acc.lease != null && (now - acc.epochStartNanos) / 1000 > (1L << (EPOCH_SHIFT - 1));
+        if (acc.lease != null && !epochWorn && now < acc.validUntilNanos) {
+            if (now < acc.validUntilNanos - leaseNanos / 3) {
+                return;
+            }
+            Instant expiry = clock.instant().plus(settings.lease());
+            if (store.leases().renew(acc.lease, expiry)) {
+                acc.lease = new WriterLease(acc.lease.address(), acc.lease.epoch(), acc.lease.owner(), expiry);
+                acc.validUntilNanos = now + leaseNanos;
+                return;
+            }
+        }
+        acc.forget();
+        Optional<WriterLease> taken = store.leases().take(acc.address, settings.owner(), clock.instant(),
+                settings.lease(), settings.grace());
+        if (taken.isEmpty()) {
+            String holder = store.leases().current(acc.address).map(l -> l.owner() + " until " + l.expires()).orElse("?");
+            throw new MailboxException(MailboxException.Kind.INUSE,
+                    "another CassMail process writes this mailbox now (" + holder + "); try again shortly");
+        }
+        acc.lease = taken.get();
+        acc.epochStartNanos = now;
+        acc.validUntilNanos = now + leaseNanos;
+        acc.lastTimestamp = TIMESTAMP_BASE + (acc.lease.epoch() << EPOCH_SHIFT);
+        acc.folders = new LinkedHashMap<>();
+        for (FolderRow f : store.folders(acc.address)) {
+            acc.folders.put(f.id(), f);
+            acc.lastUidValidity = Math.max(acc.lastUidValidity, f.uidValidity());
+        }
+        ensureDefaults(acc);
+    }
+
+    private FolderChanges changes(Account acc) {
+        long now = nanos.getAsLong();
+        if (now >= acc.validUntilNanos) {
+            throw new MailboxLostException("the mailbox writer's lease for " + acc.address + " ran out");
+        }
+        long ts = Math.max(acc.lastTimestamp + 1,
+                TIMESTAMP_BASE + (acc.lease.epoch() << EPOCH_SHIFT) + (now - acc.epochStartNanos) / 1000);
+        acc.lastTimestamp = ts;
+        return new FolderChanges(acc.address, ts);
+    }
+
+    private void apply(Account acc, FolderChanges c) {
+        if (nanos.getAsLong() >= acc.validUntilNanos) {
+            throw new MailboxLostException("the mailbox writer's lease for " + acc.address + " ran out");
+        }
+        store.write(c);
+    }
+
+    // ---- folders ----
+
+    /** Every account has INBOX and the RFC 6154 folders; an account that has none of the latter gets them. */
+    private void ensureDefaults(Account acc) {
+        boolean hasInbox = find(acc, FolderNames.INBOX).isPresent();
+        boolean hasSpecial = acc.folders.values().stream().anyMatch(f -> f.specialUse() != null);
+        if (hasInbox && hasSpecial) {
+            return;
+        }
+        FolderChanges c = changes(acc);
+        List<FolderRow> made = new ArrayList<>();
+        if (!hasInbox) {
+            made.add(newFolder(acc, FolderNames.INBOX, null));
+        }
+        if (!hasSpecial) {
+            for (SpecialUse use : SpecialUse.defaults()) {
+                Optional<FolderRow> named = find(acc, use.defaultName());
+                made.add(named.isPresent() ? named.get().withSpecialUse(use.attribute())
+                        : newFolder(acc, use.defaultName(), use.attribute()));
+            }
+        }
+        made.forEach(c::putFolder);
+        apply(acc, c);
+        made.forEach(f -> acc.folders.put(f.id(), f));
+    }
+
+    private FolderRow newFolder(Account acc, String name, String specialUse) {
+        long validity = Math.max(clock.instant().getEpochSecond(), acc.lastUidValidity + 1);
+        acc.lastUidValidity = validity;
+        return new FolderRow(io.cassmail.mail.MessageIds.next(), name, specialUse, true, validity, 1, 1, 0, 0, 0);
+    }
+
+    private static Optional<FolderRow> find(Account acc, String name) {
+        String n = FolderNames.normalize(name);
+        return acc.folders.values().stream().filter(f -> f.name().equals(n)).findFirst();
+    }
+
+    private static FolderRow require(Account acc, String name) {
+        return find(acc, name).orElseThrow(() -> new MailboxException(MailboxException.Kind.NONEXISTENT,
+                "no folder named " + name));
+    }
+
+    /** Makes sure the account has its default folders (at account creation); returns its folders. */
+    public List<FolderRow> open(String address) {
+        return write(address, acc -> List.copyOf(acc.folders.values()));
+    }
+
+    /** Creates a folder, and its missing parents (RFC 9051 §6.3.4), optionally with a special use (RFC 6154 §5). */
+    public FolderRow create(String address, String name, SpecialUse use) {
+        String n = FolderNames.normalize(name);
+        String problem = FolderNames.problem(n);
+        if (problem != null) {
+            throw new MailboxException(MailboxException.Kind.CANNOT, problem);
+        }
+        return write(address, acc -> {
+            if (find(acc, n).isPresent()) {
+                throw new MailboxException(MailboxException.Kind.ALREADYEXISTS, "a folder named " + n + " exists already");
+            }
+            FolderChanges c = changes(acc);
+            List<FolderRow> made = new ArrayList<>();
+            for (String parent : parents(n)) {
+                if (find(acc, parent).isEmpty()) {
+                    made.add(newFolder(acc, parent, null));
+                }
+            }
+            FolderRow folder = newFolder(acc, n, use == null ? null : use.attribute());
+            made.add(folder);
+            made.forEach(c::putFolder);
+            apply(acc, c);
+            made.forEach(f -> acc.folders.put(f.id(), f));
+            return folder;
+        });
+    }
+
+    private static List<String> parents(String name) {
+        List<String> result = new ArrayList<>();
+        for (int i = name.indexOf(FolderNames.DELIMITER); i > 0; i = name.indexOf(FolderNames.DELIMITER, i + 1)) {
+            result.add(name.substring(0, i));
+        }
+        return result;
+    }
+
+    /**
+     * Renames a folder with its inferiors; its id, UIDs and UIDVALIDITY stay. Renaming INBOX moves its messages
+     * to the new name and leaves an empty INBOX with a new UIDVALIDITY, inferiors unmoved (RFC 9051 §6.3.6).
+     */
+    public void rename(String address, String from, String to) {
+        String f = FolderNames.normalize(from);
+        String t = FolderNames.normalize(to);
+        String problem = FolderNames.problem(t);
+        if (problem != null) {
+            throw new MailboxException(MailboxException.Kind.CANNOT, problem);
+        }
+        write(address, acc -> {
+            FolderRow source = require(acc, f);
+            if (find(acc, t).isPresent()) {
+                throw new MailboxException(MailboxException.Kind.ALREADYEXISTS, "a folder named " + t + " exists already");
+            }
+            if (FolderNames.isBelow(t, f)) {
+                throw new MailboxException(MailboxException.Kind.CANNOT, "a folder cannot be renamed below itself");
+            }
+            FolderChanges c = changes(acc);
+            List<FolderRow> changed = new ArrayList<>();
+            for (String parent : parents(t)) {
+                if (find(acc, parent).isEmpty()) {
+                    changed.add(newFolder(acc, parent, null));
+                }
+            }
+            if (source.name().equals(FolderNames.INBOX)) {
+                changed.add(source.withName(t).withSpecialUse(null));
+                changed.add(newFolder(acc, FolderNames.INBOX, null));
+            } else {
+                for (FolderRow row : acc.folders.values()) {
+                    if (row.name().equals(f)) {
+                        changed.add(row.withName(t));
+                    } else if (FolderNames.isBelow(row.name(), f)) {
+                        changed.add(row.withName(t + row.name().substring(f.length())));
+                    }
+                }
+            }
+            changed.forEach(c::putFolder);
+            apply(acc, c);
+            changed.forEach(r -> acc.folders.put(r.id(), r));
+            return null;
+        });
+    }
+
+    /** Marks a folder subscribed or not (RFC 9051 §6.3.7). */
+    public void subscribe(String address, String name, boolean subscribed) {
+        write(address, acc -> {
+            FolderRow row = require(acc, name).withSubscribed(subscribed);
+            apply(acc, changes(acc).putFolder(row));
+            acc.folders.put(row.id(), row);
+            return null;
+        });
+    }
+
+    /**
+     * Deletes a folder and every message in it (each body goes when nothing else lists it). INBOX cannot be
+     * deleted, nor a folder with inferiors ({@code HASCHILDREN}, RFC 9051 §6.3.5). Returns the messages removed.
+     */
+    public long delete(String address, String name) {
+        Set<UUID> removedBodies = new LinkedHashSet<>();
+        long removed = write(address, acc -> {
+            FolderRow row = require(acc, name);
+            if (row.name().equals(FolderNames.INBOX)) {
+                throw new MailboxException(MailboxException.Kind.CANNOT, "INBOX cannot be deleted");
+            }
+            if (acc.folders.values().stream().anyMatch(r -> FolderNames.isBelow(r.name(), row.name()))) {
+                throw new MailboxException(MailboxException.Kind.HASCHILDREN,
+                        row.name() + " has folders below it; delete them first");
+            }
+            fence(acc, row);
+            long count = 0;
+            for (long block : new ArrayList<>(acc.live.get(row.id()).keySet())) {
+                List<FolderEntry> entries = store.block(row.id(), block);
+                for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+                    List<Long> uids = entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)).stream()
+                            .map(FolderEntry::uid).toList();
+                    count += expungeIn(acc, acc.folders.get(row.id()), uids, removedBodies);
+                }
+            }
+            FolderChanges c = changes(acc).deleteFolder(row.id());
+            for (long block : acc.live.get(row.id()).keySet()) {
+                c.dropBlock(row.id(), block);
+            }
+            apply(acc, c);
+            acc.folders.remove(row.id());
+            acc.live.remove(row.id());
+            return count;
+        });
+        collect(removedBodies);
+        return removed;
+    }
+
+    // ---- messages ----
+
+    /**
+     * Fences a folder the first time this epoch touches it (see the class comment) and loads its block counts.
+     * Entries at or above the stored {@code uid_next} are what a predecessor may still have in flight.
+     */
+    private void fence(Account acc, FolderRow row) {
+        if (acc.fenced.contains(row.id())) {
+            return;
+        }
+        long from = row.uidNext();
+        long block = FolderBlock.of(from);
+        int below = (int) store.block(row.id(), block).stream().filter(e -> e.uid() < from).count();
+        FolderChanges c = changes(acc).fence(row.id(), block, from).dropBlock(row.id(), block + 1);
+        if (below > 0) {
+            c.putBlock(row.id(), new FolderBlock(block, below));
+        } else {
+            c.dropBlock(row.id(), block);
+        }
+        c.putFolder(row);
+        apply(acc, c);
+        TreeMap<Long, Integer> live = new TreeMap<>();
+        for (FolderBlock b : store.blocks(row.id())) {
+            if (b.block() < block && b.live() > 0) {
+                live.put(b.block(), b.live());
+            }
+        }
+        if (below > 0) {
+            live.put(block, below);
+        }
+        acc.live.put(row.id(), live);
+        acc.fenced.add(row.id());
+    }
+
+    /** Lists a message in a folder (APPEND, RFC 9051 §6.3.12). */
+    public Appended append(String address, String folder, NewMessage message, Flags flags) {
+        return write(address, acc -> {
+            FolderRow row = require(acc, folder);
+            fence(acc, row);
+            return add(acc, acc.folders.get(row.id()), List.of(template(message, flags)), null).get(0);
+        });
+    }
+
+    /**
+     * Delivers a message into the account's INBOX unless some folder of the account lists it already (a redelivered
+     * job whose first copy landed, or was filed elsewhere since): a repeat is never a second copy.
+     */
+    public Appended deliver(String address, NewMessage message) {
+        return deliver(address, message, FolderNames.INBOX);
+    }
+
+    /** Delivers into the named folder (INBOX, or Junk for a quarantine); idempotent like {@link #deliver(String, NewMessage)}. */
+    public Appended deliver(String address, NewMessage message, String folder) {
+        return write(address, acc -> {
+            for (BodyRef ref : store.refs(message.messageId())) {
+                FolderRow listedIn = acc.folders.get(ref.folderId());
+                if (listedIn != null && store.entry(ref.folderId(), ref.uid())
+                        .filter(e -> e.messageId().equals(message.messageId())).isPresent()) {
+                    return new Appended(listedIn.uidValidity(), ref.uid(), true);
+                }
+            }
+            FolderRow row = find(acc, folder).orElseGet(() -> require(acc, FolderNames.INBOX));
+            fence(acc, row);
+            return add(acc, acc.folders.get(row.id()), List.of(template(message, Flags.NONE)), null).get(0);
+        });
+    }
+
+    private static FolderEntry template(NewMessage m, Flags flags) {
+        return new FolderEntry(null, 0, m.messageId(), m.size(), m.internalDate(), flags.bits(), flags.keywords(), 0,
+                m.sender(), m.subject(), null);
+    }
+
+    /**
+     * Lists entries in a folder under new UIDs, in batches; with {@code removeFrom} set, the source entries go in
+     * the same batch (MOVE). Returns one result per template, in order.
+     */
+    private List<Appended> add(Account acc, FolderRow target, List<FolderEntry> templates, FolderRow removeFrom) {
+        List<Appended> result = new ArrayList<>();
+        int i = 0;
+        while (i < templates.size()) {
+            int end = i;
+            int bytes = 0;
+            while (end < templates.size() && end - i < MAX_BATCH && (end == i || bytes < MAX_BATCH_BYTES)) {
+                bytes += summaryBytes(templates.get(end));
+                end++;
+            }
+            List<FolderEntry> chunk = templates.subList(i, end);
+            FolderRow row = acc.folders.get(target.id());
+            FolderChanges c = changes(acc);
+            TreeMap<Long, Integer> live = new TreeMap<>(acc.live.get(row.id()));
+            long uid = row.uidNext();
+            long modseq = row.highestModseq();
+            long unseen = 0;
+            long size = 0;
+            for (FolderEntry t : chunk) {
+                modseq++;
+                FolderEntry e = t.listedAs(row.id(), uid, modseq);
+                c.putEntry(e);
+                c.putRef(new BodyRef(e.messageId(), row.id(), uid, acc.address));
+                live.merge(FolderBlock.of(uid), 1, Integer::sum);
+                unseen += (e.flags() & Flags.SEEN) == 0 ? 1 : 0;
+                size += e.size();
+                result.add(new Appended(row.uidValidity(), uid, false));
+                uid++;
+            }
+            for (Map.Entry<Long, Integer> b : live.entrySet()) {
+                if (!b.getValue().equals(acc.live.get(row.id()).get(b.getKey()))) {
+                    c.putBlock(row.id(), new FolderBlock(b.getKey(), b.getValue()));
+                }
+            }
+            FolderRow next = row.advanced(uid, modseq, chunk.size(), unseen, size);
+            c.putFolder(next);
+            Removal removal = null;
+            if (removeFrom != null) {
+                removal = removal(acc, acc.folders.get(removeFrom.id()), chunk.stream().map(FolderEntry::uid).toList(), c);
+            }
+            apply(acc, c);
+            acc.folders.put(next.id(), next);
+            acc.live.put(row.id(), live);
+            if (removal != null) {
+                removal.commit(acc);
+            }
+            i = end;
+        }
+        return result;
+    }
+
+    private static int summaryBytes(FolderEntry e) {
+        return 200 + (e.subject() == null ? 0 : 3 * e.subject().length()) + (e.sender() == null ? 0 : 3 * e.sender().length())
+                + e.keywords().stream().mapToInt(k -> k.length() + 8).sum();
+    }
+
+    /** The entries of a folder with these UIDs (those that exist), in UID order. */
+    private List<FolderEntry> existing(Account acc, FolderRow row, Collection<Long> uids) {
+        TreeMap<Long, List<Long>> byBlock = new TreeMap<>();
+        for (long uid : new TreeSet<>(uids)) {
+            byBlock.computeIfAbsent(FolderBlock.of(uid), b -> new ArrayList<>()).add(uid);
+        }
+        List<FolderEntry> result = new ArrayList<>();
+        for (Map.Entry<Long, List<Long>> b : byBlock.entrySet()) {
+            if (!acc.live.get(row.id()).containsKey(b.getKey())) {
+                continue;
+            }
+            if (b.getValue().size() == 1) {
+                store.entry(row.id(), b.getValue().get(0)).ifPresent(result::add);
+            } else {
+                Set<Long> wanted = new HashSet<>(b.getValue());
+                store.block(row.id(), b.getKey()).stream().filter(e -> wanted.contains(e.uid())).forEach(result::add);
+            }
+        }
+        return result;
+    }
+
+    /** Copies messages to another folder (RFC 9051 §6.4.7); returns source UID → target UID, for COPYUID. */
+    public Map<Long, Long> copy(String address, String from, Collection<Long> uids, String to) {
+        return write(address, acc -> transfer(acc, from, uids, to, false));
+    }
+
+    /** Moves messages to another folder (RFC 9051 §6.4.8), each batch atomically; returns source UID → target UID. */
+    public Map<Long, Long> move(String address, String from, Collection<Long> uids, String to) {
+        return write(address, acc -> transfer(acc, from, uids, to, true));
+    }
+
+    private Map<Long, Long> transfer(Account acc, String from, Collection<Long> uids, String to, boolean move) {
+        FolderRow source = require(acc, from);
+        FolderRow target = require(acc, to);
+        if (move && source.id().equals(target.id())) {
+            throw new MailboxException(MailboxException.Kind.CANNOT, "a message cannot be moved to the folder it is in");
+        }
+        fence(acc, source);
+        fence(acc, target);
+        List<FolderEntry> entries = existing(acc, source, uids);
+        List<Appended> added = add(acc, target, entries, move ? source : null);
+        Map<Long, Long> map = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            map.put(entries.get(i).uid(), added.get(i).uid());
+        }
+        return map;
+    }
+
+    /**
+     * Changes flags (RFC 9051 §6.4.6), each changed message getting a new MODSEQ; a message whose MODSEQ is above
+     * {@code unchangedSince} (RFC 7162 §3.1.3; null: no condition) is left and reported. A message whose flags
+     * would not change keeps its MODSEQ.
+     */
+    public Stored store(String address, String folder, Collection<Long> uids, FlagChange how, Flags flags,
+                        Long unchangedSince) {
+        return write(address, acc -> {
+            FolderRow row = require(acc, folder);
+            fence(acc, row);
+            List<FolderEntry> changed = new ArrayList<>();
+            List<Long> modified = new ArrayList<>();
+            List<FolderEntry> entries = existing(acc, row, uids);
+            for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+                FolderRow current = acc.folders.get(row.id());
+                FolderChanges c = changes(acc);
+                long modseq = current.highestModseq();
+                long unseenDelta = 0;
+                List<FolderEntry> batch = new ArrayList<>();
+                for (FolderEntry e : entries.subList(i, Math.min(entries.size(), i + MAX_BATCH))) {
+                    if (unchangedSince != null && e.modseq() > unchangedSince) {
+                        modified.add(e.uid());
+                        continue;
+                    }
+                    Flags old = new Flags(e.flags(), e.keywords());
+                    Flags now = switch (how) {
+                        case ADD -> old.plus(flags);
+                        case REMOVE -> old.minus(flags);
+                        case REPLACE -> flags;
+                    };
+                    if (now.sameAs(old)) {
+                        continue;
+                    }
+                    modseq++;
+                    FolderEntry updated = e.withFlags(now.bits(), now.keywords(), modseq);
+                    c.putEntry(updated);
+                    batch.add(updated);
+                    unseenDelta += (old.seen() ? 0 : -1) + (now.seen() ? 0 : 1);
+                }
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                FolderRow next = current.advanced(current.uidNext(), modseq, 0, unseenDelta, 0);
+                c.putFolder(next);
+                apply(acc, c);
+                acc.folders.put(next.id(), next);
+                changed.addAll(batch);
+            }
+            return new Stored(changed, modified);
+        });
+    }
+
+    /**
+     * Removes messages from a folder (EXPUNGE / UID EXPUNGE; the caller picks the UIDs, e.g. those with
+     * \Deleted), each with a new MODSEQ recorded for VANISHED; a body goes when nothing else lists it.
+     * Returns the UIDs removed.
+     */
+    public List<Long> expunge(String address, String folder, Collection<Long> uids) {
+        Set<UUID> bodiesToCheck = new LinkedHashSet<>();
+        List<Long> removed = write(address, acc -> {
+            FolderRow row = require(acc, folder);
+            fence(acc, row);
+            List<Long> done = new ArrayList<>();
+            List<Long> sorted = new ArrayList<>(new TreeSet<>(uids));
+            for (int i = 0; i < sorted.size(); i += MAX_BATCH) {
+                List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + MAX_BATCH));
+                List<FolderEntry> entries = existing(acc, acc.folders.get(row.id()), chunk);
+                expungeIn(acc, acc.folders.get(row.id()), entries.stream().map(FolderEntry::uid).toList(), bodiesToCheck);
+                entries.forEach(e -> done.add(e.uid()));
+            }
+            return done;
+        });
+        collect(bodiesToCheck);
+        return removed;
+    }
+
+    private long expungeIn(Account acc, FolderRow row, List<Long> uids, Set<UUID> bodiesToCheck) {
+        FolderChanges c = changes(acc);
+        Removal removal = removal(acc, row, uids, c);
+        if (removal.count == 0) {
+            return 0;
+        }
+        apply(acc, c);
+        removal.commit(acc);
+        bodiesToCheck.addAll(removal.messageIds);
+        return removal.count;
+    }
+
+    /** The changes that remove some entries of a folder, and what to remember once they are written. */
+    private final class Removal {
+        final UUID folderId;
+        FolderRow next;
+        TreeMap<Long, Integer> live;
+        int count;
+        final List<UUID> messageIds = new ArrayList<>();
+
+        Removal(UUID folderId) {
+            this.folderId = folderId;
+        }
+
+        void commit(Account acc) {
+            if (count > 0) {
+                acc.folders.put(folderId, next);
+                acc.live.put(folderId, live);
+            }
+        }
+    }
+
+    private Removal removal(Account acc, FolderRow row, List<Long> uids, FolderChanges c) {
+        Removal r = new Removal(row.id());
+        r.live = new TreeMap<>(acc.live.get(row.id()));
+        List<FolderEntry> entries = existing(acc, row, uids);
+        long modseq = row.highestModseq();
+        long unseen = 0;
+        long bytes = 0;
+        for (FolderEntry e : entries) {
+            modseq++;
+            c.deleteEntry(row.id(), e.uid());
+            c.deleteRef(new BodyRef(e.messageId(), row.id(), e.uid(), acc.address));
+            c.vanished(row.id(), modseq, e.uid(), settings.vanishedWindow());
+            long block = FolderBlock.of(e.uid());
+            int left = r.live.merge(block, -1, Integer::sum);
+            if (left <= 0) {
+                r.live.remove(block);
+                c.dropBlock(row.id(), block);
+            } else {
+                c.putBlock(row.id(), new FolderBlock(block, left));
+            }
+            unseen += (e.flags() & Flags.SEEN) == 0 ? 1 : 0;
+            bytes += e.size();
+            r.messageIds.add(e.messageId());
+            r.count++;
+        }
+        r.next = row.advanced(row.uidNext(), modseq, -r.count, -unseen, -bytes);
+        if (r.count > 0) {
+            c.putFolder(r.next);
+        }
+        return r;
+    }
+
+    private void collect(Set<UUID> messageIds) {
+        for (UUID m : messageIds) {
+            try {
+                bodies.collect(m);
+            } catch (StoreUnavailableException e) {
+                // the body stays until a later removal of its last reference looks again
+                org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).warn("body {} not collected yet: {}", m,
+                        e.getMessage());
+            }
+        }
+    }
+}
