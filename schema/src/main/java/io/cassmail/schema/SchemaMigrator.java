@@ -80,6 +80,9 @@ public final class SchemaMigrator {
             if (m.version() == 2) {
                 MailboxEntriesCopy.run(session, keyspace);
             }
+            if (m.version() == 8) {
+                FolderModelCopy.run(session, keyspace);
+            }
             session.execute(SimpleStatement.newInstance(
                     "INSERT INTO " + keyspace + ".schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)",
                     m.version(), m.name(), m.checksum(), Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM));

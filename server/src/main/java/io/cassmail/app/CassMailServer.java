@@ -22,10 +22,13 @@ import io.cassmail.delivery.LocalMailboxTransport;
 import io.cassmail.delivery.Reconciler;
 import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
+import io.cassmail.mailbox.MailboxWriter;
+import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.pop3.Pop3Listener;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.RabbitSessionLocks;
+import io.cassmail.queue.RabbitWriterLink;
 import io.cassmail.queue.SweepLock;
 import io.cassmail.queue.RabbitJobConsumers;
 import io.cassmail.queue.RabbitQueues;
@@ -102,7 +105,11 @@ public final class CassMailServer implements AutoCloseable {
             return null;
         });
         requireCurrentSchema(session, config.cassandra().keyspace());
-        Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
+        Stores stores = CassandraStores.on(session);
+        Mailboxes mailboxes = Mailboxes.on(stores, writerSettings(config));
+        if (roles.contains(Role.WORKER) || roles.contains(Role.POP3)) {
+            linkWriters(config, mailboxes.writer());
+        }
 
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
@@ -130,10 +137,8 @@ public final class CassMailServer implements AutoCloseable {
             BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), config.hostname(),
                     new SendingLimits(config.delivery().remoteReportsPerAddress(), Clock.systemUTC()),
                     new SendingLimits(config.delivery().remoteReportsPerHour(), Clock.systemUTC()));
-            DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(),
-                    new LocalMailboxTransport(stores.mailboxes(), lookups, stores.directory(), stores.ledger(),
-                            config.mailbox().visibilityMargin()),
-                    bounces,
+            DeliveryProcessor processor = new DeliveryProcessor(stores,
+                    new LocalMailboxTransport(mailboxes.writer(), lookups, stores.directory()), bounces,
                     config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryProcessor.LOCAL_LANE);
             RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology(),
                     new DeliveryWorker(processor, queues.jobs(), metrics), config.delivery().threads(),
@@ -148,7 +153,7 @@ public final class CassMailServer implements AutoCloseable {
                     + expectedRelay + " relay consumers subscribed");
             startReconciler(config, stores, queues);
         }
-        Quotas quotas = new Quotas(lookups, stores.mailboxes(), config.mailbox().maxMessages(),
+        Quotas quotas = new Quotas(lookups, mailboxes.reader(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes(), config.mailbox().usageCacheTtl());
         ServerTls tls = null;
         if (roles.contains(Role.SMTP) || roles.contains(Role.POP3)) {
@@ -197,11 +202,11 @@ public final class CassMailServer implements AutoCloseable {
             Pop3Listener.Guards guards = new Pop3Listener.Guards(new RabbitSessionLocks(locking,
                     config.amqp().queuePrefix() + ".pop3-lock."), new MemoryBudget(config.pop3().snapshotMemory()));
             if (config.pop3().port() != CassMailConfig.OFF) {
-                startPop3("pop3", config.pop3().port(), false, tls, config, stores, authenticator, penalty, metrics,
+                startPop3("pop3", config.pop3().port(), false, tls, config, stores, mailboxes, authenticator, penalty, metrics,
                         guards);
             }
             if (tls != null && config.pop3().tlsPort() != CassMailConfig.OFF) {
-                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, authenticator, penalty, metrics,
+                startPop3("pop3s", config.pop3().tlsPort(), true, tls, config, stores, mailboxes, authenticator, penalty, metrics,
                         guards);
             }
         }
@@ -229,11 +234,34 @@ public final class CassMailServer implements AutoCloseable {
         log.info("CassMail started with roles {}", roles);
     }
 
+    /**
+     * Lets this process serve mailbox writes for accounts it holds, and send its own to whichever process holds
+     * theirs; at shutdown it gives its leases back, so the accounts move on at once.
+     */
+    private void linkWriters(CassMailConfig config, MailboxWriter writer) throws IOException {
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(4, config.delivery().threads()),
+                r -> new Thread(r, "mailbox-writer"));
+        BrokerConnection connection = new BrokerConnection(config.amqp().uri(), "cassmail-mailbox-writer", null);
+        RabbitWriterLink link = new RabbitWriterLink(connection, config.amqp().queuePrefix() + ".mailbox-writer.");
+        resources.push(threads::shutdown);
+        resources.push(connection);
+        resources.push(link);
+        resources.push(writer::releaseAll);
+        link.serve(writer.owner(), writer::serve, threads);
+        writer.link(link);
+    }
+
+    /** The mailbox writer's settings (README "Data model"). */
+    public static MailboxWriter.Settings writerSettings(CassMailConfig config) {
+        return new MailboxWriter.Settings(config.mailbox().writerId(), config.mailbox().writerLease(),
+                config.mailbox().writerGrace(), config.mailbox().vanishedWindow());
+    }
+
     private void startPop3(String name, int port, boolean implicit, ServerTls tls, CassMailConfig config, Stores stores,
-                           PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics,
+                           Mailboxes mailboxes, PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics,
                            Pop3Listener.Guards guards) {
-        Pop3Listener listener = new Pop3Listener(config.pop3(), port, implicit, tls, stores.mailboxes(), stores.messages(),
-                stores.ledger(), authenticator, penalty, metrics, guards);
+        Pop3Listener listener = new Pop3Listener(config.pop3(), port, implicit, tls, mailboxes, stores.messages(),
+                authenticator, penalty, metrics, guards);
         listener.start();
         resources.push(listener);
         pop3.put(name, listener);
@@ -262,8 +290,7 @@ public final class CassMailServer implements AutoCloseable {
                                 relay.limits().mxSessionLimit(), relay.limits().transactionTimeout(),
                                 relay.limits().jobTimeout(), relay.limits().dataBlockTimeout(), relay.limits().slotWait())),
                 new DkimSigning(stores.directory()));
-        DeliveryProcessor processor = new DeliveryProcessor(stores.messages(), stores.ledger(), stores.reads(),
-                new SendingLease(transport, stores.ledger(), relay.limits().lease(), Clock.systemUTC()), bounces,
+        DeliveryProcessor processor = new DeliveryProcessor(stores, new SendingLease(transport, stores.ledger(), relay.limits().lease(), Clock.systemUTC()), bounces,
                 config.delivery().giveUpAfter(), Clock.systemUTC(), metrics, DeliveryRecord::isRemote);
         RabbitJobConsumers workers = new RabbitJobConsumers(consuming, queues.topology().relayLane(),
                 new DeliveryWorker(processor, queues.relayJobs(), metrics), relay.threads(), 1, CONSUMER_CHECK);

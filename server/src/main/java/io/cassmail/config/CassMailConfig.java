@@ -118,12 +118,15 @@ public record CassMailConfig(
     }
 
     /**
-     * Mailbox layout and quota defaults. {@code visibilityMargin}: a worker starts an entry write within half
-     * of it, so readers may skip removed entries older than it (README "Data model"). {@code directoryCacheTtl}:
-     * how long SMTP reuses a domain, account, alias or quota lookup; {@code usageCacheTtl}: a usage read.
+     * The mailbox writer and quota defaults (README "Data model"). {@code writerId}: this process's name as an
+     * account's writer, unique in the cluster and stable across restarts (blank: hostname and HTTP port);
+     * {@code writerLease}/{@code writerGrace}: how long an account's writer holds it, and how long after a lease
+     * ended another process waits before taking over; {@code vanishedWindow}: how long expunged UIDs stay
+     * answerable (QRESYNC). {@code directoryCacheTtl}: how long SMTP reuses a domain, account, alias or quota
+     * lookup; {@code usageCacheTtl}: a usage read.
      */
-    public record MailboxConfig(Duration visibilityMargin, long maxMessages, long maxBytes, Duration directoryCacheTtl,
-                                Duration usageCacheTtl) {
+    public record MailboxConfig(String writerId, Duration writerLease, Duration writerGrace, Duration vanishedWindow,
+                                long maxMessages, long maxBytes, Duration directoryCacheTtl, Duration usageCacheTtl) {
     }
 
     /**
@@ -177,11 +180,15 @@ public record CassMailConfig(
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));
         TlsConfig tls = tls(s.string("tls.cert").strip(), s.string("tls.key").strip());
         AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"));
-        Duration margin = s.duration("mailbox.visibility-margin");
-        if (margin.toMillis() < 100) {
-            throw new ConfigException("setting 'mailbox.visibility-margin' must be at least 100ms");
+        Duration lease = s.duration("mailbox.writer-lease");
+        if (lease.toSeconds() < 3) {
+            throw new ConfigException("setting 'mailbox.writer-lease' must be at least 3s");
         }
-        MailboxConfig mailbox = new MailboxConfig(margin, atLeastOneLong(s, "quota.max-messages"),
+        String writerId = s.string("mailbox.writer-id").strip();
+        MailboxConfig mailbox = new MailboxConfig(writerId.isEmpty()
+                ? s.string("hostname") + "/" + s.string("metrics.port") : writerId, lease,
+                s.duration("mailbox.writer-grace"), s.duration("mailbox.vanished-window"),
+                atLeastOneLong(s, "quota.max-messages"),
                 s.bytes("quota.max-bytes"), s.duration("directory.cache-ttl"), s.duration("quota.usage-cache-ttl"));
         if (mailbox.maxBytes() < 1) {
             throw new ConfigException("setting 'quota.max-bytes' must be at least 1");

@@ -140,7 +140,10 @@ public final class ConfigLoader {
         d.put("pop3.snapshot-memory", "64M");
         d.put("auth.max-failures-per-ip", "10");
         d.put("auth.failure-window", "5m");
-        d.put("mailbox.visibility-margin", "60s");
+        d.put("mailbox.writer-id", "");
+        d.put("mailbox.writer-lease", "30s");
+        d.put("mailbox.writer-grace", "15s");
+        d.put("mailbox.vanished-window", "30d");
         d.put("quota.max-messages", "1000000");
         d.put("quota.max-bytes", "10G");
         d.put("quota.usage-cache-ttl", "5s");

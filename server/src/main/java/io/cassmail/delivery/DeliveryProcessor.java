@@ -2,7 +2,7 @@ package io.cassmail.delivery;
 
 import io.cassmail.mail.DsnParameters;
 import io.cassmail.mail.MessageIds;
-import io.cassmail.mailbox.BodyCollector;
+import io.cassmail.mailbox.BodyLifetime;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryLedger;
@@ -12,6 +12,7 @@ import io.cassmail.store.DeliveryStatus;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.StoredMessage;
+import io.cassmail.store.Stores;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,46 +46,40 @@ public final class DeliveryProcessor {
     private final DeliveryReads reads;
     private final DeliveryTransport transport;
     private final BounceSender bounces;
-    private final BodyCollector collector;
+    private final BodyLifetime collector;
     private final Duration giveUpAfter;
     private final Clock clock;
     private final CassMailMetrics metrics;
     private final java.util.function.Predicate<DeliveryRecord> mine;
 
-    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
-                             BounceSender bounces, Duration giveUpAfter, Clock clock) {
-        this(messages, ledger, transport, bounces, giveUpAfter, clock, CassMailMetrics.none());
+    public DeliveryProcessor(Stores stores, DeliveryTransport transport, BounceSender bounces, Duration giveUpAfter,
+                             Clock clock) {
+        this(stores, transport, bounces, giveUpAfter, clock, CassMailMetrics.none());
     }
 
     /** @param metrics where each recipient's outcome and the delivery latency are counted */
-    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
-                             BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics) {
-        this(messages, ledger, transport, bounces, giveUpAfter, clock, metrics, LOCAL_LANE);
+    public DeliveryProcessor(Stores stores, DeliveryTransport transport, BounceSender bounces, Duration giveUpAfter,
+                             Clock clock, CassMailMetrics metrics) {
+        this(stores, transport, bounces, giveUpAfter, clock, metrics, LOCAL_LANE);
     }
 
     /**
-     * @param mine which recipients this processor's lane delivers (local ones, or remote ones for the relay); the
-     *             others belong to the other lane's job
+     * @param stores where the job's message and records are read (the stores' own way: one request on Cassandra)
+     * @param mine   which recipients this processor's lane delivers (local ones, or remote ones for the relay); the
+     *               others belong to the other lane's job
      */
-    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryTransport transport,
-                             BounceSender bounces, Duration giveUpAfter, Clock clock, CassMailMetrics metrics,
-                             java.util.function.Predicate<DeliveryRecord> mine) {
-        this(messages, ledger, DeliveryReads.separate(messages, ledger), transport, bounces, giveUpAfter, clock, metrics,
-                mine);
-    }
-
-    /** @param reads how a job's message and records are read (the stores' own way: one request on Cassandra) */
-    public DeliveryProcessor(MessageStore messages, DeliveryLedger ledger, DeliveryReads reads,
-                             DeliveryTransport transport, BounceSender bounces, Duration giveUpAfter, Clock clock,
-                             CassMailMetrics metrics, java.util.function.Predicate<DeliveryRecord> mine) {
-        this.reads = reads;
+    public DeliveryProcessor(Stores stores, DeliveryTransport transport, BounceSender bounces, Duration giveUpAfter,
+                             Clock clock, CassMailMetrics metrics, java.util.function.Predicate<DeliveryRecord> mine) {
+        MessageStore messages = stores.messages();
+        DeliveryLedger ledger = stores.ledger();
+        this.reads = stores.reads();
         this.mine = mine;
         this.metrics = metrics;
         this.messages = messages;
         this.ledger = ledger;
         this.transport = transport;
         this.bounces = bounces;
-        this.collector = new BodyCollector(ledger, messages);
+        this.collector = new BodyLifetime(stores.folders(), ledger, messages);
         this.giveUpAfter = giveUpAfter;
         this.clock = clock;
     }
@@ -163,7 +158,7 @@ public final class DeliveryProcessor {
             retry |= !bounce(message, failed);
         } else if (relayed) {
             try {
-                collector.collectIfUnreferenced(message.id());
+                collector.collect(message.id());
             } catch (StoreUnavailableException e) {
                 log.warn("message {}: body not collected yet: {}", message.id(), e.getMessage());
             }
@@ -204,7 +199,7 @@ public final class DeliveryProcessor {
         }
         if (all) {
             try {
-                collector.collectIfUnreferenced(message.id());
+                collector.collect(message.id());
             } catch (StoreUnavailableException e) {
                 log.warn("message {}: body not collected yet: {}", message.id(), e.getMessage());
             }

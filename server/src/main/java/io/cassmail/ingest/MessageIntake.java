@@ -228,7 +228,7 @@ public final class MessageIntake {
      */
     private static List<DeliveryRecord> queued(Envelope envelope) {
         return envelope.recipients().stream()
-                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox(), r.dsn(), r.isRemote() ? null : MessageIds.next()))
+                .map(r -> DeliveryRecord.queued(r.address(), r.mailbox(), r.dsn()))
                 .toList();
     }
 }

@@ -2,71 +2,48 @@ package io.cassmail.mailbox;
 
 import io.cassmail.mail.Addresses;
 import io.cassmail.store.Directory;
-import io.cassmail.store.MailboxEntry;
-import io.cassmail.store.MailboxSnapshot;
-import io.cassmail.store.MailboxStore;
-import io.cassmail.store.MailboxUsage;
-import java.util.BitSet;
+import io.cassmail.store.FolderRow;
 import java.util.List;
 
 /**
- * Creates and removes accounts: the one place where a user and its first mailbox come into being, and
- * where they go together, so a recreated account never inherits the old owner's mail.
+ * Creates and removes accounts: the one place where a user and its folders come into being, and where they go
+ * together, so a recreated account never inherits the old owner's mail.
  */
 public final class Accounts {
-    private static final int PURGE_BATCH = 10_000;
-
     private final Directory directory;
-    private final MailboxStore mailboxes;
+    private final Mailboxes mailboxes;
 
-    public Accounts(Directory directory, MailboxStore mailboxes) {
+    public Accounts(Directory directory, Mailboxes mailboxes) {
         this.directory = directory;
         this.mailboxes = mailboxes;
     }
 
-    /** Creates or replaces the account ({@code passwordHash} null: no login) and makes sure it has an INBOX. */
+    /**
+     * Creates or replaces the account ({@code passwordHash} null: no login) and gives it INBOX and the special-use
+     * folders (RFC 6154).
+     */
     public String create(String address, String passwordHash) {
         String a = Addresses.normalize(address);
         directory.addUser(a, passwordHash);
-        mailboxes.createMailbox(a, MailboxStore.INBOX);
+        mailboxes.writer().open(a);
         return a;
     }
 
-    /** Messages and mailboxes the user still has: a count over every mailbox (reads it all). */
+    /** Folders, messages and bytes the user has, from the folder rows (one read, exact). */
     public MailboxCount count(String address) {
-        String a = Addresses.normalize(address);
-        long messages = 0;
-        long bytes = 0;
-        int boxes = 0;
-        for (String mailbox : mailboxes.mailboxNames(a)) {
-            boxes++;
-            for (MailboxEntry e : mailboxes.list(a, mailbox)) {
-                messages++;
-                bytes += e.size();
-            }
-        }
-        return new MailboxCount(boxes, messages, bytes);
+        List<FolderRow> folders = mailboxes.reader().folders(Addresses.normalize(address));
+        return new MailboxCount(folders.size(), folders.stream().mapToLong(FolderRow::messages).sum(),
+                folders.stream().mapToLong(FolderRow::bytes).sum());
     }
 
     /**
-     * Deletes the account with its aliases and every mailbox and entry; each body goes once nothing else keeps it.
-     * Returns how many messages were removed.
+     * Deletes the account with its aliases and every folder and message; each body goes once nothing else keeps
+     * it. Returns how many messages were removed.
      */
-    public long purge(String address, MessageRemover remover) {
+    public long purge(String address) {
         String a = Addresses.normalize(address);
-        long removed = 0;
-        for (String mailbox : mailboxes.mailboxNames(a)) {
-            MailboxSnapshot batch;
-            do {
-                batch = mailboxes.snapshot(a, mailbox, PURGE_BATCH);
-                BitSet all = new BitSet();
-                all.set(0, batch.size());
-                remover.removeAll(a, mailbox, batch, all);
-                removed += batch.size();
-            } while (!batch.complete());
-            mailboxes.deleteMailbox(a, mailbox);
-        }
-        for (String alias : toList(directory.aliases(a))) {
+        long removed = mailboxes.writer().purge(a);
+        for (String alias : List.copyOf(toList(directory.aliases(a)))) {
             directory.removeAlias(alias);
         }
         directory.removeUser(a);
@@ -79,19 +56,12 @@ public final class Accounts {
         return list;
     }
 
-    /** Sets the usage counters to what the mailboxes really list; returns the correction applied. */
-    public MailboxUsage recount(String address) {
-        MailboxCount actual = count(address);
-        MailboxUsage counted = mailboxes.usage(address);
-        long messages = actual.messages() - counted.messages();
-        long bytes = actual.bytes() - counted.bytes();
-        if (messages != 0 || bytes != 0) {
-            mailboxes.adjustUsage(address, messages, bytes);
-        }
-        return new MailboxUsage(messages, bytes);
+    /** Counts every folder again and fixes its counts (disasters only); returns the correction. */
+    public io.cassmail.store.MailboxUsage recount(String address) {
+        return mailboxes.writer().recount(Addresses.normalize(address));
     }
 
-    /** Mailboxes, messages and bytes a user has. */
+    /** Folders, messages and bytes a user has. */
     public record MailboxCount(int mailboxes, long messages, long bytes) {
     }
 }

@@ -46,6 +46,38 @@ public final class BodyLifetime {
         return false;
     }
 
+    /**
+     * Before {@code owner} removes its entries of a body: its deliveries of it that were listed or are still
+     * under way become EXPUNGED (so a redelivery of a job whose worker died after listing cannot list it again);
+     * returns whether a delivery to someone else is still pending, for {@link #collectUnlessPending}.
+     */
+    public boolean releasing(String owner, UUID messageId) {
+        boolean pending = false;
+        for (DeliveryRecord r : ledger.records(messageId)) {
+            DeliveryStatus s = r.status();
+            boolean live = s == DeliveryStatus.QUEUED || s == DeliveryStatus.RETRYING || s == DeliveryStatus.DELIVERING;
+            if (owner.equals(r.mailbox()) && (live || s == DeliveryStatus.DELIVERED)) {
+                ledger.update(messageId, r.recipient(), DeliveryStatus.EXPUNGED, r.attempts(), null);
+            } else if (live) {
+                pending = true;
+            }
+        }
+        return pending;
+    }
+
+    /** After the removal: deletes the body unless a delivery is pending or some folder still lists it. */
+    public void collectUnlessPending(UUID messageId, boolean pending) {
+        try {
+            if (!pending && !listed(messageId)) {
+                messages.delete(messageId);
+            }
+        } catch (io.cassmail.store.StoreUnavailableException e) {
+            // the body stays; verify shows it as referenced by nothing only if its last entry went
+            org.slf4j.LoggerFactory.getLogger(BodyLifetime.class).warn("body {} not collected yet: {}", messageId,
+                    e.getMessage());
+        }
+    }
+
     /** Deletes the body when nothing keeps it; returns whether it did. */
     public boolean collect(UUID messageId) {
         if (listed(messageId) || pending(messageId)) {

@@ -53,15 +53,35 @@ public final class MailboxWriter {
     static final int EPOCH_SHIFT = 40;
 
     /**
+     * {@code givesLeasesBack}: see {@link #passing()}.
+     *
      * @param owner          this process's writer id, unique in the cluster and stable across restarts (a
      *                       restarted process takes its own leases back at once)
      * @param lease          how long a lease lasts; renewed when a third of it is left
      * @param grace          how long after a lease ended a successor waits (bounds clock skew and writes in flight)
      * @param vanishedWindow how long expunged UIDs stay answerable (QRESYNC)
      */
-    public record Settings(String owner, Duration lease, Duration grace, Duration vanishedWindow) {
+    public record Settings(String owner, Duration lease, Duration grace, Duration vanishedWindow, boolean givesLeasesBack,
+                           Duration patience) {
+        public Settings(String owner, Duration lease, Duration grace, Duration vanishedWindow) {
+            this(owner, lease, grace, vanishedWindow, false, lease.plus(grace).plusSeconds(2));
+        }
+
         public static Settings of(String owner) {
             return new Settings(owner, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofDays(30));
+        }
+
+        /**
+         * For a process that does not serve other processes' requests (the admin CLI, tests): it gives each lease
+         * back right after its change, so the servers take the account again at once.
+         */
+        public Settings passing() {
+            return new Settings(owner, lease, grace, vanishedWindow, true, patience);
+        }
+
+        /** How long a change waits for an account another process writes and cannot be reached (default: its lease and grace, and 2 s). */
+        public Settings waiting(Duration wait) {
+            return new Settings(owner, lease, grace, vanishedWindow, givesLeasesBack, wait);
         }
     }
 
@@ -82,6 +102,7 @@ public final class MailboxWriter {
     private final Clock clock;
     private final LongSupplier nanos;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private volatile WriterLink link = WriterLink.NONE;
 
     public MailboxWriter(FolderStore store, BodyLifetime bodies, Settings settings) {
         this(store, bodies, settings, Clock.systemUTC(), System::nanoTime);
@@ -98,6 +119,141 @@ public final class MailboxWriter {
 
     public String owner() {
         return settings.owner();
+    }
+
+    /** From now on, changes to accounts another live process writes are sent to it over {@code link}. */
+    public void link(WriterLink link) {
+        this.link = link;
+    }
+
+    // ---- running requests: here, or at the account's writer ----
+
+    private Object execute(WriteRequest request) {
+        long deadline = System.nanoTime() + settings.patience().toNanos();
+        while (true) {
+            try {
+                return runHere(request);
+            } catch (MailboxException e) {
+                if (e.kind() != MailboxException.Kind.INUSE) {
+                    throw e;
+                }
+                Optional<WriterLease> holder = store.leases().current(request.address());
+                if (holder.isPresent() && !holder.get().owner().equals(settings.owner())) {
+                    Optional<byte[]> answer = link.call(holder.get().owner(), WriteRequest.encode(request),
+                            settings.lease());
+                    if (answer.isPresent()) {
+                        try {
+                            return WriteRequest.decodeResult(request, answer.get());
+                        } catch (MailboxException refused) {
+                            if (refused.kind() != MailboxException.Kind.INUSE) {
+                                throw refused;
+                            }
+                        }
+                    }
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for a mailbox writer", interrupted);
+        }
+    }
+
+    /** Runs a request another process sent (never passing it on) and returns the encoded answer. */
+    public byte[] serve(byte[] encoded) {
+        WriteRequest request;
+        try {
+            request = WriteRequest.decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return WriteRequest.encodeFailure(new MailboxException(MailboxException.Kind.CANNOT, e.getMessage()));
+        }
+        try {
+            return WriteRequest.encodeResult(request, runHere(request));
+        } catch (MailboxException | StoreUnavailableException e) {
+            return WriteRequest.encodeFailure(e);
+        }
+    }
+
+    private Object runHere(WriteRequest r) {
+        Object result = write(r.address(), acc -> dispatch(acc, r));
+        if (settings.givesLeasesBack()) {
+            release(r.address());
+        }
+        return result;
+    }
+
+    private Object dispatch(Account acc, WriteRequest r) {
+        if (r instanceof WriteRequest.Open) {
+            return List.copyOf(acc.folders.values());
+        } else if (r instanceof WriteRequest.Create c) {
+            return doCreate(acc, c.name(), c.use());
+        } else if (r instanceof WriteRequest.Rename n) {
+            doRename(acc, n.from(), n.to());
+            return null;
+        } else if (r instanceof WriteRequest.Subscribe s) {
+            FolderRow row = require(acc, s.name()).withSubscribed(s.subscribed());
+            apply(acc, changes(acc).putFolder(row));
+            acc.folders.put(row.id(), row);
+            return null;
+        } else if (r instanceof WriteRequest.Delete d) {
+            return doDelete(acc, d.name());
+        } else if (r instanceof WriteRequest.Purge) {
+            return doPurge(acc);
+        } else if (r instanceof WriteRequest.Append a) {
+            FolderRow row = require(acc, a.folder());
+            fence(acc, row);
+            return add(acc, acc.folders.get(row.id()), List.of(template(a.message(), a.flags())), null).get(0);
+        } else if (r instanceof WriteRequest.Deliver d) {
+            return doDeliver(acc, d.message(), d.folder());
+        } else if (r instanceof WriteRequest.Transfer t) {
+            return transfer(acc, t.from(), t.uids(), t.to(), t.move());
+        } else if (r instanceof WriteRequest.Store s) {
+            return doStore(acc, s.folder(), s.uids(), s.how(), s.flags(), s.unchangedSince());
+        } else if (r instanceof WriteRequest.Expunge e) {
+            return doExpunge(acc, e.folder(), e.uids());
+        } else if (r instanceof WriteRequest.Recount) {
+            return doRecount(acc);
+        }
+        throw new IllegalArgumentException("unknown request " + r);
+    }
+
+    /** Gives an account's lease back, so another process takes it at once (passing writers, shutdown). */
+    public void release(String address) {
+        Account acc = accounts.get(io.cassmail.mail.Addresses.normalize(address));
+        if (acc == null) {
+            return;
+        }
+        synchronized (acc) {
+            if (acc.lease != null) {
+                try {
+                    store.leases().release(acc.lease, clock.instant().minus(settings.grace()).minusSeconds(1));
+                } finally {
+                    acc.forget();
+                    accounts.remove(acc.address, acc);
+                }
+            }
+        }
+    }
+
+    /** Gives back every lease this process holds (at shutdown). */
+    public void releaseAll() {
+        for (String address : List.copyOf(accounts.keySet())) {
+            try {
+                release(address);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).warn("lease of {} not given back: {}", address,
+                        e.getMessage());
+            }
+        }
     }
 
     /** An account's state while this process writes it; guarded by its own monitor. */
@@ -243,8 +399,9 @@ public final class MailboxWriter {
     }
 
     /** Makes sure the account has its default folders (at account creation); returns its folders. */
+    @SuppressWarnings("unchecked")
     public List<FolderRow> open(String address) {
-        return write(address, acc -> List.copyOf(acc.folders.values()));
+        return (List<FolderRow>) execute(new WriteRequest.Open(address));
     }
 
     /** Creates a folder, and its missing parents (RFC 9051 §6.3.4), optionally with a special use (RFC 6154 §5). */
@@ -254,7 +411,11 @@ public final class MailboxWriter {
         if (problem != null) {
             throw new MailboxException(MailboxException.Kind.CANNOT, problem);
         }
-        return write(address, acc -> {
+        return (FolderRow) execute(new WriteRequest.Create(address, n, use));
+    }
+
+    private FolderRow doCreate(Account acc, String n, SpecialUse use) {
+        {
             if (find(acc, n).isPresent()) {
                 throw new MailboxException(MailboxException.Kind.ALREADYEXISTS, "a folder named " + n + " exists already");
             }
@@ -271,7 +432,7 @@ public final class MailboxWriter {
             apply(acc, c);
             made.forEach(f -> acc.folders.put(f.id(), f));
             return folder;
-        });
+        }
     }
 
     private static List<String> parents(String name) {
@@ -293,7 +454,11 @@ public final class MailboxWriter {
         if (problem != null) {
             throw new MailboxException(MailboxException.Kind.CANNOT, problem);
         }
-        write(address, acc -> {
+        execute(new WriteRequest.Rename(address, f, t));
+    }
+
+    private void doRename(Account acc, String f, String t) {
+        {
             FolderRow source = require(acc, f);
             if (find(acc, t).isPresent()) {
                 throw new MailboxException(MailboxException.Kind.ALREADYEXISTS, "a folder named " + t + " exists already");
@@ -323,18 +488,12 @@ public final class MailboxWriter {
             changed.forEach(c::putFolder);
             apply(acc, c);
             changed.forEach(r -> acc.folders.put(r.id(), r));
-            return null;
-        });
+        }
     }
 
     /** Marks a folder subscribed or not (RFC 9051 §6.3.7). */
     public void subscribe(String address, String name, boolean subscribed) {
-        write(address, acc -> {
-            FolderRow row = require(acc, name).withSubscribed(subscribed);
-            apply(acc, changes(acc).putFolder(row));
-            acc.folders.put(row.id(), row);
-            return null;
-        });
+        execute(new WriteRequest.Subscribe(address, name, subscribed));
     }
 
     /**
@@ -342,8 +501,11 @@ public final class MailboxWriter {
      * deleted, nor a folder with inferiors ({@code HASCHILDREN}, RFC 9051 §6.3.5). Returns the messages removed.
      */
     public long delete(String address, String name) {
-        Set<UUID> removedBodies = new LinkedHashSet<>();
-        long removed = write(address, acc -> {
+        return (Long) execute(new WriteRequest.Delete(address, name));
+    }
+
+    private long doDelete(Account acc, String name) {
+        {
             FolderRow row = require(acc, name);
             if (row.name().equals(FolderNames.INBOX)) {
                 throw new MailboxException(MailboxException.Kind.CANNOT, "INBOX cannot be deleted");
@@ -352,27 +514,90 @@ public final class MailboxWriter {
                 throw new MailboxException(MailboxException.Kind.HASCHILDREN,
                         row.name() + " has folders below it; delete them first");
             }
+            long count = removeFolder(acc, row);
+            return count;
+        }
+    }
+
+    /**
+     * Counts every folder's entries again and writes the counts (after a disaster such as a restored backup; in
+     * normal operation they never drift, see {@link MailboxVerifier}); returns the correction to the usage.
+     */
+    public io.cassmail.store.MailboxUsage recount(String address) {
+        return (io.cassmail.store.MailboxUsage) execute(new WriteRequest.Recount(address));
+    }
+
+    private io.cassmail.store.MailboxUsage doRecount(Account acc) {
+        long messageDelta = 0;
+        long byteDelta = 0;
+        for (FolderRow row : new ArrayList<>(acc.folders.values())) {
             fence(acc, row);
-            long count = 0;
-            for (long block : new ArrayList<>(acc.live.get(row.id()).keySet())) {
-                List<FolderEntry> entries = store.block(row.id(), block);
-                for (int i = 0; i < entries.size(); i += MAX_BATCH) {
-                    List<Long> uids = entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)).stream()
-                            .map(FolderEntry::uid).toList();
-                    count += expungeIn(acc, acc.folders.get(row.id()), uids, removedBodies);
+            FolderChanges c = changes(acc);
+            long messages = 0;
+            long unseen = 0;
+            long bytes = 0;
+            TreeMap<Long, Integer> live = new TreeMap<>();
+            for (FolderBlock b : store.blocks(row.id())) {
+                int n = 0;
+                for (FolderEntry e : store.block(row.id(), b.block())) {
+                    n++;
+                    unseen += (e.flags() & Flags.SEEN) == 0 ? 1 : 0;
+                    bytes += e.size();
+                }
+                messages += n;
+                if (n == 0) {
+                    c.dropBlock(row.id(), b.block());
+                } else {
+                    live.put(b.block(), n);
+                    c.putBlock(row.id(), new FolderBlock(b.block(), n));
                 }
             }
-            FolderChanges c = changes(acc).deleteFolder(row.id());
-            for (long block : acc.live.get(row.id()).keySet()) {
-                c.dropBlock(row.id(), block);
+            FolderRow current = acc.folders.get(row.id());
+            FolderRow counted = current.advanced(current.uidNext(), current.highestModseq(), messages - current.messages(),
+                    unseen - current.unseen(), bytes - current.bytes());
+            messageDelta += messages - current.messages();
+            byteDelta += bytes - current.bytes();
+            apply(acc, c.putFolder(counted));
+            acc.folders.put(row.id(), counted);
+            acc.live.put(row.id(), live);
+        }
+        return new io.cassmail.store.MailboxUsage(messageDelta, byteDelta);
+    }
+
+    /** Removes every folder of the account and every message in them (account removal); returns the messages removed. */
+    public long purge(String address) {
+        return (Long) execute(new WriteRequest.Purge(address));
+    }
+
+    private long doPurge(Account acc) {
+        {
+            long count = 0;
+            for (FolderRow row : new ArrayList<>(acc.folders.values())) {
+                count += removeFolder(acc, row);
             }
-            apply(acc, c);
-            acc.folders.remove(row.id());
-            acc.live.remove(row.id());
             return count;
-        });
-        collect(removedBodies);
-        return removed;
+        }
+    }
+
+    private long removeFolder(Account acc, FolderRow row) {
+        fence(acc, row);
+        long count = 0;
+        for (long block : new ArrayList<>(acc.live.get(row.id()).keySet())) {
+            List<FolderEntry> entries = store.block(row.id(), block);
+            for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+                List<Long> uids = entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)).stream()
+                        .map(FolderEntry::uid).toList();
+                count += expungeIn(acc, acc.folders.get(row.id()), uids);
+            }
+        }
+        FolderChanges c = changes(acc).deleteFolder(row.id());
+        for (long block : acc.live.get(row.id()).keySet()) {
+            c.dropBlock(row.id(), block);
+        }
+        apply(acc, c);
+        acc.folders.remove(row.id());
+        acc.live.remove(row.id());
+        return count;
     }
 
     // ---- messages ----
@@ -411,11 +636,7 @@ public final class MailboxWriter {
 
     /** Lists a message in a folder (APPEND, RFC 9051 §6.3.12). */
     public Appended append(String address, String folder, NewMessage message, Flags flags) {
-        return write(address, acc -> {
-            FolderRow row = require(acc, folder);
-            fence(acc, row);
-            return add(acc, acc.folders.get(row.id()), List.of(template(message, flags)), null).get(0);
-        });
+        return (Appended) execute(new WriteRequest.Append(address, folder, message, flags));
     }
 
     /**
@@ -428,7 +649,11 @@ public final class MailboxWriter {
 
     /** Delivers into the named folder (INBOX, or Junk for a quarantine); idempotent like {@link #deliver(String, NewMessage)}. */
     public Appended deliver(String address, NewMessage message, String folder) {
-        return write(address, acc -> {
+        return (Appended) execute(new WriteRequest.Deliver(address, message, folder));
+    }
+
+    private Appended doDeliver(Account acc, NewMessage message, String folder) {
+        {
             for (BodyRef ref : store.refs(message.messageId())) {
                 FolderRow listedIn = acc.folders.get(ref.folderId());
                 if (listedIn != null && store.entry(ref.folderId(), ref.uid())
@@ -439,12 +664,12 @@ public final class MailboxWriter {
             FolderRow row = find(acc, folder).orElseGet(() -> require(acc, FolderNames.INBOX));
             fence(acc, row);
             return add(acc, acc.folders.get(row.id()), List.of(template(message, Flags.NONE)), null).get(0);
-        });
+        }
     }
 
     private static FolderEntry template(NewMessage m, Flags flags) {
         return new FolderEntry(null, 0, m.messageId(), m.size(), m.internalDate(), flags.bits(), flags.keywords(), 0,
-                m.sender(), m.subject(), null);
+                m.sender(), m.subject());
     }
 
     /**
@@ -529,13 +754,15 @@ public final class MailboxWriter {
     }
 
     /** Copies messages to another folder (RFC 9051 §6.4.7); returns source UID → target UID, for COPYUID. */
+    @SuppressWarnings("unchecked")
     public Map<Long, Long> copy(String address, String from, Collection<Long> uids, String to) {
-        return write(address, acc -> transfer(acc, from, uids, to, false));
+        return (Map<Long, Long>) execute(new WriteRequest.Transfer(address, from, List.copyOf(uids), to, false));
     }
 
     /** Moves messages to another folder (RFC 9051 §6.4.8), each batch atomically; returns source UID → target UID. */
+    @SuppressWarnings("unchecked")
     public Map<Long, Long> move(String address, String from, Collection<Long> uids, String to) {
-        return write(address, acc -> transfer(acc, from, uids, to, true));
+        return (Map<Long, Long>) execute(new WriteRequest.Transfer(address, from, List.copyOf(uids), to, true));
     }
 
     private Map<Long, Long> transfer(Account acc, String from, Collection<Long> uids, String to, boolean move) {
@@ -562,7 +789,12 @@ public final class MailboxWriter {
      */
     public Stored store(String address, String folder, Collection<Long> uids, FlagChange how, Flags flags,
                         Long unchangedSince) {
-        return write(address, acc -> {
+        return (Stored) execute(new WriteRequest.Store(address, folder, List.copyOf(uids), how, flags, unchangedSince));
+    }
+
+    private Stored doStore(Account acc, String folder, Collection<Long> uids, FlagChange how, Flags flags,
+                           Long unchangedSince) {
+        {
             FolderRow row = require(acc, folder);
             fence(acc, row);
             List<FolderEntry> changed = new ArrayList<>();
@@ -604,7 +836,7 @@ public final class MailboxWriter {
                 changed.addAll(batch);
             }
             return new Stored(changed, modified);
-        });
+        }
     }
 
     /**
@@ -612,9 +844,13 @@ public final class MailboxWriter {
      * \Deleted), each with a new MODSEQ recorded for VANISHED; a body goes when nothing else lists it.
      * Returns the UIDs removed.
      */
+    @SuppressWarnings("unchecked")
     public List<Long> expunge(String address, String folder, Collection<Long> uids) {
-        Set<UUID> bodiesToCheck = new LinkedHashSet<>();
-        List<Long> removed = write(address, acc -> {
+        return (List<Long>) execute(new WriteRequest.Expunge(address, folder, List.copyOf(uids)));
+    }
+
+    private List<Long> doExpunge(Account acc, String folder, Collection<Long> uids) {
+        {
             FolderRow row = require(acc, folder);
             fence(acc, row);
             List<Long> done = new ArrayList<>();
@@ -622,24 +858,31 @@ public final class MailboxWriter {
             for (int i = 0; i < sorted.size(); i += MAX_BATCH) {
                 List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + MAX_BATCH));
                 List<FolderEntry> entries = existing(acc, acc.folders.get(row.id()), chunk);
-                expungeIn(acc, acc.folders.get(row.id()), entries.stream().map(FolderEntry::uid).toList(), bodiesToCheck);
+                expungeIn(acc, acc.folders.get(row.id()), entries.stream().map(FolderEntry::uid).toList());
                 entries.forEach(e -> done.add(e.uid()));
             }
             return done;
-        });
-        collect(bodiesToCheck);
-        return removed;
+        }
     }
 
-    private long expungeIn(Account acc, FolderRow row, List<Long> uids, Set<UUID> bodiesToCheck) {
+    /**
+     * Removes entries for good (EXPUNGE, folder and account deletion): the owner's deliveries of them are marked
+     * EXPUNGED first (a ledger that cannot be written stops the removal), and each body goes afterwards when
+     * nothing keeps it.
+     */
+    private long expungeIn(Account acc, FolderRow row, List<Long> uids) {
         FolderChanges c = changes(acc);
         Removal removal = removal(acc, row, uids, c);
         if (removal.count == 0) {
             return 0;
         }
+        Map<UUID, Boolean> pending = new LinkedHashMap<>();
+        for (UUID m : removal.messageIds) {
+            pending.put(m, bodies.releasing(acc.address, m));
+        }
         apply(acc, c);
         removal.commit(acc);
-        bodiesToCheck.addAll(removal.messageIds);
+        pending.forEach(bodies::collectUnlessPending);
         return removal.count;
     }
 
@@ -693,17 +936,5 @@ public final class MailboxWriter {
             c.putFolder(r.next);
         }
         return r;
-    }
-
-    private void collect(Set<UUID> messageIds) {
-        for (UUID m : messageIds) {
-            try {
-                bodies.collect(m);
-            } catch (StoreUnavailableException e) {
-                // the body stays until a later removal of its last reference looks again
-                org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).warn("body {} not collected yet: {}", m,
-                        e.getMessage());
-            }
-        }
     }
 }

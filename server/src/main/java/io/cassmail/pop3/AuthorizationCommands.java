@@ -2,7 +2,9 @@ package io.cassmail.pop3;
 
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.net.SessionLocks;
-import io.cassmail.store.MailboxStore;
+import io.cassmail.mailbox.FolderNames;
+import io.cassmail.mailbox.FolderSnapshot;
+import io.cassmail.mailbox.MailboxException;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.util.BitSet;
@@ -107,8 +109,10 @@ final class AuthorizationCommands {
             Maildrop drop;
             long bytes;
             try {
-                drop = new Maildrop(s.services().mailboxes().snapshot(address.get(), MailboxStore.INBOX,
-                        s.services().maxMessages()));
+                drop = new Maildrop(s.services().mailboxes().reader().folder(address.get(), FolderNames.INBOX)
+                        .map(inbox -> FolderSnapshot.of(s.services().mailboxes().reader().entries(inbox.id(), 1),
+                                s.services().maxMessages()))
+                        .orElse(FolderSnapshot.EMPTY));
                 bytes = Maildrop.SNAPSHOT_OVERHEAD + (long) drop.size() * Maildrop.BYTES_PER_MESSAGE;
             } catch (RuntimeException e) {
                 lock.get().close();
@@ -141,10 +145,16 @@ final class AuthorizationCommands {
             if (s.state() == Pop3Session.State.TRANSACTION) {
                 // UPDATE state (RFC 1939 §6): only now do DELE marks take effect
                 BitSet deleted = s.maildrop().deleted();
+                List<Long> uids = new java.util.ArrayList<>();
+                for (int i = deleted.nextSetBit(0); i >= 0; i = deleted.nextSetBit(i + 1)) {
+                    uids.add(s.maildrop().snapshot().uid(i));
+                }
                 s.quit(); // whatever happens below, the session ends (RFC 1939 §6)
                 try {
-                    s.services().remover().removeAll(s.address(), MailboxStore.INBOX, s.maildrop().snapshot(), deleted);
-                } catch (StoreUnavailableException e) {
+                    if (!uids.isEmpty()) {
+                        s.services().mailboxes().writer().expunge(s.address(), FolderNames.INBOX, uids);
+                    }
+                } catch (StoreUnavailableException | MailboxException e) {
                     log.warn("pop3 {}: UPDATE failed for {}: {}", s.id(), s.address(), e.getMessage());
                     s.err("[SYS/TEMP] Some deleted messages were not removed; they will be listed again next time");
                     return;

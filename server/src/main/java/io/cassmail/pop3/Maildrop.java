@@ -1,24 +1,24 @@
 package io.cassmail.pop3;
 
-import io.cassmail.store.MailboxSnapshot;
+import io.cassmail.mailbox.FolderSnapshot;
 import java.util.BitSet;
 import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
  * The INBOX as this session sees it: a compact snapshot taken at login (at most {@code pop3.max-messages},
- * the oldest), numbered from 1 in arrival order, with deletion marks that only take effect in the UPDATE
+ * the oldest), numbered from 1 in UID order, with deletion marks that only take effect in the UPDATE
  * state (RFC 1939 §6).
  */
 final class Maildrop {
     /** What one listed message costs in a snapshot (ids and size), for the snapshot budget. */
-    static final long BYTES_PER_MESSAGE = 48;
+    static final long BYTES_PER_MESSAGE = 40;
     static final long SNAPSHOT_OVERHEAD = 256;
 
-    private final MailboxSnapshot snapshot;
+    private final FolderSnapshot snapshot;
     private final BitSet deleted = new BitSet();
 
-    Maildrop(MailboxSnapshot snapshot) {
+    Maildrop(FolderSnapshot snapshot) {
         this.snapshot = snapshot;
     }
 
@@ -65,7 +65,7 @@ final class Maildrop {
         return n;
     }
 
-    MailboxSnapshot snapshot() {
+    FolderSnapshot snapshot() {
         return snapshot;
     }
 

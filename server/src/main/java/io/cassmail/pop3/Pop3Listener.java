@@ -3,13 +3,11 @@ package io.cassmail.pop3;
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.CassMailConfig;
-import io.cassmail.mailbox.MessageRemover;
+import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.net.MemoryBudget;
 import io.cassmail.net.PerAddressLimit;
 import io.cassmail.net.SessionLocks;
-import io.cassmail.store.DeliveryLedger;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
 import io.cassmail.tls.ServerTls;
 import java.io.IOException;
@@ -63,9 +61,9 @@ public final class Pop3Listener implements AutoCloseable {
     private Thread acceptor;
 
     /** The plain-text listener on {@code pop3.port}, without TLS. */
-    public Pop3Listener(CassMailConfig.Pop3Config config, MailboxStore mailboxes, MessageStore messages,
-                        DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty) {
-        this(config, config.port(), false, null, mailboxes, messages, ledger, authenticator, penalty,
+    public Pop3Listener(CassMailConfig.Pop3Config config, Mailboxes mailboxes, MessageStore messages,
+                         PasswordAuthenticator authenticator, LoginPenalty penalty) {
+        this(config, config.port(), false, null, mailboxes, messages, authenticator, penalty,
                 InetAddress::isLoopbackAddress, CassMailMetrics.none());
     }
 
@@ -74,18 +72,18 @@ public final class Pop3Listener implements AutoCloseable {
      *                 is not null
      */
     public Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls,
-                        MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
+                        Mailboxes mailboxes, MessageStore messages, 
                         PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics) {
-        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
+        this(config, port, implicit, tls, mailboxes, messages, authenticator, penalty,
                 InetAddress::isLoopbackAddress, metrics, Guards.local(config));
     }
 
     /** @param guards the maildrop locks and snapshot budget, shared with the process's other POP3 listener */
     public Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls,
-                        MailboxStore mailboxes, MessageStore messages, DeliveryLedger ledger,
+                        Mailboxes mailboxes, MessageStore messages, 
                         PasswordAuthenticator authenticator, LoginPenalty penalty, CassMailMetrics metrics,
                         Guards guards) {
-        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty,
+        this(config, port, implicit, tls, mailboxes, messages, authenticator, penalty,
                 InetAddress::isLoopbackAddress, metrics, guards);
     }
 
@@ -101,15 +99,15 @@ public final class Pop3Listener implements AutoCloseable {
     }
 
     /** @param trustedNetwork addresses that may log in with USER/PASS before TLS (loopback; tests choose) */
-    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
-                 MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
+    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, Mailboxes mailboxes,
+                 MessageStore messages,  PasswordAuthenticator authenticator, LoginPenalty penalty,
                  Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics) {
-        this(config, port, implicit, tls, mailboxes, messages, ledger, authenticator, penalty, trustedNetwork, metrics,
+        this(config, port, implicit, tls, mailboxes, messages, authenticator, penalty, trustedNetwork, metrics,
                 Guards.local(config));
     }
 
-    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, MailboxStore mailboxes,
-                 MessageStore messages, DeliveryLedger ledger, PasswordAuthenticator authenticator, LoginPenalty penalty,
+    Pop3Listener(CassMailConfig.Pop3Config config, int port, boolean implicit, ServerTls tls, Mailboxes mailboxes,
+                 MessageStore messages,  PasswordAuthenticator authenticator, LoginPenalty penalty,
                  Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics, Guards guards) {
         if (implicit && tls == null) {
             throw new IllegalArgumentException("POP3S needs TLS: set tls.cert and tls.key (PEM files), or pop3s.port=off");
@@ -117,7 +115,7 @@ public final class Pop3Listener implements AutoCloseable {
         this.config = config;
         this.port = port;
         this.implicitTls = implicit ? tls : null;
-        this.services = new Pop3Services(mailboxes, messages, new MessageRemover(mailboxes, ledger, messages),
+        this.services = new Pop3Services(mailboxes, messages,
                 authenticator, penalty, config.idleTimeout(), config.authFailureDelay(), config.maxMessages(),
                 config.maxAuthFailures(), implicit ? null : tls, config.allowPlaintext(), trustedNetwork, metrics,
                 implicit ? "pop3s" : "pop3", guards, config.sessionTimeout());

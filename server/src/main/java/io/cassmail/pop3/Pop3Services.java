@@ -2,8 +2,7 @@ package io.cassmail.pop3;
 
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.auth.PasswordAuthenticator;
-import io.cassmail.mailbox.MessageRemover;
-import io.cassmail.store.MailboxStore;
+import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.store.MessageStore;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.tls.ServerTls;
@@ -17,7 +16,7 @@ import java.util.function.Predicate;
  * {@code trustedNetwork} address (loopback; Dovecot's {@code disable_plaintext_auth} default); the maildrop locks and
  * snapshot budget shared by the process's POP3 listeners, and how long one session may last in all.
  */
-record Pop3Services(MailboxStore mailboxes, MessageStore messages, MessageRemover remover,
+record Pop3Services(Mailboxes mailboxes, MessageStore messages,
                     PasswordAuthenticator authenticator, LoginPenalty penalty, Duration idleTimeout,
                     Duration authFailureDelay, int maxMessages, int maxAuthFailures, ServerTls startTls,
                     boolean allowPlaintext, Predicate<InetAddress> trustedNetwork, CassMailMetrics metrics,

@@ -7,10 +7,9 @@ import java.util.UUID;
 /**
  * One message listed in a folder under its UID. {@code flags} is the bitmask of {@code io.cassmail.mailbox.Flags},
  * {@code keywords} the keywords that have no bit; {@code modseq} is the MODSEQ of its last change (RFC 7162).
- * {@code pop3Id} is the POP3 unique id of an entry listed before schema 8 (null for newer ones).
  */
 public record FolderEntry(UUID folderId, long uid, UUID messageId, long size, Instant internalDate, long flags,
-                          Set<String> keywords, long modseq, String sender, String subject, UUID pop3Id) {
+                          Set<String> keywords, long modseq, String sender, String subject) {
 
     public FolderEntry {
         keywords = keywords == null ? Set.of() : Set.copyOf(keywords);
@@ -19,12 +18,12 @@ public record FolderEntry(UUID folderId, long uid, UUID messageId, long size, In
     /** The same message with other flags, changed at {@code newModseq}. */
     public FolderEntry withFlags(long newFlags, Set<String> newKeywords, long newModseq) {
         return new FolderEntry(folderId, uid, messageId, size, internalDate, newFlags, newKeywords, newModseq, sender,
-                subject, pop3Id);
+                subject);
     }
 
     /** This message listed in another folder under another UID (COPY, MOVE). */
     public FolderEntry listedAs(UUID otherFolder, long otherUid, long newModseq) {
         return new FolderEntry(otherFolder, otherUid, messageId, size, internalDate, flags, keywords, newModseq, sender,
-                subject, pop3Id);
+                subject);
     }
 }

@@ -20,6 +20,12 @@ public interface WriterLeases {
     /** Extends a lease its owner still holds under the same epoch; false when it is no longer theirs. */
     boolean renew(WriterLease lease, Instant newExpiry);
 
+    /**
+     * Gives a lease back by ending it at {@code endedAt} (a time at least the grace in the past, so the next
+     * writer takes it at once); false when it is no longer theirs.
+     */
+    boolean release(WriterLease lease, Instant endedAt);
+
     /** The current lease row, if any (for operators and tests). */
     Optional<WriterLease> current(String address);
 }

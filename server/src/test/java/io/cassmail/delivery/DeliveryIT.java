@@ -9,11 +9,10 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.cassmail.app.Role;
 import io.cassmail.mail.MessageIds;
-import io.cassmail.mailbox.MessageRemover;
+import io.cassmail.mailbox.FolderNames;
+import io.cassmail.store.FolderEntry;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.store.DeliveryStatus;
-import io.cassmail.store.MailboxSnapshot;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.store.StoredMessage;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
@@ -69,13 +68,12 @@ class DeliveryIT {
     @Test
     void processingTheSameJobTwiceListsTheMessageOnce() throws Exception {
         UUID id = sendWithSmtpOnly("alice@cassmail.test", "bob@cassmail.test");
-        DeliveryProcessor processor = new DeliveryProcessor(stack.messages, stack.ledger,
-                new LocalMailboxTransport(stack.mailboxes, stack.directory, stack.ledger, Duration.ofSeconds(60)),
+        DeliveryProcessor processor = new DeliveryProcessor(stack.stores, new LocalMailboxTransport(stack.mailboxes.writer(), stack.directory),
                 new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test"), Duration.ofDays(5),
                 Clock.systemUTC());
         DeliveryJob job = DeliveryJob.first(id);
         assertThat(processor.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
-        // a redelivery after a lost ack, even with the ledger reset to QUEUED, is an upsert of the same entry
+        // a redelivery after a lost ack, even with the ledger reset to QUEUED, finds the entry and lists nothing again
         stack.ledger.update(id, "bob@cassmail.test", DeliveryStatus.QUEUED, 1, null);
         assertThat(processor.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).containsOnlyOnce(id);
@@ -84,8 +82,7 @@ class DeliveryIT {
     @Test
     void aMessageDeletedAfterAWorkerDiedBetweenEntryAndLedgerStaysDeleted() throws Exception {
         UUID id = sendWithSmtpOnly("alice@cassmail.test", "bob@cassmail.test");
-        LocalMailboxTransport local = new LocalMailboxTransport(stack.mailboxes, stack.directory, stack.ledger,
-                Duration.ofSeconds(60));
+        LocalMailboxTransport local = new LocalMailboxTransport(stack.mailboxes.writer(), stack.directory);
         DeliveryTransport diesAfterTheEntry = (m, rs) -> {
             local.deliver(m, rs);
             throw new IllegalStateException("worker killed between the mailbox entry and the ledger");
@@ -93,20 +90,16 @@ class DeliveryIT {
         BounceSender bounces = new BounceSender(null, stack.messages, stack.directory, "mx.cassmail.test");
         DeliveryJob job = DeliveryJob.first(id);
         try {
-            new DeliveryProcessor(stack.messages, stack.ledger, diesAfterTheEntry, bounces, Duration.ofDays(5),
+            new DeliveryProcessor(stack.stores, diesAfterTheEntry, bounces, Duration.ofDays(5),
                     Clock.systemUTC()).process(job);
         } catch (IllegalStateException expected) {
             // not acked: RabbitMQ would redeliver the job
         }
         assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).contains(id);
-        MailboxSnapshot seen = stack.mailboxes.snapshot("bob@cassmail.test", MailboxStore.INBOX, 1000);
-        BitSet mine = new BitSet();
-        for (int i = 0; i < seen.size(); i++) {
-            mine.set(i, seen.messageId(i).equals(id));
-        }
-        new MessageRemover(stack.mailboxes, stack.ledger, stack.messages).removeAll("bob@cassmail.test",
-                MailboxStore.INBOX, seen, mine);
-        DeliveryProcessor redelivery = new DeliveryProcessor(stack.messages, stack.ledger, local, bounces,
+        List<Long> mine = Mail.inboxEntries(stack.mailboxes.reader(), "bob@cassmail.test").stream()
+                .filter(e -> e.messageId().equals(id)).map(FolderEntry::uid).toList();
+        stack.mailboxes.writer().expunge("bob@cassmail.test", FolderNames.INBOX, mine);
+        DeliveryProcessor redelivery = new DeliveryProcessor(stack.stores, local, bounces,
                 Duration.ofDays(5), Clock.systemUTC());
         assertThat(redelivery.process(job)).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(Mail.inbox(stack.mailboxes, "bob@cassmail.test")).doesNotContain(id);
@@ -116,9 +109,9 @@ class DeliveryIT {
     @Test
     void cassandraFailureIsRetriedAfterTheTierDelayAndAttemptsAreRecorded() throws Exception {
         String createMailboxMessages = stack.session.getMetadata().getKeyspace(stack.config.cassandra().keyspace())
-                .orElseThrow().getTable("mailbox_entries").orElseThrow().describe(false);
+                .orElseThrow().getTable("folder_entries").orElseThrow().describe(false);
         stack.start(Role.SMTP, Role.WORKER);
-        stack.session.execute("DROP TABLE mailbox_entries");
+        stack.session.execute("DROP TABLE folder_entries");
         UUID id;
         try {
             try (SmtpLineClient c = new SmtpLineClient(stack.smtpPort())) {

@@ -60,7 +60,7 @@ class DeliveryProcessorTest {
             assertThat(r.status()).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(r.attempts()).isEqualTo(1);
         });
-        assertThat(mail.stores.mailboxes().list("bob@cassmail.test", "INBOX")).singleElement()
+        assertThat(io.cassmail.testing.Mail.inboxEntries(mail.mailboxes.reader(), "bob@cassmail.test")).singleElement()
                 .satisfies(e -> assertThat(e.subject()).isEqualTo("Hi"));
     }
 
@@ -78,13 +78,13 @@ class DeliveryProcessorTest {
     void aMailboxStoreOutageIsRetriedWithTheAttemptCounted() throws IOException {
         UUID id = mail.submit("alice@cassmail.test", MESSAGE, "bob@cassmail.test");
         DeliveryJob job = queuedJob();
-        mail.stores.mailboxes().unavailable(true);
+        mail.stores.folders().unavailable(true);
         assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
         assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.RETRY);
         assertThat(record(id, "bob@cassmail.test")).extracting(DeliveryRecord::status, DeliveryRecord::attempts)
                 .containsExactly(DeliveryStatus.RETRYING, 2);
         assertThat(record(id, "bob@cassmail.test").lastError()).contains("simulated outage");
-        mail.stores.mailboxes().unavailable(false);
+        mail.stores.folders().unavailable(false);
         assertThat(mail.processor().process(job.nextAttempt().nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").attempts()).isEqualTo(3);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
@@ -106,7 +106,7 @@ class DeliveryProcessorTest {
         assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);
-        assertThat(mail.stores.mailboxes().usage("bob@cassmail.test").messages()).as("the retry confirmed, not rewrote")
+        assertThat(mail.mailboxes.reader().usage("bob@cassmail.test").messages()).as("the retry confirmed, not rewrote")
                 .isEqualTo(1);
     }
 
@@ -131,10 +131,10 @@ class DeliveryProcessorTest {
         UUID id = mail.submit("alice@cassmail.test", MESSAGE, "bob@cassmail.test");
         DeliveryJob job = queuedJob();
         mail.clock.advance(MemoryMailSystem.GIVE_UP_AFTER.plus(Duration.ofMinutes(1)));
-        mail.stores.mailboxes().unavailable(true); // the entry write fails: Cassandra might have applied it
+        mail.stores.folders().unavailable(true); // the entry write fails: Cassandra might have applied it
         assertThat(mail.processor().process(job)).isEqualTo(DeliveryProcessor.Outcome.RETRY);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.RETRYING);
-        mail.stores.mailboxes().unavailable(false);
+        mail.stores.folders().unavailable(false);
         assertThat(mail.processor().process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@cassmail.test").status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(mail.inbox("bob@cassmail.test")).containsExactly(id);

@@ -29,7 +29,7 @@ class DeliveryWorkerTest {
     void aJobNeedingAnotherAttemptGoesToTheTierOfThatAttempt() throws IOException {
         mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
         DeliveryJob job = mail.queue.takeDeliveries().get(0);
-        mail.stores.mailboxes().unavailable(true);
+        mail.stores.folders().unavailable(true);
         mail.worker().handle(job.encode());
         mail.worker().handle(job.nextAttempt().encode());
         assertThat(mail.queue.takeRetries()).extracting(MemoryJobQueue.Retry::job, MemoryJobQueue.Retry::delay)
@@ -51,7 +51,7 @@ class DeliveryWorkerTest {
     void aRetryTheQueueDoesNotConfirmThrowsSoTheJobIsNotAcked() throws IOException {
         mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
         DeliveryJob job = mail.queue.takeDeliveries().get(0);
-        mail.stores.mailboxes().unavailable(true);
+        mail.stores.folders().unavailable(true);
         mail.queue.refuse(true);
         assertThatThrownBy(() -> mail.worker().handle(job.encode())).isInstanceOf(IOException.class);
     }

@@ -110,8 +110,7 @@ class ReconcilerTest {
             }
             return recipients.stream().map(r -> RecipientOutcome.delivered(r.recipient())).toList();
         };
-        DeliveryProcessor relay = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(),
-                new SendingLease(slowPeer, mail.stores.ledger(), Duration.ofMillis(300), mail.clock), mail.bounces,
+        DeliveryProcessor relay = new DeliveryProcessor(mail.stores.stores(), new SendingLease(slowPeer, mail.stores.ledger(), Duration.ofMillis(300), mail.clock), mail.bounces,
                 MemoryMailSystem.GIVE_UP_AFTER, mail.clock, io.cassmail.metrics.CassMailMetrics.none(),
                 DeliveryRecord::isRemote);
         var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> relay.process(job));

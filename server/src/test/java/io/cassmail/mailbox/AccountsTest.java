@@ -8,11 +8,12 @@ import org.junit.jupiter.api.Test;
 class AccountsTest {
 
     @Test
-    void aNewAccountHasAnInboxAndANormalizedAddress() {
+    void aNewAccountHasAnInboxTheSpecialUseFoldersAndANormalizedAddress() {
         MemoryMailSystem mail = new MemoryMailSystem();
         assertThat(mail.accounts.create("Dave@CassMail.test", "hash")).isEqualTo("dave@cassmail.test");
         assertThat(mail.stores.directory().userExists("dave@cassmail.test")).isTrue();
-        assertThat(mail.stores.mailboxes().mailboxNames("dave@cassmail.test")).containsExactly("INBOX");
+        assertThat(mail.mailboxes.reader().folders("dave@cassmail.test")).extracting(io.cassmail.store.FolderRow::name)
+                .containsExactlyInAnyOrder("INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive");
     }
 
     @Test
@@ -20,9 +21,9 @@ class AccountsTest {
         MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
         mail.accounts.create("dave@cassmail.test", "hash");
         mail.stores.directory().addAlias("sales@cassmail.test", "dave@cassmail.test");
-        mail.accounts.purge("dave@cassmail.test", new MessageRemover(mail.stores.mailboxes(), mail.stores.ledger(),
-                mail.stores.messages()));
+        mail.accounts.purge("dave@cassmail.test");
         assertThat(mail.stores.directory().aliasOwner("sales@cassmail.test")).isEmpty();
         assertThat(mail.stores.directory().userExists("dave@cassmail.test")).isFalse();
+        assertThat(mail.mailboxes.reader().folders("dave@cassmail.test")).isEmpty();
     }
 }

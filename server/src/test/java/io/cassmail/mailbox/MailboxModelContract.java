@@ -49,7 +49,7 @@ public abstract class MailboxModelContract {
 
     private MailboxWriter writer(String id) {
         return new MailboxWriter(folders(), new BodyLifetime(folders(), ledger(), messages()),
-                MailboxWriter.Settings.of(id), clock, nanos::get);
+                MailboxWriter.Settings.of(id).waiting(Duration.ZERO), clock, nanos::get);
     }
 
     private MailboxReader reader() {
@@ -286,7 +286,7 @@ public abstract class MailboxModelContract {
         FolderChanges late = new FolderChanges(owner, staleTs);
         for (long uid = 2; uid <= 3; uid++) {
             late.putEntry(new FolderEntry(inbox.id(), uid, lost.messageId(), lost.size(), lost.internalDate(), 0, null,
-                    9, null, "late", null));
+                    9, null, "late"));
         }
         late.putFolder(inbox.advanced(4, 9, 2, 2, 2 * lost.size()));
         folders().write(late);

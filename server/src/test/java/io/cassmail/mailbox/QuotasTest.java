@@ -3,18 +3,26 @@ package io.cassmail.mailbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mail.MessageIds;
-import io.cassmail.store.MailboxEntry;
+import io.cassmail.store.MessageStore;
+import io.cassmail.store.memory.MemoryDeliveryLedger;
 import io.cassmail.store.memory.MemoryDirectory;
-import io.cassmail.store.memory.MemoryMailboxStore;
+import io.cassmail.store.memory.MemoryFolderStore;
+import io.cassmail.store.memory.MemoryMessageStore;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class QuotasTest {
     private final MemoryDirectory directory = new MemoryDirectory();
-    private final MemoryMailboxStore mailboxes = new MemoryMailboxStore();
+    private final MemoryFolderStore folders = new MemoryFolderStore();
+    private final MailboxReader mailboxes = new MailboxReader(folders);
+    private final MailboxWriter writer = new MailboxWriter(folders, new BodyLifetime(folders,
+            new MemoryDeliveryLedger(Clock.systemUTC()), new MemoryMessageStore(MessageStore.CHUNK_SIZE)),
+            MailboxWriter.Settings.of("test"));
 
     private void deliver(String address) {
-        mailboxes.add(address, "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 100, "x", "y"));
+        writer.deliver(address, new NewMessage(MessageIds.next(), 100, Instant.now(), "x", "y"));
     }
 
     @Test

@@ -38,9 +38,7 @@ class CassMailMetricsTest {
         } finally {
             l.close();
         }
-        DeliveryProcessor processor = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(),
-                new io.cassmail.delivery.LocalMailboxTransport(mail.stores.mailboxes(), mail.stores.directory(),
-                        mail.stores.ledger(), MemoryMailSystem.MARGIN), mail.bounces, MemoryMailSystem.GIVE_UP_AFTER,
+        DeliveryProcessor processor = new DeliveryProcessor(mail.stores.stores(), mail.localTransport(), mail.bounces, MemoryMailSystem.GIVE_UP_AFTER,
                 Clock.systemUTC(), metrics);
         mail.queue.takeDeliveries().forEach(processor::process);
 

@@ -3,23 +3,24 @@ package io.cassmail.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cassmail.mail.MessageIds;
-import io.cassmail.store.MailboxEntry;
-import io.cassmail.store.MailboxSnapshot;
+import io.cassmail.mailbox.FolderSnapshot;
+import io.cassmail.store.FolderEntry;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The POP3 view of an INBOX (RFC 1939 §5, §6), compact and capped. */
 class MaildropTest {
-    private final List<MailboxEntry> entries = List.of(entry(100), entry(200), entry(300));
-    private final Maildrop drop = new Maildrop(MailboxSnapshot.of(entries, 10, Instant.now()));
+    private final List<FolderEntry> entries = List.of(entry(1, 100), entry(2, 200), entry(5, 300));
+    private final Maildrop drop = new Maildrop(FolderSnapshot.of(entries, 10));
 
-    private static MailboxEntry entry(long size) {
-        return new MailboxEntry(MessageIds.next(), MessageIds.next(), size, "sender", "subject");
+    private static FolderEntry entry(long uid, long size) {
+        return new FolderEntry(MessageIds.next(), uid, MessageIds.next(), size, Instant.now(), 0, null, uid, "sender",
+                "subject");
     }
 
     @Test
-    void messagesAreNumberedFromOneInArrivalOrder() {
+    void messagesAreNumberedFromOneInUidOrder() {
         assertThat(drop.size()).isEqualTo(3);
         assertThat(drop.messageId(1)).isEqualTo(entries.get(0).messageId());
         assertThat(drop.messageId(3)).isEqualTo(entries.get(2).messageId());
@@ -50,7 +51,7 @@ class MaildropTest {
 
     @Test
     void aLargeInboxShowsOnlyTheOldestUpToTheCap() {
-        Maildrop capped = new Maildrop(MailboxSnapshot.of(entries, 2, Instant.now()));
+        Maildrop capped = new Maildrop(FolderSnapshot.of(entries, 2));
         assertThat(capped.size()).isEqualTo(2);
         assertThat(capped.truncated()).isTrue();
         assertThat(capped.messageId(2)).isEqualTo(entries.get(1).messageId());

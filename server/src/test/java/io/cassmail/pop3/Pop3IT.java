@@ -213,7 +213,7 @@ class Pop3IT {
         assertThat(next.logout()).isTrue();
         assertThat(Mail.inbox(stack.mailboxes, "twice@cassmail.test")).containsExactly(ids.get(1));
         assertThat(stack.messages.find(ids.get(1))).isPresent();
-        assertThat(stack.mailboxes.usage("twice@cassmail.test").messages()).isEqualTo(1);
+        assertThat(stack.mailboxes.reader().usage("twice@cassmail.test").messages()).isEqualTo(1);
     }
 
     @Test
@@ -299,8 +299,8 @@ class Pop3IT {
                 assertThat(first.deleteMessage(i)).isTrue();
             }
             assertThat(first.logout()).isTrue();
-            assertThat(stack.mailboxes.usage(user).messages()).isZero();
-            assertThat(stack.mailboxes.usage(user).bytes()).isZero();
+            assertThat(stack.mailboxes.reader().usage(user).messages()).isZero();
+            assertThat(stack.mailboxes.reader().usage(user).bytes()).isZero();
             POP3Client after = new POP3Client();
             after.setDefaultTimeout(30_000);
             after.connect("127.0.0.1", port);
@@ -308,7 +308,7 @@ class Pop3IT {
             assertThat(after.login(user, "pw-" + user)).as("free once the first session ended").isTrue();
             assertThat(after.status().number).isZero();
             after.logout();
-            assertThat(stack.mailboxes.usage(user).messages()).isZero();
+            assertThat(stack.mailboxes.reader().usage(user).messages()).isZero();
         }
     }
 }

@@ -60,8 +60,7 @@ class Pop3TlsTest {
                 "password.argon2-memory=64K", "password.argon2-iterations=1"));
         all.addAll(List.of(settings));
         CassMailConfig c = ConfigLoader.load(null, Map.of(), all);
-        Pop3Listener l = new Pop3Listener(c.pop3(), 0, implicit, tls, mail.stores.mailboxes(), mail.stores.messages(),
-                mail.stores.ledger(), new PasswordAuthenticator(mail.stores.directory(), c.password().hasher()),
+        Pop3Listener l = new Pop3Listener(c.pop3(), 0, implicit, tls, mail.mailboxes, mail.stores.messages(), new PasswordAuthenticator(mail.stores.directory(), c.password().hasher()),
                 new LoginPenalty(10, java.time.Duration.ofMinutes(5), mail.clock), trusted,
                 io.cassmail.metrics.CassMailMetrics.none());
         l.start();

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.cassmail.app.Role;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
 import io.cassmail.testing.SmtpLineClient;
@@ -64,7 +63,7 @@ class ConsumerRecoveryIT {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             List<UUID> listed = new ArrayList<>();
-            stack.mailboxes.newest("bob@cassmail.test", MailboxStore.INBOX, 100).forEach(e -> listed.add(e.messageId()));
+            listed.addAll(Mail.inbox(stack.mailboxes, "bob@cassmail.test"));
             return listed.containsAll(sent);
         });
     }

@@ -8,7 +8,6 @@ import io.cassmail.app.CassMailServer;
 import io.cassmail.app.Role;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.DeliveryStatus;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
 import io.cassmail.testing.SmtpLineClient;
@@ -78,7 +77,7 @@ class UnconfirmedPublishIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> stack.ledger.records(id).stream()
                 .allMatch(r -> r.status() == DeliveryStatus.DELIVERED));
         List<UUID> listed = new ArrayList<>();
-        stack.mailboxes.newest("bob@cassmail.test", MailboxStore.INBOX, 100).forEach(e -> listed.add(e.messageId()));
+        listed.addAll(Mail.inbox(stack.mailboxes, "bob@cassmail.test"));
         assertThat(listed).containsExactlyInAnyOrder(warmUp, id);
         assertThat(stack.ledger.records(id)).extracting(DeliveryRecord::status).containsExactly(DeliveryStatus.DELIVERED);
     }

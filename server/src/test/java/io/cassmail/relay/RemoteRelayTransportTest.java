@@ -116,7 +116,7 @@ class RemoteRelayTransportTest {
     }
 
     private DeliveryProcessor relay(RemoteRelayTransport transport) {
-        return new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport, mail.bounces,
+        return new DeliveryProcessor(mail.stores.stores(), transport, mail.bounces,
                 MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
     }
 
@@ -353,7 +353,7 @@ class RemoteRelayTransportTest {
                 UUID id = submit("From: alice@cassmail.test\r\nSubject: via smarthost\r\n\r\nhello\r\n",
                         "bob@anywhere.test");
                 List<DeliveryJob> jobs = mail.relay.takeDeliveries();
-                DeliveryProcessor p = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport,
+                DeliveryProcessor p = new DeliveryProcessor(mail.stores.stores(), transport,
                         mail.bounces, MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(),
                         DeliveryRecord::isRemote);
                 DeliveryProcessor.Outcome outcome = p.process(jobs.get(0));
@@ -492,7 +492,7 @@ class RemoteRelayTransportTest {
         assertThat(r.status()).isEqualTo(DeliveryStatus.RETRYING);
         assertThat(r.lastError()).contains("after the end of DATA").contains("not bounced");
         // past the give-up time the uncertain recipient is still retried, and no failure report goes out
-        DeliveryProcessor late = new DeliveryProcessor(mail.stores.messages(), mail.stores.ledger(), transport(), mail.bounces,
+        DeliveryProcessor late = new DeliveryProcessor(mail.stores.stores(), transport(), mail.bounces,
                 MemoryMailSystem.GIVE_UP_AFTER, Clock.offset(Clock.systemUTC(), Duration.ofDays(6)),
                 CassMailMetrics.none(), DeliveryRecord::isRemote);
         assertThat(late.process(job.nextAttempt())).isEqualTo(DeliveryProcessor.Outcome.RETRY);
@@ -547,8 +547,7 @@ class RemoteRelayTransportTest {
         }
         UUID id = submit(body.toString(), "bob@slow.test");
         DeliveryJob job = mail.relay.takeDeliveries().get(0);
-        java.util.function.Supplier<DeliveryProcessor> leased = () -> new DeliveryProcessor(mail.stores.messages(),
-                mail.stores.ledger(), new io.cassmail.delivery.SendingLease(new RemoteRelayTransport(new MxResolver(
+        java.util.function.Supplier<DeliveryProcessor> leased = () -> new DeliveryProcessor(mail.stores.stores(), new io.cassmail.delivery.SendingLease(new RemoteRelayTransport(new MxResolver(
                 List.of(dns.address()), Duration.ofSeconds(3)), mail.stores.messages(),
                 new RemoteRelayTransport.RelaySettings("mx.cassmail.test", port, Duration.ofSeconds(3),
                         Duration.ofSeconds(30), Duration.ofSeconds(30), false, 4).with(LOOPBACK)), mail.stores.ledger(),
@@ -602,7 +601,8 @@ class RemoteRelayTransportTest {
         };
         int before = accepting.received().size();
         UUID id = submit("Subject: recorded late\r\n\r\nx\r\n", "bob@remote.test");
-        DeliveryProcessor p = new DeliveryProcessor(mail.stores.messages(), flaky, transport(), mail.bounces,
+        DeliveryProcessor p = new DeliveryProcessor(new io.cassmail.store.Stores(mail.stores.directory(),
+                mail.stores.messages(), mail.stores.folders(), flaky, mail.stores.accepted()), transport(), mail.bounces,
                 MemoryMailSystem.GIVE_UP_AFTER, Clock.systemUTC(), CassMailMetrics.none(), DeliveryRecord::isRemote);
         assertThat(p.process(mail.relay.takeDeliveries().get(0))).isEqualTo(DeliveryProcessor.Outcome.DONE);
         assertThat(record(id, "bob@remote.test").status()).isEqualTo(DeliveryStatus.RELAYED);

@@ -5,16 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.mailbox.Quotas;
-import io.cassmail.store.MailboxEntry;
+import io.cassmail.mailbox.BodyLifetime;
+import io.cassmail.mailbox.MailboxReader;
+import io.cassmail.mailbox.MailboxWriter;
+import io.cassmail.mailbox.NewMessage;
+import io.cassmail.store.MessageStore;
+import io.cassmail.store.memory.MemoryDeliveryLedger;
+import io.cassmail.store.memory.MemoryMessageStore;
 import io.cassmail.store.memory.MemoryDirectory;
-import io.cassmail.store.memory.MemoryMailboxStore;
+import io.cassmail.store.memory.MemoryFolderStore;
 import org.junit.jupiter.api.Test;
 
 /** Which RCPT an MX accepts, and into whose INBOX it goes (RFC 5321 §4.5.1 for postmaster). */
 class RecipientPolicyTest {
     private final MemoryDirectory directory = new MemoryDirectory();
-    private final MemoryMailboxStore mailboxes = new MemoryMailboxStore();
-    private final Quotas quotas = new Quotas(directory, mailboxes, 3, 1000);
+    private final MemoryFolderStore folders = new MemoryFolderStore();
+    private final MailboxWriter mailboxes = new MailboxWriter(folders, new BodyLifetime(folders,
+            new MemoryDeliveryLedger(java.time.Clock.systemUTC()), new MemoryMessageStore(MessageStore.CHUNK_SIZE)),
+            MailboxWriter.Settings.of("test"));
+    private final Quotas quotas = new Quotas(directory, new MailboxReader(folders), 3, 1000);
     private final RecipientPolicy policy = new RecipientPolicy(directory, quotas, "", "MX.cassmail.test");
 
     RecipientPolicyTest() {
@@ -65,7 +74,7 @@ class RecipientPolicyTest {
     @Test
     void aMailboxAtItsMessageQuotaIsFull() {
         for (int i = 0; i < 3; i++) {
-            mailboxes.add("bob@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 10, null, null));
+            mailboxes.deliver("bob@cassmail.test", new NewMessage(MessageIds.next(), 10, java.time.Instant.now(), null, null));
         }
         RecipientPolicy.Decision d = policy.decide("bob@cassmail.test");
         assertThat(d.reply()).startsWith("552 5.2.2 <bob@cassmail.test>: Mailbox full");
@@ -75,7 +84,7 @@ class RecipientPolicyTest {
     @Test
     void aUsersOwnLimitOverridesTheDefault() {
         directory.setQuota("bob@cassmail.test", 100L, 5L);
-        mailboxes.add("bob@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 10, null, null));
+        mailboxes.deliver("bob@cassmail.test", new NewMessage(MessageIds.next(), 10, java.time.Instant.now(), null, null));
         assertThat(policy.decide("bob@cassmail.test").reply()).startsWith("552 5.2.2");
         directory.setQuota("bob@cassmail.test", 100L, null);
         assertThat(policy.decide("bob@cassmail.test").reply()).startsWith("250");
@@ -84,7 +93,7 @@ class RecipientPolicyTest {
     @Test
     void postmastersMailboxHasAQuotaToo() {
         for (int i = 0; i < 3; i++) {
-            mailboxes.add("postmaster@cassmail.test", "INBOX", new MailboxEntry(MessageIds.next(), MessageIds.next(), 1, null, null));
+            mailboxes.deliver("postmaster@cassmail.test", new NewMessage(MessageIds.next(), 1, java.time.Instant.now(), null, null));
         }
         assertThat(policy.decide("postmaster@cassmail.test").reply()).startsWith("552 5.2.2");
     }

@@ -44,14 +44,6 @@ class CassandraStoresContractIT {
     }
 
     @Nested
-    class Mailboxes extends MailboxStoreContract {
-        @Override
-        protected MailboxStore store() {
-            return stack.mailboxes;
-        }
-    }
-
-    @Nested
     class Ledger extends DeliveryLedgerContract {
         @Override
         protected DeliveryLedger ledger() {

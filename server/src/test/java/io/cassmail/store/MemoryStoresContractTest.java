@@ -33,14 +33,6 @@ class MemoryStoresContractTest {
     }
 
     @Nested
-    class Mailboxes extends MailboxStoreContract {
-        @Override
-        protected MailboxStore store() {
-            return stores.mailboxes();
-        }
-    }
-
-    @Nested
     class Ledger extends DeliveryLedgerContract {
         @Override
         protected DeliveryLedger ledger() {

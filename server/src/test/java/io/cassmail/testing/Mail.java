@@ -2,8 +2,9 @@ package io.cassmail.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cassmail.store.MailboxEntry;
-import io.cassmail.store.MailboxStore;
+import io.cassmail.mailbox.FolderNames;
+import io.cassmail.mailbox.MailboxReader;
+import io.cassmail.store.FolderEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,8 +35,20 @@ public final class Mail {
         return UUID.fromString(m.group(1));
     }
 
-    public static List<UUID> inbox(MailboxStore mailboxes, String address) {
-        return StreamSupport.stream(mailboxes.list(address, MailboxStore.INBOX).spliterator(), false)
-                .map(MailboxEntry::messageId).toList();
+    /** The INBOX's entries in UID order (empty when the account has no INBOX yet). */
+    public static List<FolderEntry> inboxEntries(MailboxReader mailboxes, String address) {
+        return mailboxes.folder(address, FolderNames.INBOX).map(inbox -> StreamSupport.stream(
+                mailboxes.entries(inbox.id(), 1).spliterator(), false).toList()).orElse(List.of());
+    }
+
+    public static List<UUID> inbox(io.cassmail.mailbox.Mailboxes mailboxes, String address) {
+        return inbox(mailboxes.reader(), address);
+    }
+
+    /** The message ids the INBOX lists, in UID order (empty when the account has no INBOX yet). */
+    public static List<UUID> inbox(MailboxReader mailboxes, String address) {
+        return mailboxes.folder(address, FolderNames.INBOX).map(inbox -> StreamSupport.stream(
+                mailboxes.entries(inbox.id(), 1).spliterator(), false).map(FolderEntry::messageId).toList())
+                .orElse(List.of());
     }
 }

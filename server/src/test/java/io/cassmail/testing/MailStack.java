@@ -9,13 +9,14 @@ import io.cassmail.app.CassMailServer;
 import io.cassmail.app.Role;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.Mailboxes;
+import io.cassmail.app.CassMailServer;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.QueueTopology;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.schema.SchemaMigrator;
 import io.cassmail.store.DeliveryLedger;
 import io.cassmail.store.Directory;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.Stores;
 import io.cassmail.store.cassandra.CassandraConnector;
@@ -34,7 +35,8 @@ public final class MailStack implements AutoCloseable {
     public final CqlSession session;
     public final Directory directory;
     public final MessageStore messages;
-    public final MailboxStore mailboxes;
+    /** The mailbox model with a writer of the test's own that gives each lease back after its change. */
+    public final Mailboxes mailboxes;
     public final DeliveryLedger ledger;
     public final QueueTopology topology;
     public final Accounts accounts;
@@ -50,10 +52,10 @@ public final class MailStack implements AutoCloseable {
             new SchemaMigrator(admin, config.cassandra().keyspace()).apply(config.cassandra().replication());
         }
         this.session = CassandraConnector.connect(config.cassandra());
-        this.stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
+        this.stores = CassandraStores.on(session);
         this.directory = stores.directory();
         this.messages = stores.messages();
-        this.mailboxes = stores.mailboxes();
+        this.mailboxes = Mailboxes.on(stores, CassMailServer.writerSettings(config).passing());
         this.ledger = stores.ledger();
         this.accounts = new Accounts(directory, mailboxes);
         this.topology = QueueTopology.from(config);

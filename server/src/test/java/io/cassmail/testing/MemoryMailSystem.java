@@ -9,6 +9,8 @@ import io.cassmail.ingest.IntakeMemory;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.MailboxWriter;
+import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.queue.MemoryJobQueue;
 import io.cassmail.store.memory.MemoryStores;
@@ -27,7 +29,6 @@ import java.util.UUID;
 public final class MemoryMailSystem {
     public static final String HOSTNAME = "mx.cassmail.test";
     public static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
-    public static final Duration MARGIN = Duration.ofSeconds(60);
 
     public final MutableClock clock = new MutableClock(Instant.now());
     public final MemoryStores stores = MemoryStores.create(clock);
@@ -35,8 +36,9 @@ public final class MemoryMailSystem {
     /** The relay lane's jobs (messages with remote recipients). */
     public final MemoryJobQueue relay = new MemoryJobQueue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
     public final MessageIntake intake = new MessageIntake(stores.stores(), queue, relay, IntakeMemory.unlimited());
-    public final Accounts accounts = new Accounts(stores.directory(), stores.mailboxes());
-    public final Quotas quotas = new Quotas(stores.directory(), stores.mailboxes(), 1_000_000, 10L << 30);
+    public final Mailboxes mailboxes = Mailboxes.on(stores.stores(), MailboxWriter.Settings.of("memory"));
+    public final Accounts accounts = new Accounts(stores.directory(), mailboxes);
+    public final Quotas quotas = new Quotas(stores.directory(), mailboxes.reader(), 1_000_000, 10L << 30);
     public final BounceSender bounces = new BounceSender(intake, stores.messages(), stores.directory(), HOSTNAME);
 
     public MemoryMailSystem withDomain(String domain) {
@@ -55,11 +57,11 @@ public final class MemoryMailSystem {
     }
 
     public LocalMailboxTransport localTransport() {
-        return new LocalMailboxTransport(stores.mailboxes(), stores.directory(), stores.ledger(), MARGIN);
+        return new LocalMailboxTransport(mailboxes.writer(), stores.directory());
     }
 
     public DeliveryProcessor processor(DeliveryTransport transport) {
-        return new DeliveryProcessor(stores.messages(), stores.ledger(), transport, bounces, GIVE_UP_AFTER, clock);
+        return new DeliveryProcessor(stores.stores(), transport, bounces, GIVE_UP_AFTER, clock);
     }
 
     public DeliveryWorker worker() {
@@ -74,6 +76,6 @@ public final class MemoryMailSystem {
     }
 
     public List<UUID> inbox(String address) {
-        return Mail.inbox(stores.mailboxes(), address);
+        return Mail.inbox(mailboxes.reader(), address);
     }
 }

@@ -33,7 +33,7 @@ import java.util.UUID;
  */
 public final class CassandraFolderStore implements FolderStore {
     private static final String ENTRY_COLUMNS =
-            "folder_id, uid, message_id, size, internal_date, flags, keywords, modseq, sender, subject, pop3_id";
+            "folder_id, uid, message_id, size, internal_date, flags, keywords, modseq, sender, subject";
 
     private final CqlSession session;
     private final PreparedStatement selectFolders;
@@ -71,7 +71,7 @@ public final class CassandraFolderStore implements FolderStore {
         selectEntry = session.prepare("SELECT " + ENTRY_COLUMNS + " FROM folder_entries WHERE folder_id = ? AND block = ? "
                 + "AND uid = ?");
         insertEntry = session.prepare("INSERT INTO folder_entries (folder_id, block, uid, message_id, size, internal_date, "
-                + "flags, keywords, modseq, sender, subject, pop3_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "flags, keywords, modseq, sender, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "USING TIMESTAMP ?");
         deleteEntry = session.prepare("DELETE FROM folder_entries USING TIMESTAMP ? WHERE folder_id = ? AND block = ? "
                 + "AND uid = ?");
@@ -122,7 +122,7 @@ public final class CassandraFolderStore implements FolderStore {
 
     private static FolderEntry entry(Row r) {
         return new FolderEntry(r.getUuid(0), r.getLong(1), r.getUuid(2), r.getLong(3), r.getInstant(4), r.getLong(5),
-                r.getSet(6, String.class), r.getLong(7), r.getString(8), r.getString(9), r.getUuid(10));
+                r.getSet(6, String.class), r.getLong(7), r.getString(8), r.getString(9));
     }
 
     @Override
@@ -185,16 +185,13 @@ public final class CassandraFolderStore implements FolderStore {
 
     private BoundStatement insertEntry(FolderEntry e, long ts) {
         BoundStatement s = insertEntry.bind(e.folderId(), FolderBlock.of(e.uid()), e.uid(), e.messageId(), e.size(),
-                e.internalDate(), e.flags(), e.keywords(), e.modseq(), e.sender(), e.subject(), e.pop3Id(), ts);
+                e.internalDate(), e.flags(), e.keywords(), e.modseq(), e.sender(), e.subject(), ts);
         // a missing summary field stays unset: binding null would write a tombstone per entry
         if (e.sender() == null) {
             s = s.unset(9);
         }
         if (e.subject() == null) {
             s = s.unset(10);
-        }
-        if (e.pop3Id() == null) {
-            s = s.unset(11);
         }
         return s;
     }
@@ -245,6 +242,11 @@ public final class CassandraFolderStore implements FolderStore {
         public boolean renew(WriterLease lease, Instant newExpiry) {
             return call(() -> session.execute(renew.bind(newExpiry, lease.address(), lease.epoch(), lease.owner()))
                     .wasApplied());
+        }
+
+        @Override
+        public boolean release(WriterLease lease, Instant endedAt) {
+            return renew(lease, endedAt);
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.cassmail.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.store.Stores;
-import java.time.Duration;
 
 /** The Cassandra implementations of every store, on one driver session bound to the mail keyspace. */
 public final class CassandraStores {
@@ -10,11 +9,10 @@ public final class CassandraStores {
     private CassandraStores() {
     }
 
-    /** @param visibilityMargin setting {@code mailbox.visibility-margin} (see {@link CassandraMailboxStore}) */
-    public static Stores on(CqlSession session, Duration visibilityMargin) {
+    public static Stores on(CqlSession session) {
         CassandraMessageStore messages = new CassandraMessageStore(session);
         CassandraDeliveryLedger ledger = new CassandraDeliveryLedger(session);
-        return new Stores(new CassandraDirectory(session), messages, new CassandraMailboxStore(session, visibilityMargin),
+        return new Stores(new CassandraDirectory(session), messages, new CassandraFolderStore(session),
                 ledger, new CassandraAcceptedLog(session), new CassandraAcceptedWrites(session, messages, ledger),
                 new CassandraDeliveryReads(session, messages));
     }

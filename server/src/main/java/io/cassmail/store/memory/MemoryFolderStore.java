@@ -197,6 +197,11 @@ public final class MemoryFolderStore extends MemoryStore implements FolderStore 
         }
 
         @Override
+        public boolean release(WriterLease lease, Instant endedAt) {
+            return renew(lease, endedAt);
+        }
+
+        @Override
         public Optional<WriterLease> current(String address) {
             synchronized (MemoryFolderStore.this) {
                 check();

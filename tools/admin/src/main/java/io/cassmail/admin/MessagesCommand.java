@@ -3,7 +3,10 @@ package io.cassmail.admin;
 import io.cassmail.mail.HeaderSection;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.store.DeliveryRecord;
-import io.cassmail.store.MailboxEntry;
+import io.cassmail.mailbox.Flags;
+import io.cassmail.mailbox.MailboxException;
+import io.cassmail.store.FolderEntry;
+import io.cassmail.store.FolderRow;
 import io.cassmail.store.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,13 +43,15 @@ final class MessagesCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List messages of ADDRESS, newest first: id, received, size, from, subject.")
+            description = "List messages of a folder of ADDRESS, newest first: UID, id, received, size, flags, from,"
+                    + " subject.")
     static final class ListMessages implements Callable<Integer> {
         @Mixin
         ConnectionOptions options;
         @Parameters(paramLabel = "ADDRESS")
         String address;
-        @Option(names = "--mailbox", defaultValue = "INBOX", description = "Mailbox (default ${DEFAULT-VALUE}).")
+        @Option(names = {"--folder", "--mailbox"}, defaultValue = "INBOX",
+                description = "Folder (default ${DEFAULT-VALUE}).")
         String mailbox;
         @Option(names = "--limit", defaultValue = "50", description = "At most N messages (default ${DEFAULT-VALUE}).")
         int limit;
@@ -61,18 +66,22 @@ final class MessagesCommand {
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = store.existingUser(address);
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (MailboxEntry e : store.mailboxes.newest(a, mailbox, limit)) {
+                FolderRow folder = folder(store, a, mailbox);
+                for (FolderEntry e : store.mailboxes.reader().newest(folder.id(), limit)) {
                     Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("uid", e.uid());
                     row.put("id", e.messageId().toString());
                     row.put("received", Instant.ofEpochMilli(MessageIds.unixMillis(e.messageId())).toString());
-                    row.put("listed", Instant.ofEpochMilli(MessageIds.unixMillis(e.entryId())).toString());
                     row.put("size", e.size());
+                    row.put("flags", new Flags(e.flags(), e.keywords()).names());
+                    row.put("modseq", e.modseq());
                     row.put("from", e.sender());
                     row.put("subject", e.subject());
                     if (json) {
                         rows.add(row);
                     } else {
-                        System.out.printf("%s  %s  %9d  %-30.30s  %s%n", row.get("id"), row.get("received"), e.size(),
+                        System.out.printf("%7d  %s  %s  %9d  %-20s  %-30.30s  %s%n", e.uid(), row.get("id"),
+                                row.get("received"), e.size(), String.join(" ", new Flags(e.flags(), e.keywords()).names()),
                                 Printable.of(e.sender()), Printable.of(e.subject()));
                     }
                 }
@@ -82,6 +91,12 @@ final class MessagesCommand {
             }
             return 0;
         }
+    }
+
+    /** The named folder of an account, or a sentence saying it has none. */
+    static FolderRow folder(StoreAccess store, String address, String name) {
+        return store.mailboxes.reader().folder(address, name)
+                .orElseThrow(() -> new IllegalArgumentException(address + " has no folder named " + name));
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -165,7 +180,8 @@ final class MessagesCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Remove message ID from ADDRESS's mailbox; the body goes when nothing else lists it.")
+            description = "Remove message ID (a message id, or a UID of the folder) from a folder of ADDRESS; the body goes"
+                    + " when nothing else lists it.")
     static final class Delete implements Callable<Integer> {
         @Mixin
         ConnectionOptions options;
@@ -173,25 +189,30 @@ final class MessagesCommand {
         String address;
         @Parameters(index = "1", paramLabel = "ID")
         String id;
-        @Option(names = "--mailbox", defaultValue = "INBOX", description = "Mailbox (default ${DEFAULT-VALUE}).")
+        @Option(names = {"--folder", "--mailbox"}, defaultValue = "INBOX",
+                description = "Folder (default ${DEFAULT-VALUE}).")
         String mailbox;
 
         @Override
         public Integer call() {
-            UUID messageId = messageId(id);
+            boolean byUid = id.matches("[0-9]{1,10}");
+            UUID messageId = byUid ? null : messageId(id);
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = store.existingUser(address);
-                MailboxEntry listed = null;
-                for (MailboxEntry e : store.mailboxes.list(a, mailbox)) {
-                    if (e.messageId().equals(messageId)) {
-                        listed = e;
-                        break;
+                FolderRow folder = folder(store, a, mailbox);
+                List<Long> uids = new ArrayList<>();
+                if (byUid) {
+                    uids.add(Long.parseLong(id));
+                } else {
+                    for (FolderEntry e : store.mailboxes.reader().entries(folder.id(), 1)) {
+                        if (e.messageId().equals(messageId)) {
+                            uids.add(e.uid());
+                        }
                     }
                 }
-                if (listed == null) {
+                if (store.mailboxes.writer().expunge(a, folder.name(), uids).isEmpty()) {
                     throw new IllegalArgumentException("message " + id + " is not in " + a + "'s " + mailbox);
                 }
-                store.remover().remove(a, mailbox, listed);
                 System.out.println("deleted message " + id + " from " + a + " " + mailbox);
             }
             return 0;

@@ -3,7 +3,7 @@ package io.cassmail.admin;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.Settings;
 import io.cassmail.mail.MessageIds;
-import io.cassmail.mailbox.BodyCollector;
+import io.cassmail.mailbox.BodyLifetime;
 import io.cassmail.queue.DeliveryJob;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.store.AcceptedLog;
@@ -162,7 +162,7 @@ final class QueueMessages {
                     store.ledger.update(messageId, r.recipient(), DeliveryStatus.BOUNCED, r.attempts(),
                             "deleted from the queue by the operator (no DSN sent)");
                 }
-                boolean collected = new BodyCollector(store.ledger, store.messages).collectIfUnreferenced(messageId);
+                boolean collected = new BodyLifetime(store.stores.folders(), store.ledger, store.messages).collect(messageId);
                 System.out.println("message " + messageId + ": gave up on " + open.size() + " recipient(s)"
                         + (collected ? "; the message is deleted" : "; delivered copies stay"));
             }

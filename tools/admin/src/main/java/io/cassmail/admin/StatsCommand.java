@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code stats}: totals of domains, users, stored messages and bytes, and mailbox usage (what the mailboxes
- * list, from the usage counters: a message with three recipients is stored once and listed three times). Computed by paging through
+ * list, from the folder rows: a message with three recipients is stored once and listed three times). Computed by paging through
  * the domains, users and messages tables (a full scan: fine for thousands or a few million rows, one
  * network round trip per 5,000 rows; the README says so).
  */
@@ -35,7 +35,7 @@ final class StatsCommand implements Callable<Integer> {
             }
             long listed = 0;
             long listedBytes = 0;
-            for (Row r : store.session.execute(SimpleStatement.newInstance("SELECT messages, bytes FROM mailbox_usage")
+            for (Row r : store.session.execute(SimpleStatement.newInstance("SELECT messages, bytes FROM folders")
                     .setPageSize(5000))) {
                 listed += r.isNull(0) ? 0 : r.getLong(0);
                 listedBytes += r.isNull(1) ? 0 : r.getLong(1);

@@ -108,7 +108,7 @@ final class UsersCommand {
     }
 
     static Map<String, Object> usageRow(StoreAccess store, String address) {
-        MailboxUsage u = store.mailboxes.usage(address);
+        MailboxUsage u = store.mailboxes.reader().usage(address);
         Quotas.Limits l = store.quotas.limits(address);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("address", address);
@@ -139,7 +139,7 @@ final class UsersCommand {
                             + left.mailboxes() + " mailbox(es); removing the account alone would leave them for whoever"
                             + " gets the address next. Use --purge to delete them with the account");
                 }
-                long removed = store.accounts.purge(a, store.remover());
+                long removed = store.accounts.purge(a);
                 System.out.println("removed user " + a + (removed > 0 ? " and " + removed + " message(s)" : ""));
             }
             return 0;
@@ -203,7 +203,8 @@ final class UsersCommand {
     }
 
     @Command(name = "recount", mixinStandardHelpOptions = true,
-            description = "Recount ADDRESS's usage from its mailboxes and correct the counters (they can drift after failures).")
+            description = "Count ADDRESS's folders again and correct their counts (for disasters such as a restored backup:"
+                    + " in normal operation they are exact).")
     static final class Recount implements Callable<Integer> {
         @Mixin
         ConnectionOptions options;
@@ -215,7 +216,7 @@ final class UsersCommand {
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = store.existingUser(address);
                 MailboxUsage correction = store.accounts.recount(a);
-                MailboxUsage now = store.mailboxes.usage(a);
+                MailboxUsage now = store.mailboxes.reader().usage(a);
                 System.out.printf("%s: %d messages, %d bytes (corrected by %+d messages, %+d bytes)%n", a, now.messages(),
                         now.bytes(), correction.messages(), correction.bytes());
             }

@@ -7,7 +7,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.cassmail.app.CassMailServer;
 import io.cassmail.app.Role;
-import io.cassmail.store.MailboxStore;
 import io.cassmail.testing.Mail;
 import io.cassmail.testing.MailStack;
 import io.cassmail.testing.SmtpLineClient;
@@ -90,8 +89,6 @@ class QueueReconcileIT {
     }
 
     private static List<UUID> inbox() {
-        List<UUID> ids = new ArrayList<>();
-        stack.mailboxes.newest("bob@cassmail.test", MailboxStore.INBOX, 1000).forEach(e -> ids.add(e.messageId()));
-        return ids;
+        return new ArrayList<>(io.cassmail.testing.Mail.inbox(stack.mailboxes, "bob@cassmail.test"));
     }
 }

@@ -2,6 +2,8 @@ package io.cassmail.bench;
 
 import io.cassmail.mail.Addresses;
 import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.MailboxWriter;
+import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.store.Stores;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,8 +21,13 @@ final class BenchAccount {
             stores.directory().addDomain(domain);
         }
         if (!stores.directory().userExists(address)) {
-            new Accounts(stores.directory(), stores.mailboxes()).create(address, passwordHash);
+            new Accounts(stores.directory(), mailboxes(stores)).create(address, passwordHash);
         }
+    }
+
+    /** The mailbox model with a writer of the benchmark's own that gives each lease back after its change. */
+    static Mailboxes mailboxes(Stores stores) {
+        return Mailboxes.on(stores, MailboxWriter.Settings.of("cassmail-bench/" + ProcessHandle.current().pid()).passing());
     }
 
     /** Reads one reply, all its lines (RFC 5321 §4.2.1), and returns them joined by LF. */

@@ -3,8 +3,9 @@ package io.cassmail.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
-import io.cassmail.store.MailboxEntry;
-import io.cassmail.store.MailboxStore;
+import io.cassmail.mailbox.MailboxReader;
+import io.cassmail.store.FolderEntry;
+import io.cassmail.store.FolderRow;
 import io.cassmail.store.cassandra.CassandraConnector;
 import io.cassmail.store.cassandra.CassandraStores;
 import java.nio.file.Path;
@@ -38,9 +39,13 @@ public final class BenchCount implements Callable<Integer> {
         long entries = 0;
         Set<UUID> messages = new HashSet<>();
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
-            MailboxStore mailboxes = CassandraStores.on(session, config.mailbox().visibilityMargin()).mailboxes();
+            MailboxReader mailboxes = new MailboxReader(CassandraStores.on(session).folders());
             for (String user : users) {
-                for (MailboxEntry e : mailboxes.list(user, MailboxStore.INBOX)) {
+                java.util.Optional<FolderRow> inbox = mailboxes.folder(user, "INBOX");
+                if (inbox.isEmpty()) {
+                    continue;
+                }
+                for (FolderEntry e : mailboxes.entries(inbox.get().id(), 1)) {
                     entries++;
                     messages.add(e.messageId());
                 }

@@ -67,7 +67,7 @@ public final class DeliveryLatencyBench implements Callable<Integer> {
     public Integer call() throws Exception {
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
-            Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
+            Stores stores = CassandraStores.on(session);
             BenchAccount.ensure(stores, to, null);
             List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger errors = new AtomicInteger();

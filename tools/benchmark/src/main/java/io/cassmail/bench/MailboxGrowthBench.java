@@ -3,7 +3,7 @@ package io.cassmail.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.ConfigLoader;
-import io.cassmail.store.MailboxStore;
+import io.cassmail.mailbox.MailboxReader;
 import io.cassmail.store.Stores;
 import io.cassmail.store.cassandra.CassandraConnector;
 import io.cassmail.store.cassandra.CassandraStores;
@@ -60,19 +60,19 @@ public final class MailboxGrowthBench implements Callable<Integer> {
     public Integer call() throws Exception {
         CassMailConfig config = ConfigLoader.fromEnvironment(null, List.of());
         try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
-            Stores stores = CassandraStores.on(session, config.mailbox().visibilityMargin());
+            Stores stores = CassandraStores.on(session);
             BenchAccount.ensure(stores, to, config.password().hasher().hash(PASSWORD));
             stores.directory().setQuota(to, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2);
             System.out.printf("growth run: %d messages of %d bytes to %s over %d SMTP sessions, %d round(s)%n",
                     messages, size, to, connections, rounds);
-            long start = stores.mailboxes().usage(to).messages();
+            long start = new MailboxReader(stores.folders()).usage(to).messages();
             if (start > 0) {
                 System.out.printf("the mailbox holds %d messages already; draining it first%n", start);
                 drain(start);
             }
             for (int round = 1; round <= rounds; round++) {
                 long[] acceptedAt = fill();
-                waitListed(stores.mailboxes(), messages);
+                waitListed(new MailboxReader(stores.folders()), messages);
                 for (long at : new long[] {1_000, 100_000, messages}) {
                     if (at <= messages) {
                         System.out.printf("round %d: accept rate around %,d stored: %,.0f messages/minute%n", round, at,
@@ -159,7 +159,7 @@ public final class MailboxGrowthBench implements Callable<Integer> {
         return (to - from) * 60_000.0 / ms;
     }
 
-    private void waitListed(MailboxStore mailboxes, long expected) throws InterruptedException {
+    private void waitListed(MailboxReader mailboxes, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(2);
         while (mailboxes.usage(to).messages() < expected && System.nanoTime() < deadline) {
             Thread.sleep(1000);
