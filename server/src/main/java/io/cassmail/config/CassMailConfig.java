@@ -185,8 +185,8 @@ public record CassMailConfig(
             throw new ConfigException("setting 'mailbox.writer-lease' must be at least 3s");
         }
         String writerId = s.string("mailbox.writer-id").strip();
-        MailboxConfig mailbox = new MailboxConfig(writerId.isEmpty()
-                ? s.string("hostname") + "/" + s.string("metrics.port") : writerId, lease,
+        MailboxConfig mailbox = new MailboxConfig(writerId.isEmpty() ? defaultWriterId(port(s, "metrics.port")) : writerId,
+                lease,
                 s.duration("mailbox.writer-grace"), s.duration("mailbox.vanished-window"),
                 atLeastOneLong(s, "quota.max-messages"),
                 s.bytes("quota.max-bytes"), s.duration("directory.cache-ttl"), s.duration("quota.usage-cache-ttl"));
@@ -308,6 +308,22 @@ public record CassMailConfig(
     }
 
     /** A port number, or {@code off} ({@link #OFF}) for a listener that should not run. */
+    /**
+     * This machine's host name and the HTTP port, which two processes on one host cannot share, so a restarted
+     * process takes its accounts back at once; with no fixed HTTP port, the host name, the process id and a random
+     * part (two servers in one JVM, as tests run them, are two writers).
+     */
+    private static String defaultWriterId(int metricsPort) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return metricsPort > 0 ? host + "/" + metricsPort : host + "/pid-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFFFFL);
+    }
+
     private static int port(Settings s, String key) {
         if (s.string(key).strip().equalsIgnoreCase("off")) {
             return OFF;

@@ -45,7 +45,40 @@ public final class MailboxReader {
         return new MailboxUsage(messages, bytes);
     }
 
-    /** The entries of a folder from {@code fromUid} up, in UID order, one block on the heap at a time. */
+    /**
+     * The entries a folder row commits (below its {@code uid_next}; higher ones are being written) from
+     * {@code fromUid} up, in UID order, one block on the heap at a time.
+     */
+    public Iterable<FolderEntry> entries(FolderRow folder, long fromUid) {
+        long uidNext = folder.uidNext();
+        Iterable<FolderEntry> all = entries(folder.id(), fromUid);
+        return () -> new Iterator<>() {
+            private final Iterator<FolderEntry> it = all.iterator();
+            private FolderEntry next = advance();
+
+            private FolderEntry advance() {
+                FolderEntry e = it.hasNext() ? it.next() : null;
+                return e != null && e.uid() < uidNext ? e : null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public FolderEntry next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                FolderEntry e = next;
+                next = advance();
+                return e;
+            }
+        };
+    }
+
+    /** Every stored entry of a folder from {@code fromUid} up, committed or still being written (the verifier's view). */
     public Iterable<FolderEntry> entries(UUID folderId, long fromUid) {
         return () -> new Iterator<>() {
             private final Iterator<FolderBlock> blocks = ascending(store.blocks(folderId), fromUid).iterator();
@@ -81,15 +114,20 @@ public final class MailboxReader {
         return result;
     }
 
-    /** The newest {@code limit} entries, highest UID first. */
-    public List<FolderEntry> newest(UUID folderId, int limit) {
+    /** The newest {@code limit} entries the folder row commits, highest UID first. */
+    public List<FolderEntry> newest(FolderRow folder, int limit) {
         List<FolderEntry> result = new ArrayList<>();
-        for (FolderBlock b : store.blocks(folderId)) {
+        for (FolderBlock b : store.blocks(folder.id())) {
             if (result.size() >= limit) {
                 break;
             }
             if (b.live() > 0) {
-                result.addAll(store.blockNewest(folderId, b.block(), limit - result.size()));
+                // one more than asked in the newest block: an entry being written above uid_next may be among them
+                for (FolderEntry e : store.blockNewest(folder.id(), b.block(), limit - result.size() + 1)) {
+                    if (e.uid() < folder.uidNext() && result.size() < limit) {
+                        result.add(e);
+                    }
+                }
             }
         }
         return result;

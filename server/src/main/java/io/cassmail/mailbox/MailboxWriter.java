@@ -222,6 +222,11 @@ public final class MailboxWriter {
             return doExpunge(acc, e.folder(), e.uids());
         } else if (r instanceof WriteRequest.Recount) {
             return doRecount(acc);
+        } else if (r instanceof WriteRequest.AppendAll a) {
+            FolderRow row = require(acc, a.folder());
+            fence(acc, row);
+            return add(acc, acc.folders.get(row.id()), a.messages().stream().map(m -> template(m, Flags.NONE)).toList(),
+                    null);
         }
         throw new IllegalArgumentException("unknown request " + r);
     }
@@ -349,7 +354,27 @@ public final class MailboxWriter {
         return new FolderChanges(acc.address, ts);
     }
 
+    /**
+     * Writes a change in two steps: the entries, references, blocks and expunge log in one logged batch, then,
+     * once that is acknowledged, the folder rows, at a later timestamp. A folder row is the commit point:
+     * readers show only entries below its {@code uid_next}, so an append they can see is never followed by one
+     * below it. A writer that dies between the steps leaves entries at or above {@code uid_next}, never shown and
+     * deleted by its successor's fence, or removals its row does not count yet, which the fence counts again.
+     */
     private void apply(Account acc, FolderChanges c) {
+        FolderChanges rest = c.withoutRows();
+        if (!rest.isEmpty()) {
+            send(acc, rest);
+        }
+        List<FolderChanges.Change> rows = c.rows();
+        if (!rows.isEmpty()) {
+            FolderChanges commit = rest.isEmpty() ? new FolderChanges(acc.address, c.timestamp()) : changes(acc);
+            rows.forEach(commit::add);
+            send(acc, commit);
+        }
+    }
+
+    private void send(Account acc, FolderChanges c) {
         if (nanos.getAsLong() >= acc.validUntilNanos) {
             throw new MailboxLostException("the mailbox writer's lease for " + acc.address + " ran out");
         }
@@ -612,24 +637,42 @@ public final class MailboxWriter {
         }
         long from = row.uidNext();
         long block = FolderBlock.of(from);
-        int below = (int) store.block(row.id(), block).stream().filter(e -> e.uid() < from).count();
-        FolderChanges c = changes(acc).fence(row.id(), block, from).dropBlock(row.id(), block + 1);
-        if (below > 0) {
-            c.putBlock(row.id(), new FolderBlock(block, below));
-        } else {
-            c.dropBlock(row.id(), block);
-        }
-        c.putFolder(row);
-        apply(acc, c);
+        send(acc, changes(acc).fence(row.id(), block, from).dropBlock(row.id(), block + 1));
+        // a predecessor may have died between a change's two steps: count the folder again (rare: once per folder
+        // and writer change, reading every block that lists something)
+        FolderChanges c = changes(acc);
         TreeMap<Long, Integer> live = new TreeMap<>();
-        for (FolderBlock b : store.blocks(row.id())) {
-            if (b.block() < block && b.live() > 0) {
-                live.put(b.block(), b.live());
+        long messages = 0;
+        long unseen = 0;
+        long bytes = 0;
+        long modseq = row.highestModseq();
+        Set<Long> indexed = new TreeSet<>();
+        store.blocks(row.id()).forEach(b -> indexed.add(b.block()));
+        Set<Long> blocks = new TreeSet<>(indexed);
+        blocks.add(block);
+        for (long b : blocks) {
+            int n = 0;
+            for (FolderEntry e : store.block(row.id(), b)) {
+                if (e.uid() >= from) {
+                    continue;
+                }
+                n++;
+                unseen += (e.flags() & Flags.SEEN) == 0 ? 1 : 0;
+                bytes += e.size();
+                modseq = Math.max(modseq, e.modseq());
+            }
+            messages += n;
+            if (n > 0) {
+                live.put(b, n);
+                c.putBlock(row.id(), new FolderBlock(b, n));
+            } else if (indexed.contains(b)) {
+                c.dropBlock(row.id(), b);
             }
         }
-        if (below > 0) {
-            live.put(block, below);
-        }
+        FolderRow counted = new FolderRow(row.id(), row.name(), row.specialUse(), row.subscribed(), row.uidValidity(),
+                from, modseq, messages, unseen, bytes);
+        apply(acc, c.putFolder(counted));
+        acc.folders.put(row.id(), counted);
         acc.live.put(row.id(), live);
         acc.fenced.add(row.id());
     }
@@ -637,6 +680,12 @@ public final class MailboxWriter {
     /** Lists a message in a folder (APPEND, RFC 9051 §6.3.12). */
     public Appended append(String address, String folder, NewMessage message, Flags flags) {
         return (Appended) execute(new WriteRequest.Append(address, folder, message, flags));
+    }
+
+    /** Lists many messages in a folder, in batches of up to 64 (imports, benchmarks); returns their UIDs in order. */
+    @SuppressWarnings("unchecked")
+    public List<Appended> appendAll(String address, String folder, List<NewMessage> messages) {
+        return (List<Appended>) execute(new WriteRequest.AppendAll(address, folder, List.copyOf(messages)));
     }
 
     /**

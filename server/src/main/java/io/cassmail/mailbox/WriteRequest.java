@@ -63,6 +63,10 @@ public sealed interface WriteRequest {
     record Recount(String address) implements WriteRequest {
     }
 
+    /** Many messages appended at once (imports, benchmarks), in batches of up to 64. */
+    record AppendAll(String address, String folder, List<NewMessage> messages) implements WriteRequest {
+    }
+
     // ---- wire format ----
 
     static byte[] encode(WriteRequest r) {
@@ -126,6 +130,14 @@ public sealed interface WriteRequest {
             } else if (r instanceof Recount c) {
                 out.writeByte(12);
                 out.writeUTF(c.address());
+            } else if (r instanceof AppendAll a) {
+                out.writeByte(13);
+                out.writeUTF(a.address());
+                out.writeUTF(a.folder());
+                out.writeInt(a.messages().size());
+                for (NewMessage m : a.messages()) {
+                    message(out, m);
+                }
             }
         });
     }
@@ -159,6 +171,15 @@ public sealed interface WriteRequest {
                 }
                 case 11 -> new Expunge(address, in.readUTF(), longs(in));
                 case 12 -> new Recount(address);
+                case 13 -> {
+                    String folder = in.readUTF();
+                    int n = in.readInt();
+                    List<NewMessage> messages = new ArrayList<>(Math.min(n, 1 << 16));
+                    for (int i = 0; i < n; i++) {
+                        messages.add(message(in));
+                    }
+                    yield new AppendAll(address, folder, messages);
+                }
                 default -> throw new IllegalArgumentException("unknown mailbox request type " + type);
             };
         } catch (IOException e) {
@@ -186,6 +207,14 @@ public sealed interface WriteRequest {
                 out.writeLong(a.uidValidity());
                 out.writeLong(a.uid());
                 out.writeBoolean(a.existed());
+            } else if (r instanceof AppendAll) {
+                @SuppressWarnings("unchecked")
+                List<MailboxWriter.Appended> all = (List<MailboxWriter.Appended>) result;
+                out.writeInt(all.size());
+                for (MailboxWriter.Appended a : all) {
+                    out.writeLong(a.uidValidity());
+                    out.writeLong(a.uid());
+                }
             } else if (r instanceof Transfer) {
                 @SuppressWarnings("unchecked")
                 Map<Long, Long> map = (Map<Long, Long>) result;
@@ -247,6 +276,13 @@ public sealed interface WriteRequest {
                 return in.readLong();
             } else if (r instanceof Append || r instanceof Deliver) {
                 return new MailboxWriter.Appended(in.readLong(), in.readLong(), in.readBoolean());
+            } else if (r instanceof AppendAll) {
+                int n = in.readInt();
+                List<MailboxWriter.Appended> all = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    all.add(new MailboxWriter.Appended(in.readLong(), in.readLong(), false));
+                }
+                return all;
             } else if (r instanceof Transfer) {
                 List<Long> from = longs(in);
                 List<Long> to = longs(in);

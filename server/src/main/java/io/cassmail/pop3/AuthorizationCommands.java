@@ -110,7 +110,7 @@ final class AuthorizationCommands {
             long bytes;
             try {
                 drop = new Maildrop(s.services().mailboxes().reader().folder(address.get(), FolderNames.INBOX)
-                        .map(inbox -> FolderSnapshot.of(s.services().mailboxes().reader().entries(inbox.id(), 1),
+                        .map(inbox -> FolderSnapshot.of(s.services().mailboxes().reader().entries(inbox, 1),
                                 s.services().maxMessages()))
                         .orElse(FolderSnapshot.EMPTY));
                 bytes = Maildrop.SNAPSHOT_OVERHEAD + (long) drop.size() * Maildrop.BYTES_PER_MESSAGE;

@@ -36,6 +36,28 @@ public final class FolderChanges {
         return changes.isEmpty();
     }
 
+    /**
+     * The folder rows (and folder deletions) of these changes, and the rest: the writer writes the rest first
+     * and the rows after it, so a folder row, which says what is committed (its {@code uid_next}, counts,
+     * MODSEQ), is never seen before the entries it counts.
+     */
+    public List<Change> rows() {
+        return changes.stream().filter(c -> c instanceof PutFolder || c instanceof DeleteFolder).toList();
+    }
+
+    /** These changes without the folder rows, at the same timestamp. */
+    public FolderChanges withoutRows() {
+        FolderChanges rest = new FolderChanges(address, timestamp);
+        changes.stream().filter(c -> !(c instanceof PutFolder || c instanceof DeleteFolder)).forEach(rest.changes::add);
+        return rest;
+    }
+
+    /** Adds a change as it is. */
+    public FolderChanges add(Change change) {
+        changes.add(change);
+        return this;
+    }
+
     public FolderChanges putFolder(FolderRow folder) {
         changes.add(new PutFolder(folder));
         return this;

@@ -111,6 +111,7 @@ class LocalMailboxTransportTest {
     void anAccountAnotherLiveProcessWritesIsDeferredNotBounced() throws IOException {
         Mailboxes other = Mailboxes.on(mail.stores.stores(), new MailboxWriter.Settings("other-process",
                 Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofDays(1)));
+        mail.mailboxes.writer().releaseAll();
         other.writer().open("bob@cassmail.test"); // holds bob's lease; this test has no link to reach it
         UUID id = mail.submit("a@example.test", "Subject: x\r\n\r\ny\r\n", "bob@cassmail.test");
         LocalMailboxTransport impatient = new LocalMailboxTransport(Mailboxes.on(mail.stores.stores(),

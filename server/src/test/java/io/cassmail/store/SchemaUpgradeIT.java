@@ -48,7 +48,7 @@ class SchemaUpgradeIT {
                     MailboxReader mailboxes = new MailboxReader(CassandraStores.on(session).folders());
                     FolderRow inbox = mailboxes.folder("bob@cassmail.test", "INBOX").orElseThrow();
                     List<FolderEntry> listed = StreamSupport.stream(
-                            mailboxes.entries(inbox.id(), 1).spliterator(), false).toList();
+                            mailboxes.entries(inbox, 1).spliterator(), false).toList();
                     assertThat(listed).extracting(FolderEntry::messageId).containsExactly(older, newer);
                     assertThat(listed).extracting(FolderEntry::uid).containsExactly(1L, 2L);
                     assertThat(inbox.uidNext()).isEqualTo(3);
@@ -98,7 +98,7 @@ class SchemaUpgradeIT {
                 try (CqlSession session = CassandraConnector.connect(config.cassandra())) {
                     MailboxReader mailboxes = new MailboxReader(CassandraStores.on(session).folders());
                     FolderRow inbox = mailboxes.folder("carol@cassmail.test", "INBOX").orElseThrow();
-                    assertThat(StreamSupport.stream(mailboxes.entries(inbox.id(), 1).spliterator(), false))
+                    assertThat(StreamSupport.stream(mailboxes.entries(inbox, 1).spliterator(), false))
                             .as("the removed head (at or below the low-water mark) stays removed")
                             .extracting(FolderEntry::uid, FolderEntry::messageId, FolderEntry::subject)
                             .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, messages.get(1), "in 1"),

@@ -38,7 +38,7 @@ public final class Mail {
     /** The INBOX's entries in UID order (empty when the account has no INBOX yet). */
     public static List<FolderEntry> inboxEntries(MailboxReader mailboxes, String address) {
         return mailboxes.folder(address, FolderNames.INBOX).map(inbox -> StreamSupport.stream(
-                mailboxes.entries(inbox.id(), 1).spliterator(), false).toList()).orElse(List.of());
+                mailboxes.entries(inbox, 1).spliterator(), false).toList()).orElse(List.of());
     }
 
     public static List<UUID> inbox(io.cassmail.mailbox.Mailboxes mailboxes, String address) {
@@ -48,7 +48,7 @@ public final class Mail {
     /** The message ids the INBOX lists, in UID order (empty when the account has no INBOX yet). */
     public static List<UUID> inbox(MailboxReader mailboxes, String address) {
         return mailboxes.folder(address, FolderNames.INBOX).map(inbox -> StreamSupport.stream(
-                mailboxes.entries(inbox.id(), 1).spliterator(), false).map(FolderEntry::messageId).toList())
+                mailboxes.entries(inbox, 1).spliterator(), false).map(FolderEntry::messageId).toList())
                 .orElse(List.of());
     }
 }

@@ -9,6 +9,7 @@ import io.cassmail.app.CassMailServer;
 import io.cassmail.app.Role;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.Accounts;
+import io.cassmail.mailbox.MailboxWriter;
 import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.app.CassMailServer;
 import io.cassmail.queue.BrokerConnection;
@@ -55,7 +56,10 @@ public final class MailStack implements AutoCloseable {
         this.stores = CassandraStores.on(session);
         this.directory = stores.directory();
         this.messages = stores.messages();
-        this.mailboxes = Mailboxes.on(stores, CassMailServer.writerSettings(config).passing());
+        MailboxWriter.Settings server = CassMailServer.writerSettings(config);
+        // a writer id of the test's own, apart from the in-process server this stack may start with the same config
+        this.mailboxes = Mailboxes.on(stores, new MailboxWriter.Settings("mailstack/" + java.util.UUID.randomUUID(),
+                server.lease(), server.grace(), server.vanishedWindow()).passing());
         this.ledger = stores.ledger();
         this.accounts = new Accounts(directory, mailboxes);
         this.topology = QueueTopology.from(config);

@@ -67,7 +67,7 @@ final class MessagesCommand {
                 String a = store.existingUser(address);
                 List<Map<String, Object>> rows = new ArrayList<>();
                 FolderRow folder = folder(store, a, mailbox);
-                for (FolderEntry e : store.mailboxes.reader().newest(folder.id(), limit)) {
+                for (FolderEntry e : store.mailboxes.reader().newest(folder, limit)) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("uid", e.uid());
                     row.put("id", e.messageId().toString());
@@ -204,7 +204,7 @@ final class MessagesCommand {
                 if (byUid) {
                     uids.add(Long.parseLong(id));
                 } else {
-                    for (FolderEntry e : store.mailboxes.reader().entries(folder.id(), 1)) {
+                    for (FolderEntry e : store.mailboxes.reader().entries(folder, 1)) {
                         if (e.messageId().equals(messageId)) {
                             uids.add(e.uid());
                         }

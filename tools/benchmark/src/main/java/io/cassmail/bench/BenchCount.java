@@ -45,7 +45,7 @@ public final class BenchCount implements Callable<Integer> {
                 if (inbox.isEmpty()) {
                     continue;
                 }
-                for (FolderEntry e : mailboxes.entries(inbox.get().id(), 1)) {
+                for (FolderEntry e : mailboxes.entries(inbox.get(), 1)) {
                     entries++;
                     messages.add(e.messageId());
                 }
