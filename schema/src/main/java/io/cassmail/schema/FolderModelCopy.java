@@ -13,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +49,6 @@ final class FolderModelCopy {
     private static final class Copier {
         private final CqlSession session;
         private final String ks;
-        private final PreparedStatement names;
         private final PreparedStatement folders;
         private final PreparedStatement buckets;
         private final PreparedStatement entries;
@@ -64,7 +62,6 @@ final class FolderModelCopy {
         Copier(CqlSession session, String ks) {
             this.session = session;
             this.ks = ks;
-            names = session.prepare("SELECT mailbox, created FROM " + ks + ".mailboxes WHERE address = ?");
             folders = session.prepare("SELECT name FROM " + ks + ".folders WHERE address = ?");
             buckets = session.prepare("SELECT bucket, low_water FROM " + ks + ".mailbox_buckets WHERE address = ? AND mailbox = ?");
             entries = session.prepare("SELECT entry_id, message_id, size, sender, subject FROM " + ks + ".mailbox_entries "
@@ -79,34 +76,37 @@ final class FolderModelCopy {
         }
 
         void run() {
-            Set<String> addresses = new LinkedHashSet<>();
+            // every account, every mailbox a user created, and every mailbox that lists something (schema 1 mail
+            // copied by schema 2 has no mailboxes row)
+            Map<String, Set<String>> accounts = new TreeMap<>();
             for (Row r : session.execute(SimpleStatement.newInstance("SELECT address FROM " + ks + ".users").setPageSize(1000))) {
-                addresses.add(r.getString(0));
+                accounts.computeIfAbsent(r.getString(0), a -> new java.util.TreeSet<>()).add("INBOX");
             }
-            for (Row r : session.execute(SimpleStatement.newInstance("SELECT DISTINCT address FROM " + ks + ".mailboxes")
+            for (Row r : session.execute(SimpleStatement.newInstance("SELECT address, mailbox FROM " + ks + ".mailboxes")
                     .setPageSize(1000))) {
-                addresses.add(r.getString(0));
+                accounts.computeIfAbsent(r.getString(0), a -> new java.util.TreeSet<>()).add(r.getString(1));
+            }
+            for (Row r : session.execute(SimpleStatement.newInstance("SELECT DISTINCT address, mailbox FROM " + ks
+                    + ".mailbox_buckets").setPageSize(1000))) {
+                accounts.computeIfAbsent(r.getString(0), a -> new java.util.TreeSet<>()).add(r.getString(1));
             }
             long copied = 0;
-            for (String address : addresses) {
-                copied += account(address);
+            for (Map.Entry<String, Set<String>> account : accounts.entrySet()) {
+                copied += account(account.getKey(), account.getValue());
             }
-            log.info("schema 8: {} entries of {} accounts listed in folders with UIDs", copied, addresses.size());
+            log.info("schema 8: {} entries of {} accounts listed in folders with UIDs", copied, accounts.size());
         }
 
-        private long account(String address) {
+        private long account(String address, Set<String> mailboxes) {
             Set<String> done = new HashSet<>();
             session.execute(folders.bind(address)).forEach(r -> done.add(r.getString(0)));
-            Map<String, Instant> boxes = new TreeMap<>();
-            session.execute(names.bind(address)).forEach(r -> boxes.put(r.getString(0), r.getInstant(1)));
-            boxes.putIfAbsent("INBOX", null);
             long copied = 0;
             long validity = Instant.now().getEpochSecond();
-            for (Map.Entry<String, Instant> box : boxes.entrySet()) {
-                String name = box.getKey().equalsIgnoreCase("INBOX") ? "INBOX" : box.getKey();
+            for (String mailbox : mailboxes) {
+                String name = mailbox.equalsIgnoreCase("INBOX") ? "INBOX" : mailbox;
                 validity++;
                 if (!done.contains(name)) {
-                    copied += folder(address, box.getKey(), name, validity);
+                    copied += folder(address, mailbox, name, validity);
                 }
             }
             return copied;

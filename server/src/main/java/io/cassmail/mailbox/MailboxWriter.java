@@ -184,6 +184,9 @@ public final class MailboxWriter {
     }
 
     private Object runHere(WriteRequest r) {
+        if (r instanceof WriteRequest.Deliver d && !settings.givesLeasesBack()) {
+            return deliverTogether(d);
+        }
         Object result = write(r.address(), acc -> dispatch(acc, r));
         if (settings.givesLeasesBack()) {
             release(r.address());
@@ -272,6 +275,8 @@ public final class MailboxWriter {
         Map<UUID, FolderRow> folders;
         final Set<UUID> fenced = new HashSet<>();
         final Map<UUID, TreeMap<Long, Integer>> live = new HashMap<>();
+        /** Deliveries waiting for this account's monitor: whoever holds it writes them all together. */
+        final java.util.Queue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Account(String address) {
             this.address = address;
@@ -332,6 +337,8 @@ public final class MailboxWriter {
                     "another CassMail process writes this mailbox now (" + holder + "); try again shortly");
         }
         acc.lease = taken.get();
+        org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).info("mailbox {}: writer {} holds it from epoch {}",
+                acc.address, settings.owner(), acc.lease.epoch());
         acc.epochStartNanos = now;
         acc.validUntilNanos = now + leaseNanos;
         acc.lastTimestamp = TIMESTAMP_BASE + (acc.lease.epoch() << EPOCH_SHIFT);
@@ -701,14 +708,117 @@ public final class MailboxWriter {
         return (Appended) execute(new WriteRequest.Deliver(address, message, folder));
     }
 
+    /** One delivery waiting to be written with the others that arrived for the same account meanwhile. */
+    private static final class Waiting {
+        final WriteRequest.Deliver request;
+        Appended result;
+        RuntimeException failure;
+        volatile boolean done;
+
+        Waiting(WriteRequest.Deliver request) {
+            this.request = request;
+        }
+    }
+
+    /**
+     * A group commit: the deliveries that arrive for one account while its monitor is busy are listed together,
+     * up to {@link #MAX_BATCH} per logged batch, so a busy mailbox costs two writes per batch, not per message.
+     */
+    private Appended deliverTogether(WriteRequest.Deliver d) {
+        Account mine = accounts.computeIfAbsent(io.cassmail.mail.Addresses.normalize(d.address()), Account::new);
+        Waiting w = new Waiting(d);
+        mine.waiting.add(w);
+        try {
+            write(d.address(), acc -> {
+                if (acc == mine) {
+                    while (!acc.waiting.isEmpty() && !w.done) {
+                        deliverWaiting(acc);
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (!w.done) {
+                mine.waiting.remove(w);
+                throw e;
+            }
+        }
+        if (!w.done) {
+            mine.waiting.remove(w);
+            // the account's state was replaced while this one waited: deliver on its own
+            return (Appended) write(d.address(), acc -> doDeliver(acc, d.message(), d.folder()));
+        }
+        if (w.failure != null) {
+            throw w.failure;
+        }
+        return w.result;
+    }
+
+    private void deliverWaiting(Account acc) {
+        List<Waiting> group = new ArrayList<>();
+        for (Waiting next = acc.waiting.poll(); next != null; next = group.size() < MAX_BATCH ? acc.waiting.poll() : null) {
+            group.add(next);
+        }
+        try {
+            Map<UUID, Waiting> first = new HashMap<>();
+            Map<UUID, List<Waiting>> byFolder = new LinkedHashMap<>();
+            for (Waiting w : group) {
+                UUID message = w.request.message().messageId();
+                Waiting same = first.putIfAbsent(message, w);
+                if (same != null) {
+                    continue; // the same message twice (an alias and its owner): one copy, answered below
+                }
+                Appended listed = listedAlready(acc, message);
+                if (listed != null) {
+                    w.result = listed;
+                    continue;
+                }
+                FolderRow row = find(acc, w.request.folder()).orElseGet(() -> require(acc, FolderNames.INBOX));
+                byFolder.computeIfAbsent(row.id(), f -> new ArrayList<>()).add(w);
+            }
+            for (Map.Entry<UUID, List<Waiting>> f : byFolder.entrySet()) {
+                fence(acc, acc.folders.get(f.getKey()));
+                List<Appended> added = add(acc, acc.folders.get(f.getKey()), f.getValue().stream()
+                        .map(w -> template(w.request.message(), Flags.NONE)).toList(), null);
+                for (int i = 0; i < added.size(); i++) {
+                    f.getValue().get(i).result = added.get(i);
+                }
+            }
+            for (Waiting w : group) {
+                Waiting same = first.get(w.request.message().messageId());
+                if (same != w) {
+                    w.result = new Appended(same.result.uidValidity(), same.result.uid(), true);
+                }
+                w.done = true;
+            }
+        } catch (RuntimeException e) {
+            for (Waiting w : group) {
+                if (!w.done) {
+                    w.failure = e;
+                    w.done = true;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Where the account lists a message already, or null. */
+    private Appended listedAlready(Account acc, UUID messageId) {
+        for (BodyRef ref : store.refs(messageId)) {
+            FolderRow listedIn = acc.folders.get(ref.folderId());
+            if (listedIn != null && store.entry(ref.folderId(), ref.uid())
+                    .filter(e -> e.messageId().equals(messageId)).isPresent()) {
+                return new Appended(listedIn.uidValidity(), ref.uid(), true);
+            }
+        }
+        return null;
+    }
+
     private Appended doDeliver(Account acc, NewMessage message, String folder) {
         {
-            for (BodyRef ref : store.refs(message.messageId())) {
-                FolderRow listedIn = acc.folders.get(ref.folderId());
-                if (listedIn != null && store.entry(ref.folderId(), ref.uid())
-                        .filter(e -> e.messageId().equals(message.messageId())).isPresent()) {
-                    return new Appended(listedIn.uidValidity(), ref.uid(), true);
-                }
+            Appended listed = listedAlready(acc, message.messageId());
+            if (listed != null) {
+                return listed;
             }
             FolderRow row = find(acc, folder).orElseGet(() -> require(acc, FolderNames.INBOX));
             fence(acc, row);

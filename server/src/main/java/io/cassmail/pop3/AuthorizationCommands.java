@@ -1,6 +1,7 @@
 package io.cassmail.pop3;
 
 import io.cassmail.auth.LoginPenalty;
+import io.cassmail.auth.SaslServer;
 import io.cassmail.net.SessionLocks;
 import io.cassmail.mailbox.FolderNames;
 import io.cassmail.mailbox.FolderSnapshot;
@@ -13,7 +14,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** USER and PASS (RFC 1939 §7), QUIT in either state (§5, §6), CAPA (RFC 2449 §5) and STLS (RFC 2595 §4). */
+/**
+ * USER and PASS (RFC 1939 §7), AUTH (RFC 5034, PLAIN and LOGIN through the shared SASL layer), QUIT in either
+ * state (§5, §6), CAPA (RFC 2449 §5) and STLS (RFC 2595 §4).
+ */
 final class AuthorizationCommands {
     private static final Logger log = LoggerFactory.getLogger(AuthorizationCommands.class);
 
@@ -64,6 +68,16 @@ final class AuthorizationCommands {
                 return;
             }
             s.pendingUser(null);
+            login(s, user, argument);
+        }
+    }
+
+    /**
+     * Checks a user name and password (from PASS or AUTH) against the failed-login budget and the accounts, and on
+     * success opens the maildrop: the account's lock, then its snapshot (RFC 1939 §7, RFC 5034 §4).
+     */
+    static void login(Pop3Session s, String user, String password) throws IOException {
+        {
             LoginPenalty penalty = s.services().penalty();
             if (!penalty.allows(s.clientAddress())) {
                 log.warn("pop3 {}: login refused, too many failed logins from {}", s.id(), s.clientAddress().getHostAddress());
@@ -72,7 +86,7 @@ final class AuthorizationCommands {
                 s.quit();
                 return;
             }
-            Optional<String> address = s.services().authenticator().authenticate(user, argument);
+            Optional<String> address = s.services().authenticator().authenticate(user, password);
             s.services().metrics().pop3Login(s.services().listener(), address.isPresent());
             if (address.isEmpty()) {
                 penalty.failed(s.clientAddress());
@@ -167,6 +181,66 @@ final class AuthorizationCommands {
         }
     }
 
+    /** AUTH mechanism [initial-response] (RFC 5034): the SASL exchange with "+ " challenges, then as PASS. */
+    static final class Auth implements Pop3Command {
+        @Override
+        public Pop3Session.State state() {
+            return Pop3Session.State.AUTHORIZATION;
+        }
+
+        @Override
+        public void execute(Pop3Session s, String argument) throws IOException {
+            if (!s.plaintextLoginAllowed()) {
+                s.err(PLAINTEXT_REFUSED);
+                return;
+            }
+            String[] args = argument.strip().isEmpty() ? new String[0] : argument.strip().split(" +");
+            if (args.length == 0) {
+                // the listing of RFC 1734's successors: clients that send a bare AUTH get the mechanisms
+                s.ok("Mechanisms follow");
+                SaslServer.MECHANISMS.forEach(m -> {
+                    try {
+                        s.write(m);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                s.write(".");
+                return;
+            }
+            if (args.length > 2) {
+                s.err("Syntax: AUTH mechanism [initial-response]");
+                return;
+            }
+            Optional<SaslServer> sasl = SaslServer.start(args[0]);
+            if (sasl.isEmpty()) {
+                s.err("Unsupported authentication mechanism; this server offers "
+                        + String.join(" ", SaslServer.MECHANISMS));
+                return;
+            }
+            SaslServer.Step step = sasl.get().begin(args.length == 2 ? args[1] : null);
+            while (step instanceof SaslServer.Challenge c) {
+                s.write("+ " + c.base64());
+                String line = s.exchangeLine();
+                if (line == null) {
+                    s.quit();
+                    return;
+                }
+                step = sasl.get().respond(line);
+            }
+            if (step instanceof SaslServer.Credentials c) {
+                login(s, c.user(), c.password());
+                return;
+            }
+            s.err(switch (((SaslServer.Refused) step).reason()) {
+                case CANCELLED -> "Authentication cancelled";
+                case NOT_BASE64 -> "Cannot decode the response: it is not base64";
+                case MALFORMED -> "Malformed PLAIN response (expected authzid NUL user NUL password)";
+                case OTHER_AUTHZID -> "[AUTH] Acting for another user is not allowed";
+            });
+        }
+    }
+
     /** CAPA (RFC 2449 §5). */
     static final class Capa implements Pop3Command {
         @Override
@@ -180,6 +254,7 @@ final class AuthorizationCommands {
             List<String> caps = new java.util.ArrayList<>(List.of("TOP", "UIDL"));
             if (s.plaintextLoginAllowed()) {
                 caps.add("USER");
+                caps.add("SASL " + String.join(" ", SaslServer.MECHANISMS));
             }
             if (s.services().startTls() != null && !s.secure() && s.state() == Pop3Session.State.AUTHORIZATION) {
                 caps.add("STLS");

@@ -124,6 +124,7 @@ public final class Pop3Listener implements AutoCloseable {
         watchdog.setRemoveOnCancelPolicy(true);
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());
+        commands.put("AUTH", new AuthorizationCommands.Auth());
         commands.put("QUIT", new AuthorizationCommands.Quit());
         commands.put("CAPA", new AuthorizationCommands.Capa());
         commands.put("STLS", new AuthorizationCommands.Stls());

@@ -190,6 +190,12 @@ final class Pop3Session implements Runnable {
         }
     }
 
+    /** Sends what was written and reads the client's next line (a SASL response); null when it closed. */
+    String exchangeLine() throws IOException {
+        out.flush();
+        return readLine();
+    }
+
     /** Reads one CRLF (or LF) terminated line; an over-long line is answered and skipped. */
     private String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(64);

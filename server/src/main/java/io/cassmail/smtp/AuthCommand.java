@@ -1,9 +1,8 @@
 package io.cassmail.smtp;
 
+import io.cassmail.auth.SaslServer;
 import io.cassmail.metrics.CassMailMetrics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ import org.subethamail.smtp.server.Session;
  */
 final class AuthCommand extends BaseCommand {
     private static final Logger log = LoggerFactory.getLogger(AuthCommand.class);
-    static final String MECHANISMS = "PLAIN LOGIN";
+    static final String MECHANISMS = String.join(" ", SaslServer.MECHANISMS);
 
     private final SubmissionPolicy policy;
     private final ConnectionGate gate;
@@ -77,12 +76,12 @@ final class AuthCommand extends BaseCommand {
                     + policy.penalty().secondsLeft(client) + " s");
             return;
         }
-        Credentials credentials = switch (mechanism) {
-            case "PLAIN" -> plain(sess, initial);
-            case "LOGIN" -> login(sess, initial);
-            default -> Credentials.failed("504 5.5.4 Unrecognized authentication mechanism; this server offers "
-                    + MECHANISMS);
-        };
+        Optional<SaslServer> exchange = SaslServer.start(mechanism);
+        if (exchange.isEmpty()) {
+            sess.sendResponse("504 5.5.4 Unrecognized authentication mechanism; this server offers " + MECHANISMS);
+            return;
+        }
+        Credentials credentials = exchange(sess, exchange.get(), initial);
         if (credentials.error() != null) {
             sess.sendResponse(credentials.error());
             return;
@@ -112,67 +111,30 @@ final class AuthCommand extends BaseCommand {
         sess.sendResponse("235 2.7.0 Authentication successful");
     }
 
-    /** PLAIN: authzid NUL authcid NUL passwd; an authzid must be empty or the user itself. */
-    private static Credentials plain(Session sess, String initial) throws IOException {
-        byte[] response;
-        try {
-            response = respond(sess, initial, "");
-        } catch (Refusal r) {
-            return Credentials.failed(r.getMessage());
-        }
-        String text = new String(response, StandardCharsets.UTF_8);
-        String[] parts = text.split("\0", -1);
-        if (parts.length != 3 || parts[1].isEmpty()) {
-            return Credentials.failed("501 5.5.2 Malformed PLAIN response (expected authzid NUL user NUL password)");
-        }
-        if (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1])) {
-            return Credentials.failed("535 5.7.8 Authentication credentials invalid (acting for another user is not allowed)");
-        }
-        return new Credentials(parts[1], parts[2], null);
-    }
-
-    /** LOGIN: user name, then password, each prompted with a base64 challenge. */
-    private static Credentials login(Session sess, String initial) throws IOException {
-        try {
-            byte[] user = respond(sess, initial, "Username:");
-            byte[] password = respond(sess, null, "Password:");
-            return new Credentials(new String(user, StandardCharsets.UTF_8), new String(password, StandardCharsets.UTF_8),
-                    null);
-        } catch (Refusal r) {
-            return Credentials.failed(r.getMessage());
-        }
-    }
-
-    /** The initial response when given (RFC 4954 §4: "=" is empty), else a 334 challenge and the client's line. */
-    private static byte[] respond(Session sess, String initial, String challenge) throws IOException, Refusal {
-        String line = initial;
-        if (line == null) {
-            sess.sendResponse("334 " + Base64.getEncoder().encodeToString(challenge.getBytes(StandardCharsets.US_ASCII)));
+    /** Runs the SASL exchange with 334 challenges (RFC 4954 §4) until it gives credentials or ends. */
+    private static Credentials exchange(Session sess, SaslServer sasl, String initial) throws IOException {
+        SaslServer.Step step = sasl.begin(initial);
+        while (step instanceof SaslServer.Challenge c) {
+            sess.sendResponse("334 " + c.base64());
+            String line;
             try {
                 line = sess.getReader().readLine();
             } catch (CRLFTerminatedReader.MaxLineLengthException | CRLFTerminatedReader.TerminationException e) {
-                throw new Refusal("500 5.5.6 Authentication exchange line is too long or malformed");
+                return Credentials.failed("500 5.5.6 Authentication exchange line is too long or malformed");
             }
             if (line == null) {
                 throw new IOException("client closed the connection during AUTH");
             }
-            if (line.equals("*")) {
-                throw new Refusal("501 5.0.0 Authentication cancelled");
-            }
-        } else if (line.equals("=")) {
-            return new byte[0];
+            step = sasl.respond(line);
         }
-        try {
-            return Base64.getDecoder().decode(line.strip());
-        } catch (IllegalArgumentException e) {
-            throw new Refusal("501 5.5.2 Cannot decode the response: it is not base64");
+        if (step instanceof SaslServer.Credentials c) {
+            return new Credentials(c.user(), c.password(), null);
         }
-    }
-
-    /** A reply that ends the exchange without a credentials check. */
-    private static final class Refusal extends Exception {
-        Refusal(String reply) {
-            super(reply, null, false, false);
-        }
+        return Credentials.failed(switch (((SaslServer.Refused) step).reason()) {
+            case CANCELLED -> "501 5.0.0 Authentication cancelled";
+            case NOT_BASE64 -> "501 5.5.2 Cannot decode the response: it is not base64";
+            case MALFORMED -> "501 5.5.2 Malformed PLAIN response (expected authzid NUL user NUL password)";
+            case OTHER_AUTHZID -> "535 5.7.8 Authentication credentials invalid (acting for another user is not allowed)";
+        });
     }
 }

@@ -130,6 +130,33 @@ public abstract class MailboxModelContract {
     }
 
     @Test
+    void deliveriesArrivingTogetherAreListedTogetherEachOnce() throws Exception {
+        MailboxWriter w = writer("a");
+        List<NewMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ms.add(body("together " + i));
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<MailboxWriter.Appended>> done = new ArrayList<>();
+            for (NewMessage m : ms) {
+                done.add(threads.submit(() -> w.deliver(owner, m)));
+                done.add(threads.submit(() -> w.deliver(owner, m))); // a redelivery racing the first
+            }
+            java.util.Set<Long> uids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<MailboxWriter.Appended> f : done) {
+                uids.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS).uid());
+            }
+            assertThat(uids).hasSize(120);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(uids("INBOX")).hasSize(120).isSorted().doesNotHaveDuplicates();
+        assertThat(folder("INBOX").messages()).isEqualTo(120);
+        assertThat(verifier().verify(owner)).isEmpty();
+    }
+
+    @Test
     void flagChangesRaiseModseqAndUnchangedSinceReportsWhatChanged() {
         MailboxWriter w = writer("a");
         long uid = w.append(owner, "INBOX", body("f"), Flags.NONE).uid();

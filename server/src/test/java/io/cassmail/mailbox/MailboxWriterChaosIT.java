@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The UID rule against real processes: two worker processes deliver into one INBOX while this test, a third
- * writer (serving and sending changes over RabbitMQ like a front end), delivers into it too, and one worker is
- * SIGKILLed and restarted three times. A reader polling throughout must see UIDs strictly ascending, no UID
+ * writer path (like the admin CLI: its changes go over RabbitMQ to the process holding the account), delivers
+ * into it too, and the worker holding the account is SIGKILLed and restarted three times. A reader polling throughout must see UIDs strictly ascending, no UID
  * reused, nothing appear below a UIDNEXT it was shown, UIDVALIDITY unchanged; at the end every message is
  * listed exactly once and {@code mailbox verify} finds nothing.
  */
@@ -138,12 +138,12 @@ class MailboxWriterChaosIT {
         int byWriter = 60;
         Set<UUID> accepted = ConcurrentHashMap.newKeySet();
         Set<UUID> delivered = ConcurrentHashMap.newKeySet();
-        ExecutorService serving = Executors.newFixedThreadPool(4);
         BrokerConnection broker = new BrokerConnection(stack.config.amqp().uri(), "chaos-writer", null);
         RabbitWriterLink link = new RabbitWriterLink(broker, stack.config.amqp().queuePrefix() + ".mailbox-writer.");
+        // a third writer path, like the admin CLI: it sends its changes to the process that holds the account, or
+        // takes the account for one change when nobody does and gives it back
         Mailboxes third = Mailboxes.on(stack.stores, new MailboxWriter.Settings("chaos-test-writer",
-                Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofDays(1)));
-        link.serve(third.writer().owner(), third.writer()::serve, serving);
+                Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofDays(1)).passing());
         third.writer().link(link);
         Reader reader = new Reader();
         Thread readerThread = new Thread(reader, "chaos-reader");
@@ -162,14 +162,18 @@ class MailboxWriterChaosIT {
                         c.send("EHLO chaos.test").expect("250");
                         while (sent.getAndIncrement() < bySmtp) {
                             accepted.add(Mail.send(c, "alice@example.org", BOB, "Subject: chaos\r\n\r\nx\r\n"));
-                            Thread.sleep(20);
+                            Thread.sleep(150); // a steady stream, so every kill lands among deliveries
                         }
                     }
                     return null;
                 }));
             }
+            AtomicBoolean thirdPaused = new AtomicBoolean();
             jobs.add(load.submit(() -> {
                 for (int i = 0; i < byWriter; i++) {
+                    while (thirdPaused.get()) {
+                        Thread.sleep(20);
+                    }
                     UUID id = storedBody(i);
                     NewMessage m = new NewMessage(id, 40, Instant.now(), "alice@example.org", "appended " + i);
                     // delivery by message id is idempotent: a change whose answer was lost is simply sent again
@@ -182,11 +186,32 @@ class MailboxWriterChaosIT {
                 }
                 return null;
             }));
+            long firstEpoch = -1;
             for (int round = 1; round <= 3; round++) {
                 int target = round * bySmtp / 4;
                 await().atMost(Duration.ofMinutes(2)).until(() -> accepted.size() >= target);
-                workers.get(0).kill();
-                workers.set(0, ServerProcess.start("chaos-worker-a" + round, stack.settings, "worker"));
+                // kill the worker that writes bob's mailbox now, in the middle of its writes
+                thirdPaused.set(true);
+                int[] holder = new int[1];
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).alias("a worker holds "
+                        + BOB + "; lease " + stack.stores.folders().leases().current(BOB) + ", workers "
+                        + workers.stream().map(w -> w.pid() + (w.isAlive() ? "" : " (dead)")).toList()).until(() -> {
+                    String owner = stack.stores.folders().leases().current(BOB).map(l -> l.owner()).orElse("");
+                    for (int i = 0; i < workers.size(); i++) {
+                        if (owner.contains("/pid-" + workers.get(i).pid() + "-")) {
+                            holder[0] = i;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                if (firstEpoch < 0) {
+                    firstEpoch = stack.stores.folders().leases().current(BOB).orElseThrow().epoch();
+                }
+                workers.get(holder[0]).kill();
+                workers.set(holder[0], ServerProcess.start("chaos-worker-" + round + "-" + holder[0], stack.settings,
+                        "worker"));
+                thirdPaused.set(false);
             }
             for (Future<?> f : jobs) {
                 f.get(5, TimeUnit.MINUTES);
@@ -204,6 +229,8 @@ class MailboxWriterChaosIT {
             assertThat(new HashSet<>(inbox)).isEqualTo(all);
             assertThat(reader.polls.get()).as("the reader polled throughout").isGreaterThan(50);
             assertThat(reader.violations).isEmpty();
+            assertThat(stack.stores.folders().leases().current(BOB).orElseThrow().epoch() - firstEpoch)
+                    .as("the mailbox changed writers after each kill").isGreaterThanOrEqualTo(3);
             assertThat(stack.mailboxes.verifier().verify(BOB)).isEmpty();
         } finally {
             reader.running.set(false);
@@ -214,7 +241,6 @@ class MailboxWriterChaosIT {
             third.writer().releaseAll();
             link.close();
             broker.close();
-            serving.shutdownNow();
         }
     }
 }

@@ -129,6 +129,33 @@ class Pop3ListenerTest {
     }
 
     @Test
+    void authPlainAndLoginLogInThroughTheSaslLayer() throws IOException {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            c.send("CAPA").expect("+OK");
+            StringBuilder capa = new StringBuilder();
+            for (String line = c.reply(); !line.equals("."); line = c.reply()) {
+                capa.append(line).append('\n');
+            }
+            assertThat(capa.toString()).contains("SASL PLAIN LOGIN");
+            c.send("AUTH PLAIN " + b64.encodeToString("\0bob@cassmail.test\0secret".getBytes()))
+                    .expect("+OK Logged in, 2 messages");
+            c.send("QUIT").expect("+OK");
+        }
+        try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
+            c.expect("+OK");
+            c.send("AUTH LOGIN").expect("+ " + b64.encodeToString("Username:".getBytes()));
+            c.send(b64.encodeToString("bob@cassmail.test".getBytes())).expect("+ " + b64.encodeToString("Password:".getBytes()));
+            c.send(b64.encodeToString("wrong".getBytes())).expect("-ERR [AUTH] Invalid user name or password");
+            c.send("AUTH PLAIN").expect("+");
+            c.send("*").expect("-ERR Authentication cancelled");
+            c.send("AUTH CRAM-MD5").expect("-ERR Unsupported authentication mechanism; this server offers PLAIN LOGIN");
+            c.send("QUIT").expect("+OK");
+        }
+    }
+
+    @Test
     void aQuitWhoseLedgerCannotBeWrittenRemovesNothing() throws IOException {
         try (SmtpLineClient c = new SmtpLineClient(pop3.port())) {
             c.expect("+OK");

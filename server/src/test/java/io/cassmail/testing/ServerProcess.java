@@ -64,6 +64,11 @@ public final class ServerProcess implements AutoCloseable {
         return new String(out);
     }
 
+    /** The operating system's process id (a mailbox writer id without a fixed HTTP port contains it). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
