@@ -6,9 +6,9 @@ public enum DeliveryStatus {
     QUEUED,
     /** A delivery attempt failed temporarily; a retry is scheduled. */
     RETRYING,
-    /** The worker chose the recipient's entry id and is listing it (written before the mailbox entry). */
+    /** A worker is at it: for the relay, the sending lease; rows from before schema 8 also mean "listing it". */
     DELIVERING,
-    /** Listed in the recipient's mailbox. */
+    /** Listed in the recipient's mailbox (the entry, not this status, keeps the body: README "Data model"). */
     DELIVERED,
     /** Given up; a DSN went to the sender (unless the sender was null). */
     BOUNCED,
@@ -16,11 +16,6 @@ public enum DeliveryStatus {
     EXPUNGED,
     /** A remote recipient: the remote server accepted the message (250 after the data); nothing keeps the body. */
     RELAYED;
-
-    /** A body is kept while any recipient's status is live. */
-    public boolean keepsBody() {
-        return this == QUEUED || this == RETRYING || this == DELIVERING || this == DELIVERED;
-    }
 
     /** Nothing more to do for this recipient. */
     public boolean isFinal() {

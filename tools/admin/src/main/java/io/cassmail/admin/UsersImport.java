@@ -110,7 +110,7 @@ final class UsersImport implements Callable<Integer> {
         if (exists) {
             store.directory.setPasswordHash(address, hash);
         } else {
-            store.accounts.create(address, hash);
+            store.accounts.createLater(address, hash); // folders on first use: an import stays fast
         }
         return true;
     }

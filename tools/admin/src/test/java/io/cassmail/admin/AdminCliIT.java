@@ -163,7 +163,8 @@ class AdminCliIT {
         Run broken = admin("mailbox", "verify", "q@quota.test");
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.out()).contains("INBOX", "counts 2 messages");
-        assertThat(admin("users", "recount", "q@quota.test").out()).contains("1 messages, 100 bytes (corrected by -1 messages");
+        // the CLI's writer takes the account over, and a new writer counts a folder again when it first touches it
+        assertThat(admin("users", "recount", "q@quota.test").out()).contains("q@quota.test: 1 messages, 100 bytes");
         assertThat(admin("mailbox", "verify", "q@quota.test").exit()).isZero();
         stack.mailboxes.writer().deliver("q@quota.test", new NewMessage(storedBody(100), 100, Instant.now(), "x", "y"));
 
