@@ -147,10 +147,25 @@ public final class SchemaMigrator {
                 "$1 " + keyspace + ".");
     }
 
+    /**
+     * Runs one DDL statement and waits, up to a minute, until every node agrees on the schema: a statement that
+     * reads or writes a table right after it was created must not reach a node that has not heard of it yet
+     * (a busy three-node ring answered "table schema_migrations does not exist" without the wait).
+     */
     private void execute(String cql) {
         session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
-        if (!session.checkSchemaAgreement()) {
-            log.warn("schema not yet agreed across the cluster after: {}", cql.lines().findFirst().orElse(cql));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!session.checkSchemaAgreement()) {
+            if (System.nanoTime() - deadline > 0) {
+                log.warn("schema not agreed across the cluster a minute after: {}", cql.lines().findFirst().orElse(cql));
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
