@@ -762,13 +762,15 @@ public final class MailboxWriter {
         try {
             Map<UUID, Waiting> first = new HashMap<>();
             Map<UUID, List<Waiting>> byFolder = new LinkedHashMap<>();
+            Map<UUID, List<BodyRef>> refs = store.refs(group.stream().map(w -> w.request.message().messageId())
+                    .collect(java.util.stream.Collectors.toSet()));
             for (Waiting w : group) {
                 UUID message = w.request.message().messageId();
                 Waiting same = first.putIfAbsent(message, w);
                 if (same != null) {
                     continue; // the same message twice (an alias and its owner): one copy, answered below
                 }
-                Appended listed = listedAlready(acc, message);
+                Appended listed = listedAlready(acc, message, refs.get(message));
                 if (listed != null) {
                     w.result = listed;
                     continue;
@@ -804,7 +806,12 @@ public final class MailboxWriter {
 
     /** Where the account lists a message already, or null. */
     private Appended listedAlready(Account acc, UUID messageId) {
-        for (BodyRef ref : store.refs(messageId)) {
+        return listedAlready(acc, messageId, store.refs(messageId));
+    }
+
+    /** Where the account lists a message already, given its body references, or null. */
+    private Appended listedAlready(Account acc, UUID messageId, List<BodyRef> refs) {
+        for (BodyRef ref : refs) {
             FolderRow listedIn = acc.folders.get(ref.folderId());
             if (listedIn != null && store.entry(ref.folderId(), ref.uid())
                     .filter(e -> e.messageId().equals(messageId)).isPresent()) {
@@ -872,7 +879,9 @@ public final class MailboxWriter {
             FolderRow next = row.advanced(uid, modseq, chunk.size(), unseen, size);
             c.putFolder(next);
             Removal removal = null;
-            if (removeFrom != null) {
+            if (removeFrom == null) {
+                c.inParts(); // only additions above uid_next: see FolderChanges.inParts
+            } else {
                 removal = removal(acc, acc.folders.get(removeFrom.id()), chunk.stream().map(FolderEntry::uid).toList(), c);
             }
             apply(acc, c);

@@ -14,6 +14,7 @@ public final class FolderChanges {
     private final String address;
     private final long timestamp;
     private final List<Change> changes = new ArrayList<>();
+    private boolean atomic = true;
 
     public FolderChanges(String address, long timestamp) {
         this.address = address;
@@ -36,6 +37,21 @@ public final class FolderChanges {
         return changes.isEmpty();
     }
 
+    /** Whether these changes must land together (a logged batch): false when a partial landing is harmless. */
+    public boolean atomic() {
+        return atomic;
+    }
+
+    /**
+     * Lets these changes land in parts (an unlogged batch: no batch log, one commit log wait less). Only for
+     * additions above the folder's committed {@code uid_next}: until the folder row commits them, nothing shows
+     * them, and a successor's fence deletes and recounts whatever part landed.
+     */
+    public FolderChanges inParts() {
+        this.atomic = false;
+        return this;
+    }
+
     /**
      * The folder rows (and folder deletions) of these changes, and the rest: the writer writes the rest first
      * and the rows after it, so a folder row, which says what is committed (its {@code uid_next}, counts,
@@ -48,6 +64,7 @@ public final class FolderChanges {
     /** These changes without the folder rows, at the same timestamp. */
     public FolderChanges withoutRows() {
         FolderChanges rest = new FolderChanges(address, timestamp);
+        rest.atomic = atomic;
         changes.stream().filter(c -> !(c instanceof PutFolder || c instanceof DeleteFolder)).forEach(rest.changes::add);
         return rest;
     }

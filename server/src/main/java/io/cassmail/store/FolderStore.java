@@ -28,6 +28,15 @@ public interface FolderStore {
     /** The entries that may list a body (check each against {@link #entry}). */
     List<BodyRef> refs(UUID messageId);
 
+    /** {@link #refs(UUID)} for many bodies at once (read in parallel where the store can). */
+    default java.util.Map<UUID, List<BodyRef>> refs(java.util.Collection<UUID> messageIds) {
+        java.util.Map<UUID, List<BodyRef>> result = new java.util.HashMap<>();
+        for (UUID id : messageIds) {
+            result.put(id, refs(id));
+        }
+        return result;
+    }
+
     /** UIDs expunged with a MODSEQ above {@code modseq}, in MODSEQ order, within the window they are kept. */
     List<Long> vanishedSince(UUID folderId, long modseq);
 

@@ -132,6 +132,34 @@ public final class CassandraFolderStore implements FolderStore {
     }
 
     @Override
+    public java.util.Map<UUID, List<BodyRef>> refs(java.util.Collection<UUID> messageIds) {
+        java.util.Map<UUID, java.util.concurrent.CompletableFuture<List<BodyRef>>> reads = new java.util.LinkedHashMap<>();
+        for (UUID id : messageIds) {
+            reads.put(id, session.executeAsync(selectRefs.bind(id)).toCompletableFuture()
+                    .thenApply(rs -> {
+                        List<BodyRef> refs = new ArrayList<>();
+                        rs.currentPage().forEach(r -> refs.add(new BodyRef(id, r.getUuid(0), r.getLong(1), r.getString(2))));
+                        return refs;
+                    }));
+        }
+        java.util.Map<UUID, List<BodyRef>> result = new java.util.HashMap<>();
+        try {
+            for (var read : reads.entrySet()) {
+                result.put(read.getKey(), read.getValue().get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new io.cassmail.store.StoreUnavailableException("Cassandra request failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new io.cassmail.store.StoreUnavailableException("Cassandra did not answer within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.cassmail.store.StoreUnavailableException("interrupted while reading body references", e);
+        }
+        return result;
+    }
+
+    @Override
     public List<Long> vanishedSince(UUID folderId, long modseq) {
         return call(() -> session.execute(selectVanished.bind(folderId, modseq)).map(r -> r.getLong(0)).all());
     }
@@ -178,7 +206,8 @@ public final class CassandraFolderStore implements FolderStore {
             call(() -> session.execute(statements.get(0).setIdempotent(true)));
             return;
         }
-        BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.LOGGED).setIdempotence(true);
+        BatchStatementBuilder batch = BatchStatement.builder(changes.atomic() ? DefaultBatchType.LOGGED
+                : DefaultBatchType.UNLOGGED).setIdempotence(true);
         statements.forEach(batch::addStatement);
         call(() -> session.execute(batch.build()));
     }
