@@ -355,6 +355,16 @@ public final class MailboxWriter {
         if (now >= acc.validUntilNanos) {
             throw new MailboxLostException("the mailbox writer's lease for " + acc.address + " ran out");
         }
+        long leaseNanos = settings.lease().toNanos();
+        if (now >= acc.validUntilNanos - leaseNanos / 3) {
+            // a long change (a folder deleted, thousands expunged) renews as it goes
+            Instant expiry = clock.instant().plus(settings.lease());
+            if (!store.leases().renew(acc.lease, expiry)) {
+                throw new MailboxLostException("the mailbox writer's lease for " + acc.address + " was taken over");
+            }
+            acc.lease = new WriterLease(acc.lease.address(), acc.lease.epoch(), acc.lease.owner(), expiry);
+            acc.validUntilNanos = now + leaseNanos;
+        }
         long ts = Math.max(acc.lastTimestamp + 1,
                 TIMESTAMP_BASE + (acc.lease.epoch() << EPOCH_SHIFT) + (now - acc.epochStartNanos) / 1000);
         acc.lastTimestamp = ts;
