@@ -1,5 +1,6 @@
 package io.cassmail.testing;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.rabbitmq.client.Channel;
@@ -11,7 +12,6 @@ import io.cassmail.config.CassMailConfig;
 import io.cassmail.mailbox.Accounts;
 import io.cassmail.mailbox.MailboxWriter;
 import io.cassmail.mailbox.Mailboxes;
-import io.cassmail.app.CassMailServer;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.QueueTopology;
 import io.cassmail.queue.RabbitQueues;
@@ -158,9 +158,28 @@ public final class MailStack implements AutoCloseable {
         try (RabbitQueues queues = new RabbitQueues(config, "cassmail-test")) {
             queues.deleteAll();
         } finally {
-            session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + config.cassandra().keyspace())
-                    .setTimeout(Duration.ofSeconds(60)));
-            session.close();
+            try {
+                dropKeyspace();
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /** Drops the test keyspace, waiting up to 90 s for the driver to reconnect to a node a test restarted. */
+    private void dropKeyspace() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + config.cassandra().keyspace())
+                        .setTimeout(Duration.ofSeconds(60)));
+                return;
+            } catch (AllNodesFailedException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
         }
     }
 }
