@@ -170,9 +170,11 @@ final class AuthorizationCommands {
                     }
                 } catch (StoreUnavailableException | MailboxException e) {
                     log.warn("pop3 {}: UPDATE failed for {}: {}", s.id(), s.address(), e.getMessage());
+                    s.releaseMaildrop();
                     s.err("[SYS/TEMP] Some deleted messages were not removed; they will be listed again next time");
                     return;
                 }
+                s.releaseMaildrop(); // before the reply: a client that logs in again at once finds the account free
                 s.ok("CassMail POP3 server signing off (" + deleted.cardinality() + " messages deleted)");
             } else {
                 s.ok("CassMail POP3 server signing off");

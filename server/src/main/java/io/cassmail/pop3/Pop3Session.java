@@ -1,6 +1,10 @@
 package io.cassmail.pop3;
 
+import io.cassmail.net.ConnectionWatchdog;
+import io.cassmail.net.DeadlineInputStream;
+import io.cassmail.net.ReadDeadline;
 import io.cassmail.net.SessionLocks;
+import io.cassmail.net.WriteTimeoutOutputStream;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.tls.ServerTls;
 import java.io.BufferedInputStream;
@@ -30,13 +34,9 @@ final class Pop3Session implements Runnable {
     /** RFC 1939 §3 states. */
     enum State { AUTHORIZATION, TRANSACTION }
 
-    /** A connection's output, bounded by the write timeout. */
-    interface Outputs {
-        OutputStream open(Socket socket) throws IOException;
-    }
-
     private Socket socket;
-    private final Outputs outputs;
+    private final ConnectionWatchdog.Watch watch;
+    private ReadDeadline deadline;
     private boolean secure;
     private final Pop3Services services;
     private final Map<String, Pop3Command> commands;
@@ -51,12 +51,13 @@ final class Pop3Session implements Runnable {
     private int authFailures;
     private SessionLocks.Held lock;
     private long reserved;
-    private long sessionDeadline;
 
     /** @param socket the connection; an {@link SSLSocket} on a POP3S port, whose handshake runs first */
-    Pop3Session(Socket socket, Outputs outputs, Pop3Services services, Map<String, Pop3Command> commands, String id) {
+    /** @param watch closes the connection when a read or write runs past its deadline, also inside TLS records */
+    Pop3Session(Socket socket, ConnectionWatchdog.Watch watch, Pop3Services services, Map<String, Pop3Command> commands,
+                String id) {
         this.socket = socket;
-        this.outputs = outputs;
+        this.watch = watch;
         this.services = services;
         this.commands = commands;
         this.id = id;
@@ -66,33 +67,27 @@ final class Pop3Session implements Runnable {
     public void run() {
         Socket first = socket;
         try (first) {
+            deadline = new ReadDeadline(services.sessionTimeout().toNanos(), 1);
+            deadline.readTimeout((int) services.idleTimeout().toMillis());
             if (socket instanceof SSLSocket ssl && !handshake(ssl)) {
                 return;
             }
-            sessionDeadline = System.nanoTime() + services.sessionTimeout().toNanos();
-            socket.setSoTimeout((int) services.idleTimeout().toMillis());
-            in = new BufferedInputStream(socket.getInputStream());
-            out = new BufferedOutputStream(outputs.open(socket));
+            openStreams();
             ok("CassMail POP3 server ready");
             out.flush();
             while (!quitting) {
-                long left = sessionDeadline - System.nanoTime();
-                if (left <= 100_000_000L) {
+                String line;
+                try {
+                    line = readLine();
+                } catch (SocketTimeoutException e) {
+                    if (!deadline.sessionExpired()) {
+                        throw e; // idle, not the session's limit
+                    }
                     log.info("pop3 {}: session time limit for {}; nothing deleted", id, address);
                     err("[SYS/TEMP] Session time limit of " + services.sessionTimeout().toMinutes()
                             + " minutes reached; nothing was deleted, log in again");
                     out.flush();
                     break;
-                }
-                socket.setSoTimeout((int) Math.max(1, Math.min(services.idleTimeout().toMillis(), left / 1_000_000 + 1)));
-                String line;
-                try {
-                    line = readLine();
-                } catch (SocketTimeoutException e) {
-                    if (sessionDeadline - System.nanoTime() > 100_000_000L) {
-                        throw e; // idle, not the session's limit
-                    }
-                    continue; // the limit: said at the top of the loop
                 }
                 if (line == null) {
                     break;
@@ -108,11 +103,7 @@ final class Pop3Session implements Runnable {
         } catch (IOException e) {
             log.debug("pop3 {}: connection ended: {}", id, e.toString());
         } finally {
-            if (lock != null) {
-                lock.close();
-            }
-            services.guards().snapshots().release(reserved);
-            reserved = 0;
+            releaseMaildrop();
             if (socket != first) {
                 try {
                     socket.close();
@@ -123,11 +114,26 @@ final class Pop3Session implements Runnable {
         }
     }
 
-    /** Runs the TLS handshake within {@link ServerTls#HANDSHAKE_TIMEOUT}; a failed one ends the connection at once. */
+    /** Reads bounded by the idle and session deadlines, writes by the write timeout, both watched under TLS. */
+    private void openStreams() throws IOException {
+        in = new BufferedInputStream(new DeadlineInputStream(socket.getInputStream(), socket, deadline, watch));
+        out = new BufferedOutputStream(new WriteTimeoutOutputStream(socket.getOutputStream(), watch,
+                services.writeTimeout()));
+    }
+
+    /**
+     * Runs the TLS handshake within {@link ServerTls#HANDSHAKE_TIMEOUT} in all (the watchdog holds it to that however
+     * the client dribbles its records); a failed one ends the connection at once.
+     */
     private boolean handshake(SSLSocket ssl) {
         try {
             ssl.setSoTimeout((int) ServerTls.HANDSHAKE_TIMEOUT.toMillis());
-            ssl.startHandshake();
+            watch.arm(ServerTls.HANDSHAKE_TIMEOUT, "TLS handshake");
+            try {
+                ssl.startHandshake();
+            } finally {
+                watch.disarm();
+            }
             secure = true;
             return true;
         } catch (IOException e) {
@@ -149,9 +155,7 @@ final class Pop3Session implements Runnable {
             return false;
         }
         socket = ssl;
-        socket.setSoTimeout((int) services.idleTimeout().toMillis());
-        in = new BufferedInputStream(socket.getInputStream());
-        out = new BufferedOutputStream(outputs.open(socket));
+        openStreams();
         pendingUser = null;
         return true;
     }
@@ -267,6 +271,16 @@ final class Pop3Session implements Runnable {
         this.lock = lock;
         this.reserved = reserved;
         this.state = State.TRANSACTION;
+    }
+
+    /** Gives back the account's lock and the snapshot's budget (at QUIT before its reply, or at the end). */
+    void releaseMaildrop() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+        services.guards().snapshots().release(reserved);
+        reserved = 0;
     }
 
     java.net.InetAddress clientAddress() {

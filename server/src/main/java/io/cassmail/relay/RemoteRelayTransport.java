@@ -3,6 +3,7 @@ package io.cassmail.relay;
 import io.cassmail.delivery.DeliveryTransport;
 import io.cassmail.delivery.RecipientOutcome;
 import io.cassmail.mail.Addresses;
+import io.cassmail.net.ConnectionWatchdog;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code mx-address-limit} addresses per attempt (Postfix's {@code smtp_mx_session_limit} and
  * {@code smtp_mx_address_limit}); addresses that are loopback, private, link-local or unspecified are refused unless
  * {@code relay.allow-private-mx}. Concurrency is counted per MX host with slow start ({@link HostConcurrency}), and
- * every transaction runs under wall-clock deadlines ({@link Watchdog}), so hosts that stall hold few threads and mail
+ * every transaction runs under wall-clock deadlines ({@link ConnectionWatchdog}), so hosts that stall hold few threads and mail
  * to the others keeps flowing. Opportunistic STARTTLS; with {@code relay.verify-tls} a failed handshake defers
  * (4.7.5) instead of falling back to plain text.
  */
@@ -40,7 +41,7 @@ public final class RemoteRelayTransport implements DeliveryTransport {
     private final HostConcurrency concurrency;
     private final DkimSigning dkim;
     private final ConnectionCache connections;
-    private final Watchdog watchdog = new Watchdog();
+    private final ConnectionWatchdog watchdog = new ConnectionWatchdog("relay");
     private final Transmitter transmitter;
 
     /** What the relay needs from the configuration; {@code smarthost} null for MX delivery. */

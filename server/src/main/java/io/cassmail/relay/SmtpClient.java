@@ -1,6 +1,7 @@
 package io.cassmail.relay;
 
 import io.cassmail.mail.DotStuffingOutputStream;
+import io.cassmail.net.ConnectionWatchdog;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -20,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One SMTP client connection to a remote server (RFC 5321), small on purpose: wall-clock deadlines per command as
- * §4.5.3.2 suggests and per transaction (enforced by the {@link Watchdog}, which closes the socket), STARTTLS
+ * §4.5.3.2 suggests and per transaction (enforced by the {@link ConnectionWatchdog}, which closes the socket), STARTTLS
  * (RFC 3207), the EHLO keywords, and DATA that streams the stored bytes dot-stuffed, never re-serialised. A failure
  * after the final dot was sent is an {@link UncertainException}: the server may have taken the message.
  */
@@ -29,18 +30,18 @@ final class SmtpClient implements Closeable {
     private ReplyReader reader;
     private OutputStream out;
     private final Duration commandTimeout;
-    private final Watchdog.Watch watch;
+    private final ConnectionWatchdog.Watch watch;
     private final Map<String, String> extensions = new HashMap<>();
     private boolean esmtp;
 
-    private SmtpClient(Socket socket, Duration commandTimeout, Watchdog watchdog) throws IOException {
+    private SmtpClient(Socket socket, Duration commandTimeout, ConnectionWatchdog watchdog) throws IOException {
         this.commandTimeout = commandTimeout;
         this.watch = watchdog.watch(socket);
         attach(socket);
     }
 
     static SmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout,
-                              Watchdog watchdog) throws IOException {
+                              ConnectionWatchdog watchdog) throws IOException {
         Socket s = new Socket();
         try {
             s.connect(address, (int) connectTimeout.toMillis());
@@ -54,7 +55,7 @@ final class SmtpClient implements Closeable {
 
     /** A connection that is TLS from the first byte (a smarthost on port 465, RFC 8314). */
     static SmtpClient connectTls(InetSocketAddress address, Duration connectTimeout, Duration commandTimeout,
-                                 Watchdog watchdog, SSLContext context, String host, boolean verify) throws IOException {
+                                 ConnectionWatchdog watchdog, SSLContext context, String host, boolean verify) throws IOException {
         SmtpClient c = connect(address, connectTimeout, commandTimeout, watchdog);
         try {
             c.startTls(context, host, verify);

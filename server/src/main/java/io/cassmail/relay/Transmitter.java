@@ -1,6 +1,7 @@
 package io.cassmail.relay;
 
 import io.cassmail.delivery.RecipientOutcome;
+import io.cassmail.net.ConnectionWatchdog;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.store.MessageStore;
 import io.cassmail.store.StoredMessage;
@@ -20,7 +21,7 @@ import javax.net.ssl.SSLContext;
  * One SMTP transaction with one server address (RFC 5321 §3.3): greeting, EHLO/HELO, opportunistic STARTTLS, MAIL,
  * RCPT (pipelined when offered), DATA, each recipient's outcome from its RCPT reply and the final reply. Reuses an
  * idle connection from the {@link ConnectionCache} and gives it back after; every transaction runs under the
- * {@link Watchdog}'s wall-clock deadline.
+ * {@link ConnectionWatchdog}'s wall-clock deadline.
  */
 final class Transmitter {
     /** The deadlines a transaction runs under. */
@@ -48,10 +49,10 @@ final class Transmitter {
     private final SSLContext tls;
     private final boolean verifyTls;
     private final ConnectionCache connections;
-    private final Watchdog watchdog;
+    private final ConnectionWatchdog watchdog;
 
     Transmitter(MessageStore messages, String heloName, int port, Timeouts timeouts, SSLContext tls, boolean verifyTls,
-                ConnectionCache connections, Watchdog watchdog) {
+                ConnectionCache connections, ConnectionWatchdog watchdog) {
         this.messages = messages;
         this.heloName = heloName;
         this.port = port;

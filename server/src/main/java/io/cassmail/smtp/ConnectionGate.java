@@ -2,6 +2,7 @@ package io.cassmail.smtp;
 
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.net.PerAddressLimit;
+import io.cassmail.net.ReadDeadline;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,6 +5,7 @@ import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mail.Envelope;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.net.ReadDeadline;
 import io.cassmail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.ZonedDateTime;

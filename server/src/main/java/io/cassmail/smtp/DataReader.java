@@ -1,5 +1,6 @@
 package io.cassmail.smtp;
 
+import io.cassmail.net.ReadDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,9 +1,12 @@
 package io.cassmail.smtp;
 
+import io.cassmail.net.ConnectionWatchdog;
+import io.cassmail.net.ReadDeadline;
 import io.cassmail.tls.ServerTls;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * The listening socket of an SMTP listener: every accepted connection is a {@link ReplyCodingSocket} with its own
@@ -16,11 +19,16 @@ final class ReplyCodingServerSocket extends ServerSocket {
     private final ServerTls implicitTls;
     private final ReplyCodingSocket.ReplyListener replies;
     private final StressMode stress;
+    private final ConnectionWatchdog watchdog;
+    private final Duration writeTimeout;
 
     /** @param implicitTls the TLS of an implicit-TLS listener, or null for plain text (with or without STARTTLS) */
     ReplyCodingServerSocket(long sessionNanos, int minDataRate, ServerTls implicitTls,
-                            ReplyCodingSocket.ReplyListener replies, StressMode stress) throws IOException {
+                            ReplyCodingSocket.ReplyListener replies, StressMode stress, ConnectionWatchdog watchdog,
+                            Duration writeTimeout) throws IOException {
         super();
+        this.writeTimeout = writeTimeout;
+        this.watchdog = watchdog;
         this.stress = stress;
         this.replies = replies;
         this.sessionNanos = sessionNanos;
@@ -40,6 +48,7 @@ final class ReplyCodingServerSocket extends ServerSocket {
                 throw e;
             }
         }
-        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate, stress), replies);
+        return new ReplyCodingSocket(transport, new ReadDeadline(sessionNanos, minDataRate,
+                () -> stress.on() ? stress.timeoutNanos() : 0), watchdog.watch(plain), writeTimeout, replies);
     }
 }

@@ -1,5 +1,9 @@
 package io.cassmail.smtp;
 
+import io.cassmail.net.ConnectionWatchdog;
+import io.cassmail.net.DeadlineInputStream;
+import io.cassmail.net.ReadDeadline;
+import io.cassmail.net.WriteTimeoutOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -10,6 +14,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +30,8 @@ final class ReplyCodingSocket extends Socket {
 
     private final Socket transport;
     private final ReadDeadline deadline;
+    private final ConnectionWatchdog.Watch watch;
+    private final Duration writeTimeout;
     private final ReplyListener replies;
     private InputStream input;
     private OutputStream coded;
@@ -34,9 +41,16 @@ final class ReplyCodingSocket extends Socket {
         void replied(String lastLine);
     }
 
-    ReplyCodingSocket(Socket transport, ReadDeadline deadline, ReplyListener replies) {
+    /**
+     * @param watch        the connection's watch, on the raw socket underneath any TLS
+     * @param writeTimeout how long one reply (or an implicit-TLS handshake at the greeting) may take to send
+     */
+    ReplyCodingSocket(Socket transport, ReadDeadline deadline, ConnectionWatchdog.Watch watch, Duration writeTimeout,
+                      ReplyListener replies) {
         this.transport = transport;
+        this.writeTimeout = writeTimeout;
         this.deadline = deadline;
+        this.watch = watch;
         this.replies = replies;
     }
 
@@ -50,6 +64,16 @@ final class ReplyCodingSocket extends Socket {
         return deadline;
     }
 
+    /** How long one reply may take to send (kept across STARTTLS). */
+    Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** The connection's watchdog watch (kept across STARTTLS). */
+    ConnectionWatchdog.Watch watch() {
+        return watch;
+    }
+
     /** The socket underneath, for layering TLS on the raw connection. */
     Socket transport() {
         return transport;
@@ -58,7 +82,7 @@ final class ReplyCodingSocket extends Socket {
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (input == null) {
-            input = new DeadlineInputStream(transport.getInputStream(), transport, deadline);
+            input = new DeadlineInputStream(transport.getInputStream(), transport, deadline, watch);
         }
         return input;
     }
@@ -66,7 +90,7 @@ final class ReplyCodingSocket extends Socket {
     @Override
     public synchronized OutputStream getOutputStream() throws IOException {
         if (coded == null) {
-            coded = new ReplyCoder(transport.getOutputStream(), replies);
+            coded = new ReplyCoder(new WriteTimeoutOutputStream(transport.getOutputStream(), watch, writeTimeout), replies);
         }
         return coded;
     }
@@ -161,7 +185,11 @@ final class ReplyCodingSocket extends Socket {
                 // the peer is gone
             }
         }
-        transport.close();
+        try {
+            transport.close();
+        } finally {
+            watch.close();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.cassmail.config.CassMailConfig;
 import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.Quotas;
 import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.net.ConnectionWatchdog;
 import io.cassmail.store.Directory;
 import io.cassmail.tls.ServerTls;
 import java.io.IOException;
@@ -22,6 +23,7 @@ public final class SmtpListener implements AutoCloseable {
     private final SMTPServer server;
     private final SmtpProfile profile;
     private final ConnectionGate gate;
+    private final ConnectionWatchdog watchdog;
 
     /** A plain listener without TLS or AUTH (an MX without a certificate). */
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
@@ -57,6 +59,8 @@ public final class SmtpListener implements AutoCloseable {
         this.profile = profile;
         StressMode stress = new StressMode(config.maxConnections(), config.stressTimeout(),
                 config.stressMaxConnectionsPerIp());
+        ConnectionWatchdog watchdog = new ConnectionWatchdog("smtp-" + profile.name());
+        this.watchdog = watchdog;
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerIp(), metrics, profile.name(), stress);
         this.gate = gate;
         ReplyCodingSocket.ReplyListener replies = line -> metrics.smtpReply(profile.name(), line.charAt(0),
@@ -87,7 +91,8 @@ public final class SmtpListener implements AutoCloseable {
                 .messageHandlerFactory(ctx -> new Transaction())
                 .executorService(sessions)
                 .serverSocketFactory(() -> new ReplyCodingServerSocket(config.sessionTimeout().toNanos(),
-                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies, stress))
+                        config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies, stress,
+                        watchdog, config.readTimeout()))
                 .build();
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
         boolean startTls = profile.tls() == SmtpProfile.TlsMode.STARTTLS;
@@ -136,6 +141,7 @@ public final class SmtpListener implements AutoCloseable {
     public void close() {
         server.stop();
         gate.close();
+        watchdog.close();
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -46,7 +46,12 @@ final class StartTlsCommand extends BaseCommand {
         SSLSocket ssl;
         try {
             ssl = tls.wrap(plain.transport());
-            ssl.startHandshake();
+            plain.watch().arm(ServerTls.HANDSHAKE_TIMEOUT, "TLS handshake");
+            try {
+                ssl.startHandshake();
+            } finally {
+                plain.watch().disarm();
+            }
         } catch (IOException e) {
             log.info("session {}: STARTTLS handshake with {} failed: {}", sess.getSessionId(),
                     sess.getRemoteAddress().getAddress().getHostAddress(), e.getMessage());
@@ -54,7 +59,7 @@ final class StartTlsCommand extends BaseCommand {
             sess.quit();
             return;
         }
-        sess.setSocket(new ReplyCodingSocket(ssl, plain.deadline(), plain.replies()));
+        sess.setSocket(new ReplyCodingSocket(ssl, plain.deadline(), plain.watch(), plain.writeTimeout(), plain.replies()));
         sess.setTlsStarted(true);
         sess.resetSmtpProtocol();
         state.tlsStarted();

@@ -95,6 +95,25 @@ class Pop3TlsTest {
     }
 
     @Test
+    void aClientDribblingOneTlsRecordAfterStlsIsCutOffNearTheIdleTimeout() throws IOException {
+        Pop3Listener l = start(false, InetAddress::isLoopbackAddress, "pop3.idle-timeout=2s");
+        java.net.Socket plain = new java.net.Socket("127.0.0.1", l.port());
+        plain.setSoTimeout(10_000);
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(plain.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(lines.readLine()).startsWith("+OK");
+        plain.getOutputStream().write("STLS\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(lines.readLine()).startsWith("+OK");
+
+        java.time.Duration closedAfter = io.cassmail.testing.TlsDribbler.dribble(plain,
+                java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(30));
+
+        // a byte every 1.5 s inside a 2 s read timeout would hold the record open for 96 s without the watchdog
+        assertThat(closedAfter).as("server closed the dribbling connection").isNotNull()
+                .isLessThan(java.time.Duration.ofSeconds(12));
+    }
+
+    @Test
     void pop3sIsTlsFromTheFirstByte() throws IOException {
         Pop3Listener l = start(true, InetAddress::isLoopbackAddress);
         POP3SClient c = client(true);

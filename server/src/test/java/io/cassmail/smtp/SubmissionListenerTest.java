@@ -110,6 +110,25 @@ class SubmissionListenerTest {
     }
 
     @Test
+    void aClientDribblingOneTlsRecordAfterStartTlsIsCutOffNearTheReadTimeout() throws IOException {
+        SmtpListener l = start(SmtpProfile.TlsMode.STARTTLS, "smtp.read-timeout=2s");
+        java.net.Socket plain = new java.net.Socket("127.0.0.1", l.port());
+        plain.setSoTimeout(10_000);
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(plain.getInputStream(),
+                StandardCharsets.US_ASCII));
+        assertThat(lines.readLine()).startsWith("220 ");
+        plain.getOutputStream().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(lines.readLine()).startsWith("220 2.0.0");
+
+        java.time.Duration closedAfter = io.cassmail.testing.TlsDribbler.dribble(plain,
+                java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(30));
+
+        // a byte every 1.5 s inside a 2 s read timeout would hold the record open for 96 s without the watchdog
+        assertThat(closedAfter).as("server closed the dribbling connection").isNotNull()
+                .isLessThan(java.time.Duration.ofSeconds(12));
+    }
+
+    @Test
     void startTlsIsOfferedBeforeTlsAndAuthOnlyAfter() throws IOException {
         SmtpListener l = start(SmtpProfile.TlsMode.STARTTLS);
         try (SmtpLineClient c = new SmtpLineClient(l.port())) {

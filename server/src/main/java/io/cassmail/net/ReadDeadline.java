@@ -1,18 +1,20 @@
-package io.cassmail.smtp;
+package io.cassmail.net;
 
 import java.net.SocketTimeoutException;
+import java.util.function.LongSupplier;
 
 /**
- * Time limits of one SMTP connection, applied to every read: the per-read timeout (SO_TIMEOUT), the total
+ * Time limits of one connection (SMTP, POP3, IMAP), applied to every read: the per-read timeout (SO_TIMEOUT), the total
  * session deadline, and while DATA is read a minimum data rate in the manner of Postfix's
  * {@code smtpd_per_request_deadline} and {@code smtpd_min_data_rate}: the DATA budget starts at the read
  * timeout, each read spends the time it took and earns {@code bytes / minDataRate} seconds, never more than
  * the read timeout. A client that dribbles bytes is cut off when a budget runs out, not between lines.
  */
-final class ReadDeadline {
+public final class ReadDeadline {
     private final long sessionDeadline;
     private final int minDataRate;
-    private final StressMode stress;
+    /** A shorter read timeout in nanoseconds while the listener is under stress, or 0 for none (SMTP's stress mode). */
+    private final LongSupplier stress;
     /** System.nanoTime() of the last read that brought bytes (or of the accept). */
     private volatile long lastActivity = System.nanoTime();
     private volatile int readTimeoutMillis;
@@ -20,50 +22,50 @@ final class ReadDeadline {
     private long dataBudgetNanos;
 
     /** @param sessionNanos total time the session may last, from now; no stress mode */
-    ReadDeadline(long sessionNanos, int minDataRate) {
-        this(sessionNanos, minDataRate, null);
+    public ReadDeadline(long sessionNanos, int minDataRate) {
+        this(sessionNanos, minDataRate, () -> 0);
     }
 
     /**
      * @param sessionNanos total time the session may last, from now
-     * @param stress       the listener's stress mode, whose short timeout applies to every read while it is on
+     * @param stress       the listener's short read timeout in nanoseconds while it is under stress, else 0
      */
-    ReadDeadline(long sessionNanos, int minDataRate, StressMode stress) {
+    public ReadDeadline(long sessionNanos, int minDataRate, LongSupplier stress) {
         this.sessionDeadline = System.nanoTime() + sessionNanos;
         this.minDataRate = minDataRate;
         this.stress = stress;
     }
 
     /** When the client last sent anything (System.nanoTime). */
-    long lastActivity() {
+    public long lastActivity() {
         return lastActivity;
     }
 
     /** System.nanoTime() value after which the session must end. */
-    long sessionDeadline() {
+    public long sessionDeadline() {
         return sessionDeadline;
     }
 
-    boolean sessionExpired() {
+    public boolean sessionExpired() {
         return System.nanoTime() - sessionDeadline > 0;
     }
 
-    void readTimeout(int millis) {
+    public void readTimeout(int millis) {
         this.readTimeoutMillis = millis;
     }
 
-    int readTimeout() {
+    public int readTimeout() {
         return readTimeoutMillis;
     }
 
     /** Starts (or ends) the DATA phase, with a full budget. */
-    synchronized void data(boolean on) {
+    public synchronized void data(boolean on) {
         data = on;
         dataBudgetNanos = readTimeoutNanos();
     }
 
     /** The SO_TIMEOUT for the next read; throws when a deadline has already passed. */
-    synchronized int nextTimeoutMillis() throws SocketTimeoutException {
+    public synchronized int nextTimeoutMillis() throws SocketTimeoutException {
         long remaining = sessionDeadline - System.nanoTime();
         if (data) {
             remaining = Math.min(remaining, dataBudgetNanos);
@@ -71,8 +73,9 @@ final class ReadDeadline {
         if (readTimeoutMillis > 0) {
             remaining = Math.min(remaining, readTimeoutNanos());
         }
-        if (stress != null && stress.on()) {
-            remaining = Math.min(remaining, stress.timeoutNanos());
+        long stressed = stress.getAsLong();
+        if (stressed > 0) {
+            remaining = Math.min(remaining, stressed);
         }
         if (remaining <= 0) {
             throw new SocketTimeoutException(data ? "DATA arrives slower than " + minDataRate + " bytes/s"
@@ -82,7 +85,7 @@ final class ReadDeadline {
     }
 
     /** Accounts one read of {@code bytes} that took {@code elapsedNanos}. */
-    synchronized void afterRead(int bytes, long elapsedNanos) {
+    public synchronized void afterRead(int bytes, long elapsedNanos) {
         if (bytes > 0) {
             lastActivity = System.nanoTime();
         }

@@ -1,4 +1,4 @@
-package io.cassmail.relay;
+package io.cassmail.net;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -10,27 +10,31 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wall-clock deadlines for outbound SMTP: a socket whose operation (a whole reply, a block of DATA) or whose
- * transaction has run past its deadline is closed, which ends the blocked read or write in the worker. Socket read
- * timeouts cannot do this: they do not apply to writes (a server that stops reading during DATA blocks the writer
- * for ever) and restart with every byte (a reply dribbled a byte a minute holds a thread for hours).
+ * Wall-clock deadlines for connections, inbound and outbound: a socket whose operation (a read, a write, a whole
+ * reply, a TLS handshake) or whose transaction has run past its deadline is closed, which ends the blocked read or
+ * write in its thread. Socket read timeouts cannot do this: they do not apply to writes (a peer that stops reading
+ * blocks the writer for ever) and restart with every byte, also under TLS, where one record read is many socket
+ * reads (a record dribbled a byte a minute holds a thread for hours). One thread checks every watch five times a
+ * second, so arming and disarming cost two volatile writes.
  */
-final class Watchdog implements AutoCloseable {
+public final class ConnectionWatchdog implements AutoCloseable {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "relay-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer;
 
-    Watchdog() {
+    /** @param name names the checking thread ({@code <name>-watchdog}) */
+    public ConnectionWatchdog(String name) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
         timer.scheduleWithFixedDelay(this::check, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching a connection; nothing is due until {@link Watch#arm} or {@link Watch#transaction}. */
-    Watch watch(Socket socket) {
+    public Watch watch(Socket socket) {
         Watch w = new Watch(socket);
         watches.add(w);
         return w;
@@ -43,13 +47,20 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
+    /** Closes every watched connection now ({@code why} is what their sessions' errors say). */
+    public void expireAll(String why) {
+        for (Watch w : watches) {
+            w.expire(why);
+        }
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
     }
 
     /** One connection's deadlines: the operation under way, and the transaction it belongs to. */
-    final class Watch implements AutoCloseable {
+    public final class Watch implements AutoCloseable {
         private volatile Socket socket;
         private volatile long operationDue = NO_DEADLINE;
         private volatile long transactionDue = NO_DEADLINE;
@@ -61,34 +72,46 @@ final class Watchdog implements AutoCloseable {
         }
 
         /** The socket to close from now on (TLS layered on the same connection). */
-        void socket(Socket s) {
+        public void socket(Socket s) {
             this.socket = s;
         }
 
         /** The whole transaction must end within {@code limit} from now (or never, for null). */
-        void transaction(Duration limit) {
+        public void transaction(Duration limit) {
             transactionDue = limit == null ? NO_DEADLINE : System.nanoTime() + limit.toNanos();
         }
 
         /** The operation starting now ({@code what}, for the error) must end within {@code limit}. */
-        void arm(Duration limit, String what) throws IOException {
+        public void arm(Duration limit, String what) throws IOException {
             failIfExpired();
             operation = what;
             operationDue = System.nanoTime() + limit.toNanos();
         }
 
-        void disarm() {
+        /** Like {@link #arm(Duration, String)}, in milliseconds. */
+        public void arm(long millis, String what) throws IOException {
+            failIfExpired();
+            operation = what;
+            operationDue = System.nanoTime() + millis * 1_000_000L;
+        }
+
+        /** Whether a deadline closed the connection. */
+        public boolean expired() {
+            return expired != null;
+        }
+
+        public void disarm() {
             operationDue = NO_DEADLINE;
         }
 
         /** Turns the I/O error a closed socket caused into one that says which deadline passed, if one did. */
-        IOException explain(IOException e) {
+        public IOException explain(IOException e) {
             String why = expired;
             return why == null ? e : new DeadlineException(why);
         }
 
         /** Throws when a deadline already closed this connection. */
-        void failIfExpired() throws IOException {
+        public void failIfExpired() throws IOException {
             String why = expired;
             if (why != null) {
                 throw new DeadlineException(why);
@@ -122,8 +145,8 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** A connection closed because a wall-clock deadline passed. */
-    static final class DeadlineException extends IOException {
-        DeadlineException(String message) {
+    public static final class DeadlineException extends IOException {
+        public DeadlineException(String message) {
             super(message);
         }
     }
