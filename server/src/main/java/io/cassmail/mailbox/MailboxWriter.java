@@ -242,6 +242,11 @@ public final class MailboxWriter {
         synchronized (acc) {
             if (acc.lease != null) {
                 try {
+                    flushPending(acc);
+                } catch (RuntimeException e) {
+                    acc.failPending(e);
+                }
+                try {
                     store.leases().release(acc.lease, clock.instant().minus(settings.grace()).minusSeconds(1));
                 } finally {
                     acc.forget();
@@ -276,25 +281,59 @@ public final class MailboxWriter {
         final Map<UUID, TreeMap<Long, Integer>> live = new HashMap<>();
         /** Deliveries waiting for this account's monitor: whoever holds it writes them all together. */
         final java.util.Queue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Folder rows of the last delivery group, written with the next group's entries or on their own. */
+        final List<FolderChanges.Change> pendingRows = new ArrayList<>();
+        /** Deliveries answered once {@link #pendingRows} have landed. */
+        final List<Waiting> pendingWaiters = new ArrayList<>();
 
         Account(String address) {
             this.address = address;
         }
 
         void forget() {
+            failPending(new StoreUnavailableException("the mailbox writer of " + address
+                    + " stopped before these deliveries were committed; they will be retried", null));
             lease = null;
             folders = null;
             fenced.clear();
             live.clear();
         }
+
+        /** Answers every delivery whose rows have not landed with {@code failure} (they are retried). */
+        void failPending(RuntimeException failure) {
+            pendingRows.clear();
+            for (Waiting w : pendingWaiters) {
+                if (!w.done) {
+                    w.failure = failure;
+                    w.done = true;
+                }
+            }
+            pendingWaiters.clear();
+        }
+
+        /** The pending rows landed: their deliveries are done. */
+        void pendingLanded() {
+            for (Waiting w : pendingWaiters) {
+                w.done = true;
+            }
+            pendingWaiters.clear();
+        }
     }
 
     private <T> T write(String address, Function<Account, T> op) {
+        return write(address, op, false);
+    }
+
+    /** @param delivering whether {@code op} delivers a group (which writes the rows still pending itself) */
+    private <T> T write(String address, Function<Account, T> op, boolean delivering) {
         String a = Addresses.normalize(address);
         Account acc = accounts.computeIfAbsent(a, Account::new);
         synchronized (acc) {
             try {
                 hold(acc);
+                if (!delivering) {
+                    flushPending(acc);
+                }
                 return op.apply(acc);
             } catch (StoreUnavailableException | MailboxLostException e) {
                 // a batch may be in doubt: the next change takes a new epoch, which fences it
@@ -731,7 +770,10 @@ public final class MailboxWriter {
 
     /**
      * A group commit: the deliveries that arrive for one account while its monitor is busy are listed together,
-     * up to {@link #MAX_BATCH} per logged batch, so a busy mailbox costs two writes per batch, not per message.
+     * up to {@link #MAX_BATCH} per batch. Groups are pipelined: a group's folder rows (its commit point) go out in
+     * the same unlogged batch as the next group's entries, which lie above those rows' {@code uid_next} and so stay
+     * unseen whether or not they land with them; a busy mailbox costs one write per group, an idle one two.
+     * A delivery is answered only once its group's rows have landed.
      */
     private Appended deliverTogether(WriteRequest.Deliver d) {
         Account mine = accounts.computeIfAbsent(io.cassmail.mail.Addresses.normalize(d.address()), Account::new);
@@ -740,12 +782,16 @@ public final class MailboxWriter {
         try {
             write(d.address(), acc -> {
                 if (acc == mine) {
-                    while (!acc.waiting.isEmpty() && !w.done) {
-                        deliverWaiting(acc);
+                    while (!w.done) {
+                        if (!acc.waiting.isEmpty()) {
+                            deliverWaiting(acc);
+                        } else {
+                            flushPending(acc);
+                        }
                     }
                 }
                 return null;
-            });
+            }, true);
         } catch (RuntimeException e) {
             if (!w.done) {
                 mine.waiting.remove(w);
@@ -790,7 +836,7 @@ public final class MailboxWriter {
             for (Map.Entry<UUID, List<Waiting>> f : byFolder.entrySet()) {
                 fence(acc, acc.folders.get(f.getKey()));
                 List<Appended> added = add(acc, acc.folders.get(f.getKey()), f.getValue().stream()
-                        .map(w -> template(w.request.message(), Flags.NONE)).toList(), null);
+                        .map(w -> template(w.request.message(), Flags.NONE)).toList(), null, this::applyPipelined);
                 for (int i = 0; i < added.size(); i++) {
                     f.getValue().get(i).result = added.get(i);
                 }
@@ -800,8 +846,9 @@ public final class MailboxWriter {
                 if (same != w) {
                     w.result = new Appended(same.result.uidValidity(), same.result.uid(), true);
                 }
-                w.done = true;
             }
+            // answered when the group's rows land: a repeat of a message whose rows are pending waits for them too
+            acc.pendingWaiters.addAll(group);
         } catch (RuntimeException e) {
             for (Waiting w : group) {
                 if (!w.done) {
@@ -809,8 +856,30 @@ public final class MailboxWriter {
                     w.done = true;
                 }
             }
+            acc.failPending(e);
             throw e;
         }
+    }
+
+    /** Writes a chunk's entries with the previous group's rows, and keeps the chunk's rows pending. */
+    private void applyPipelined(Account acc, FolderChanges c) {
+        FolderChanges rest = c.withoutRows();
+        acc.pendingRows.forEach(rest::add);
+        send(acc, rest);
+        acc.pendingRows.clear();
+        acc.pendingRows.addAll(c.rows());
+        acc.pendingLanded();
+    }
+
+    /** Writes the rows still pending on their own (nothing more to deliver, or another change comes next). */
+    private void flushPending(Account acc) {
+        if (!acc.pendingRows.isEmpty()) {
+            FolderChanges commit = changes(acc);
+            acc.pendingRows.forEach(commit::add);
+            send(acc, commit);
+            acc.pendingRows.clear();
+        }
+        acc.pendingLanded();
     }
 
     /** Where the account lists a message already, or null. */
@@ -852,6 +921,12 @@ public final class MailboxWriter {
      * the same batch (MOVE). Returns one result per template, in order.
      */
     private List<Appended> add(Account acc, FolderRow target, List<FolderEntry> templates, FolderRow removeFrom) {
+        return add(acc, target, templates, removeFrom, this::apply);
+    }
+
+    /** @param commit how each chunk's changes are written: {@link #apply} or, for delivery groups, pipelined */
+    private List<Appended> add(Account acc, FolderRow target, List<FolderEntry> templates, FolderRow removeFrom,
+                               java.util.function.BiConsumer<Account, FolderChanges> commit) {
         List<Appended> result = new ArrayList<>();
         int i = 0;
         while (i < templates.size()) {
@@ -893,7 +968,7 @@ public final class MailboxWriter {
             } else {
                 removal = removal(acc, acc.folders.get(removeFrom.id()), chunk.stream().map(FolderEntry::uid).toList(), c);
             }
-            apply(acc, c);
+            commit.accept(acc, c);
             acc.folders.put(next.id(), next);
             acc.live.put(row.id(), live);
             if (removal != null) {
