@@ -10,6 +10,7 @@ import io.cassmail.store.FolderStore;
 import io.cassmail.store.StoreUnavailableException;
 import io.cassmail.store.WriterLease;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -241,11 +242,7 @@ public final class MailboxWriter {
         }
         synchronized (acc) {
             if (acc.lease != null) {
-                try {
-                    flushPending(acc);
-                } catch (RuntimeException e) {
-                    acc.failPending(e);
-                }
+                acc.pipeline.drain(settings.lease());
                 try {
                     store.leases().release(acc.lease, clock.instant().minus(settings.grace()).minusSeconds(1));
                 } finally {
@@ -273,7 +270,7 @@ public final class MailboxWriter {
         final String address;
         WriterLease lease;
         long epochStartNanos;
-        long validUntilNanos;
+        volatile long validUntilNanos;
         long lastTimestamp;
         long lastUidValidity;
         Map<UUID, FolderRow> folders;
@@ -281,43 +278,35 @@ public final class MailboxWriter {
         final Map<UUID, TreeMap<Long, Integer>> live = new HashMap<>();
         /** Deliveries waiting for this account's monitor: whoever holds it writes them all together. */
         final java.util.Queue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        /** Folder rows of the last delivery group, written with the next group's entries or on their own. */
-        final List<FolderChanges.Change> pendingRows = new ArrayList<>();
-        /** Deliveries answered once {@link #pendingRows} have landed. */
-        final List<Waiting> pendingWaiters = new ArrayList<>();
+        /** Delivery groups whose writes are in flight. */
+        DeliveryPipeline pipeline;
+        /** Messages listed by groups in flight, whose body references a store read may not find yet. */
+        final Map<UUID, Appended> listing = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Account(String address) {
+        /** How long a new epoch waits for the writes of the last one to be answered. */
+        final Duration patience;
+
+        Account(String address, Duration patience) {
             this.address = address;
+            this.patience = patience;
         }
 
         void forget() {
-            failPending(new StoreUnavailableException("the mailbox writer of " + address
-                    + " stopped before these deliveries were committed; they will be retried", null));
+            pipeline.abandon(new StoreUnavailableException("the mailbox writer of " + address
+                    + " changed epoch before these deliveries were committed; they will be retried", null), patience);
             lease = null;
             folders = null;
             fenced.clear();
             live.clear();
         }
 
-        /** Answers every delivery whose rows have not landed with {@code failure} (they are retried). */
-        void failPending(RuntimeException failure) {
-            pendingRows.clear();
-            for (Waiting w : pendingWaiters) {
-                if (!w.done) {
-                    w.failure = failure;
-                    w.done = true;
-                }
-            }
-            pendingWaiters.clear();
-        }
+    }
 
-        /** The pending rows landed: their deliveries are done. */
-        void pendingLanded() {
-            for (Waiting w : pendingWaiters) {
-                w.done = true;
-            }
-            pendingWaiters.clear();
-        }
+    /** A new account state, with its delivery pipeline checking this state's lease. */
+    private Account newAccount(String address) {
+        Account acc = new Account(address, settings.lease());
+        acc.pipeline = new DeliveryPipeline(store::writeAsync, () -> nanos.getAsLong() < acc.validUntilNanos);
+        return acc;
     }
 
     private <T> T write(String address, Function<Account, T> op) {
@@ -327,12 +316,15 @@ public final class MailboxWriter {
     /** @param delivering whether {@code op} delivers a group (which writes the rows still pending itself) */
     private <T> T write(String address, Function<Account, T> op, boolean delivering) {
         String a = Addresses.normalize(address);
-        Account acc = accounts.computeIfAbsent(a, Account::new);
+        Account acc = accounts.computeIfAbsent(a, this::newAccount);
         synchronized (acc) {
             try {
+                if (acc.pipeline.failed()) {
+                    acc.forget(); // a delivery write failed: a new epoch, whose fence cleans up after it
+                }
                 hold(acc);
                 if (!delivering) {
-                    flushPending(acc);
+                    settle(acc);
                 }
                 return op.apply(acc);
             } catch (StoreUnavailableException | MailboxLostException e) {
@@ -341,6 +333,18 @@ public final class MailboxWriter {
                 throw e instanceof MailboxLostException ? new StoreUnavailableException(e.getMessage(), e)
                         : (StoreUnavailableException) e;
             }
+        }
+    }
+
+    /** Waits for the delivery writes in flight (any other change comes after them); a failure starts a new epoch. */
+    private void settle(Account acc) {
+        if (!acc.pipeline.drain(settings.lease())) {
+            throw new StoreUnavailableException("mailbox writes of " + acc.address + " did not finish within "
+                    + settings.lease().toSeconds() + " s", null);
+        }
+        if (acc.pipeline.failed()) {
+            acc.forget();
+            hold(acc);
         }
     }
 
@@ -760,6 +764,8 @@ public final class MailboxWriter {
     private static final class Waiting {
         final WriteRequest.Deliver request;
         Appended result;
+        /** Completes when the entry is committed (its group's rows, or newer ones, have landed). */
+        CompletableFuture<Void> committed;
         RuntimeException failure;
         volatile boolean done;
 
@@ -770,24 +776,19 @@ public final class MailboxWriter {
 
     /**
      * A group commit: the deliveries that arrive for one account while its monitor is busy are listed together,
-     * up to {@link #MAX_BATCH} per batch. Groups are pipelined: a group's folder rows (its commit point) go out in
-     * the same unlogged batch as the next group's entries, which lie above those rows' {@code uid_next} and so stay
-     * unseen whether or not they land with them; a busy mailbox costs one write per group, an idle one two.
-     * A delivery is answered only once its group's rows have landed.
+     * up to {@link #MAX_BATCH} per batch, and the monitor is let go while their writes are in flight
+     * ({@link DeliveryPipeline}), so the next group is listed meanwhile. A delivery is answered only once it is
+     * committed: its group's rows have landed.
      */
     private Appended deliverTogether(WriteRequest.Deliver d) {
-        Account mine = accounts.computeIfAbsent(io.cassmail.mail.Addresses.normalize(d.address()), Account::new);
+        Account mine = accounts.computeIfAbsent(io.cassmail.mail.Addresses.normalize(d.address()), this::newAccount);
         Waiting w = new Waiting(d);
         mine.waiting.add(w);
         try {
             write(d.address(), acc -> {
                 if (acc == mine) {
-                    while (!w.done) {
-                        if (!acc.waiting.isEmpty()) {
-                            deliverWaiting(acc);
-                        } else {
-                            flushPending(acc);
-                        }
+                    while (!w.done && !acc.waiting.isEmpty()) {
+                        deliverWaiting(acc);
                     }
                 }
                 return null;
@@ -806,7 +807,22 @@ public final class MailboxWriter {
         if (w.failure != null) {
             throw w.failure;
         }
+        awaitCommitted(w.committed);
         return w.result;
+    }
+
+    private void awaitCommitted(CompletableFuture<Void> committed) {
+        try {
+            committed.get(settings.lease().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new StoreUnavailableException("mailbox write failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StoreUnavailableException("a mailbox write was not acknowledged in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while a mailbox write was in flight", e);
+        }
     }
 
     private void deliverWaiting(Account acc) {
@@ -825,7 +841,10 @@ public final class MailboxWriter {
                 if (same != null) {
                     continue; // the same message twice (an alias and its owner): one copy, answered below
                 }
-                Appended listed = listedAlready(acc, message, refs.get(message));
+                Appended listed = acc.listing.get(message);
+                if (listed == null) {
+                    listed = listedAlready(acc, message, refs.get(message));
+                }
                 if (listed != null) {
                     w.result = listed;
                     continue;
@@ -837,9 +856,15 @@ public final class MailboxWriter {
                 fence(acc, acc.folders.get(f.getKey()));
                 List<Appended> added = add(acc, acc.folders.get(f.getKey()), f.getValue().stream()
                         .map(w -> template(w.request.message(), Flags.NONE)).toList(), null, this::applyPipelined);
+                Map<UUID, Appended> listing = new HashMap<>();
                 for (int i = 0; i < added.size(); i++) {
                     f.getValue().get(i).result = added.get(i);
+                    listing.put(f.getValue().get(i).request.message().messageId(),
+                            new Appended(added.get(i).uidValidity(), added.get(i).uid(), true));
                 }
+                acc.listing.putAll(listing);
+                // once committed (or failed), the store's references say where each one is
+                acc.pipeline.tail().whenComplete((v, e) -> listing.forEach(acc.listing::remove));
             }
             for (Waiting w : group) {
                 Waiting same = first.get(w.request.message().messageId());
@@ -847,8 +872,12 @@ public final class MailboxWriter {
                     w.result = new Appended(same.result.uidValidity(), same.result.uid(), true);
                 }
             }
-            // answered when the group's rows land: a repeat of a message whose rows are pending waits for them too
-            acc.pendingWaiters.addAll(group);
+            // the newest rows in flight commit this group, and any earlier one that lists a repeat of these
+            CompletableFuture<Void> committed = acc.pipeline.tail();
+            for (Waiting w : group) {
+                w.committed = committed;
+                w.done = true;
+            }
         } catch (RuntimeException e) {
             for (Waiting w : group) {
                 if (!w.done) {
@@ -856,30 +885,15 @@ public final class MailboxWriter {
                     w.done = true;
                 }
             }
-            acc.failPending(e);
             throw e;
         }
     }
 
-    /** Writes a chunk's entries with the previous group's rows, and keeps the chunk's rows pending. */
+    /** Sends a chunk's entries without waiting; its rows follow, at a later timestamp, once they landed. */
     private void applyPipelined(Account acc, FolderChanges c) {
-        FolderChanges rest = c.withoutRows();
-        acc.pendingRows.forEach(rest::add);
-        send(acc, rest);
-        acc.pendingRows.clear();
-        acc.pendingRows.addAll(c.rows());
-        acc.pendingLanded();
-    }
-
-    /** Writes the rows still pending on their own (nothing more to deliver, or another change comes next). */
-    private void flushPending(Account acc) {
-        if (!acc.pendingRows.isEmpty()) {
-            FolderChanges commit = changes(acc);
-            acc.pendingRows.forEach(commit::add);
-            send(acc, commit);
-            acc.pendingRows.clear();
-        }
-        acc.pendingLanded();
+        FolderChanges rows = changes(acc);
+        c.rows().forEach(rows::add);
+        acc.pipeline.submit(c.withoutRows(), rows);
     }
 
     /** Where the account lists a message already, or null. */

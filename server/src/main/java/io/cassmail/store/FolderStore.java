@@ -43,5 +43,19 @@ public interface FolderStore {
     /** Applies the changes together or not at all. */
     void write(FolderChanges changes);
 
+    /**
+     * {@link #write} without waiting: the future completes when the write was acknowledged, or fails with
+     * {@link StoreUnavailableException} (then the write may or may not have landed, in part for changes
+     * {@link FolderChanges#inParts() in parts}).
+     */
+    default java.util.concurrent.CompletableFuture<Void> writeAsync(FolderChanges changes) {
+        try {
+            write(changes);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     WriterLeases leases();
 }

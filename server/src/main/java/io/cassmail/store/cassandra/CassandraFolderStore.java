@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import io.cassmail.mail.Addresses;
 import io.cassmail.store.BodyRef;
 import io.cassmail.store.FolderBlock;
@@ -166,6 +167,34 @@ public final class CassandraFolderStore implements FolderStore {
 
     @Override
     public void write(FolderChanges changes) {
+        Statement<?> statement = statement(changes);
+        if (statement != null) {
+            call(() -> session.execute(statement));
+        }
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> writeAsync(FolderChanges changes) {
+        Statement<?> statement = statement(changes);
+        if (statement == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        session.executeAsync(statement).whenComplete((rs, e) -> {
+            if (e == null) {
+                done.complete(null);
+            } else {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                done.completeExceptionally(new io.cassmail.store.StoreUnavailableException(
+                        "Cassandra request failed: " + cause.getMessage(), cause));
+            }
+        });
+        return done;
+    }
+
+    /** The statement that applies the changes: one, or a batch (logged unless in parts); null for none. */
+    private Statement<?> statement(FolderChanges changes) {
         long ts = changes.timestamp();
         String address = Addresses.normalize(changes.address());
         List<BoundStatement> statements = new ArrayList<>();
@@ -200,16 +229,15 @@ public final class CassandraFolderStore implements FolderStore {
             }
         }
         if (statements.isEmpty()) {
-            return;
+            return null;
         }
         if (statements.size() == 1) {
-            call(() -> session.execute(statements.get(0).setIdempotent(true)));
-            return;
+            return statements.get(0).setIdempotent(true);
         }
         BatchStatementBuilder batch = BatchStatement.builder(changes.atomic() ? DefaultBatchType.LOGGED
                 : DefaultBatchType.UNLOGGED).setIdempotence(true);
         statements.forEach(batch::addStatement);
-        call(() -> session.execute(batch.build()));
+        return batch.build();
     }
 
     private BoundStatement insertEntry(FolderEntry e, long ts) {

@@ -124,6 +124,17 @@ public final class MemoryFolderStore extends MemoryStore implements FolderStore 
         return result;
     }
 
+    /**
+     * Applies the changes a little later on another thread, as a remote store would: writes sent together may land
+     * in any order (their timestamps decide), and nothing is visible before the future completes.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> writeAsync(FolderChanges batch) {
+        long delayMicros = java.util.concurrent.ThreadLocalRandom.current().nextLong(2000);
+        return java.util.concurrent.CompletableFuture.runAsync(() -> write(batch),
+                java.util.concurrent.CompletableFuture.delayedExecutor(delayMicros, java.util.concurrent.TimeUnit.MICROSECONDS));
+    }
+
     @Override
     public synchronized void write(FolderChanges batch) {
         check();
