@@ -37,6 +37,7 @@ final class DeliveryPipeline {
         final CompletableFuture<Void> committed = new CompletableFuture<>();
         boolean entriesLanded;
         boolean committing;
+        boolean rowsLanded;
 
         Slot(FolderChanges rows) {
             this.rows = rows;
@@ -68,8 +69,14 @@ final class DeliveryPipeline {
         return slot.committed;
     }
 
-    /** What completes when every group submitted so far is committed (the newest rows imply the older ones). */
+    /**
+     * What completes when every group submitted so far is committed (groups complete in order), or fails when one
+     * of them failed; failed at once after a failure, until {@link #abandon}.
+     */
     synchronized CompletableFuture<Void> tail() {
+        if (failed) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("an earlier write of this mailbox failed", null));
+        }
         return slots.isEmpty() ? CompletableFuture.completedFuture(null) : slots.peekLast().committed;
     }
 
@@ -101,10 +108,10 @@ final class DeliveryPipeline {
         failed = false;
     }
 
-    /** Waits until no group is in flight; false if that took longer than {@code max}. */
+    /** Waits until no group and no write is in flight; false if that took longer than {@code max}. */
     synchronized boolean drain(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
-        while (!slots.isEmpty()) {
+        while (!slots.isEmpty() || inFlight > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -124,8 +131,13 @@ final class DeliveryPipeline {
             return CompletableFuture.failedFuture(new StoreUnavailableException(
                     "the mailbox writer's lease for " + changes.address() + " ran out", null));
         }
+        CompletableFuture<Void> sent;
+        try {
+            sent = store.apply(changes);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         inFlight++;
-        CompletableFuture<Void> sent = store.apply(changes);
         sent.whenComplete((v, e) -> answered());
         return sent;
     }
@@ -184,9 +196,11 @@ final class DeliveryPipeline {
             failAll(failure);
             return;
         }
-        for (Slot s : ready) {
-            slots.remove(s);
-            s.committed.complete(null);
+        // rows of different ready sets may land out of order: a group is answered only once it and every earlier
+        // group have their rows in, so an answered group never waits on an earlier group that may still fail
+        ready.forEach(s -> s.rowsLanded = true);
+        while (!slots.isEmpty() && slots.peekFirst().rowsLanded) {
+            slots.pollFirst().committed.complete(null);
         }
         notifyAll();
     }

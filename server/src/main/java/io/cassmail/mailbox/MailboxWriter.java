@@ -242,12 +242,15 @@ public final class MailboxWriter {
         }
         synchronized (acc) {
             if (acc.lease != null) {
-                acc.pipeline.drain(settings.lease());
+                // only once nothing of ours is in flight: a successor reads the folders as soon as it has the lease
+                boolean quiet = acc.pipeline.drain(settings.lease());
                 try {
-                    store.leases().release(acc.lease, clock.instant().minus(settings.grace()).minusSeconds(1));
+                    if (quiet) {
+                        store.leases().release(acc.lease, clock.instant().minus(settings.grace()).minusSeconds(1));
+                    } // else the lease runs out on its own, and the successor waits its grace on top
                 } finally {
-                    acc.forget();
                     accounts.remove(acc.address, acc);
+                    acc.forget();
                 }
             }
         }
@@ -280,6 +283,8 @@ public final class MailboxWriter {
         final java.util.Queue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** Delivery groups whose writes are in flight. */
         DeliveryPipeline pipeline;
+        /** What the group being listed submitted (guarded by the monitor). */
+        final List<CompletableFuture<Void>> submitted = new ArrayList<>();
         /** Messages listed by groups in flight, whose body references a store read may not find yet. */
         final Map<UUID, Appended> listing = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -826,6 +831,7 @@ public final class MailboxWriter {
     }
 
     private void deliverWaiting(Account acc) {
+        acc.submitted.clear();
         List<Waiting> group = new ArrayList<>();
         for (Waiting next = acc.waiting.poll(); next != null; next = group.size() < MAX_BATCH ? acc.waiting.poll() : null) {
             group.add(next);
@@ -872,8 +878,10 @@ public final class MailboxWriter {
                     w.result = new Appended(same.result.uidValidity(), same.result.uid(), true);
                 }
             }
-            // the newest rows in flight commit this group, and any earlier one that lists a repeat of these
-            CompletableFuture<Void> committed = acc.pipeline.tail();
+            // this group's own writes, and every group before it (groups complete in order; one that lists a repeat
+            // of these may be any of them)
+            acc.submitted.add(acc.pipeline.tail());
+            CompletableFuture<Void> committed = CompletableFuture.allOf(acc.submitted.toArray(CompletableFuture[]::new));
             for (Waiting w : group) {
                 w.committed = committed;
                 w.done = true;
@@ -893,7 +901,7 @@ public final class MailboxWriter {
     private void applyPipelined(Account acc, FolderChanges c) {
         FolderChanges rows = changes(acc);
         c.rows().forEach(rows::add);
-        acc.pipeline.submit(c.withoutRows(), rows);
+        acc.submitted.add(acc.pipeline.submit(c.withoutRows(), rows));
     }
 
     /** Where the account lists a message already, or null. */
@@ -905,7 +913,8 @@ public final class MailboxWriter {
     private Appended listedAlready(Account acc, UUID messageId, List<BodyRef> refs) {
         for (BodyRef ref : refs) {
             FolderRow listedIn = acc.folders.get(ref.folderId());
-            if (listedIn != null && store.entry(ref.folderId(), ref.uid())
+            // below uid_next only: an entry at or above it is what a failed write left, which the fence deletes
+            if (listedIn != null && ref.uid() < listedIn.uidNext() && store.entry(ref.folderId(), ref.uid())
                     .filter(e -> e.messageId().equals(messageId)).isPresent()) {
                 return new Appended(listedIn.uidValidity(), ref.uid(), true);
             }
