@@ -95,6 +95,26 @@ public final class ConnectionWatchdog implements AutoCloseable {
             operationDue = System.nanoTime() + millis * 1_000_000L;
         }
 
+        /** One blocking step on the connection, for {@link #during}. */
+        public interface Step<T> {
+            T run() throws IOException;
+        }
+
+        /**
+         * Runs {@code step} under a deadline {@code millis} from now; an I/O error it ends with says which deadline
+         * closed the connection, if one did.
+         */
+        public <T> T during(long millis, String what, Step<T> step) throws IOException {
+            arm(millis, what);
+            try {
+                return step.run();
+            } catch (IOException e) {
+                throw explain(e);
+            } finally {
+                disarm();
+            }
+        }
+
         /** Whether a deadline closed the connection. */
         public boolean expired() {
             return expired != null;

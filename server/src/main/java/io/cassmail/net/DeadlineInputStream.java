@@ -41,16 +41,8 @@ public final class DeadlineInputStream extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int timeout = deadline.nextTimeoutMillis();
         socket.setSoTimeout(timeout);
-        watch.arm(timeout + GRACE_MILLIS, "read");
         long start = System.nanoTime();
-        int n;
-        try {
-            n = in.read(b, off, len);
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+        int n = watch.during(timeout + GRACE_MILLIS, "read", () -> in.read(b, off, len));
         deadline.afterRead(n, System.nanoTime() - start);
         return n;
     }

@@ -27,25 +27,17 @@ public final class WriteTimeoutOutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        watch.arm(timeoutMillis, "write");
-        try {
+        watch.during(timeoutMillis, "write", () -> {
             out.write(b, off, len);
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+            return null;
+        });
     }
 
     @Override
     public void flush() throws IOException {
-        watch.arm(timeoutMillis, "write");
-        try {
+        watch.during(timeoutMillis, "write", () -> {
             out.flush();
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+            return null;
+        });
     }
 }

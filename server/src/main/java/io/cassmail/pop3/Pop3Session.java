@@ -128,12 +128,10 @@ final class Pop3Session implements Runnable {
     private boolean handshake(SSLSocket ssl) {
         try {
             ssl.setSoTimeout((int) ServerTls.HANDSHAKE_TIMEOUT.toMillis());
-            watch.arm(ServerTls.HANDSHAKE_TIMEOUT, "TLS handshake");
-            try {
+            watch.during(ServerTls.HANDSHAKE_TIMEOUT.toMillis(), "TLS handshake", () -> {
                 ssl.startHandshake();
-            } finally {
-                watch.disarm();
-            }
+                return null;
+            });
             secure = true;
             return true;
         } catch (IOException e) {

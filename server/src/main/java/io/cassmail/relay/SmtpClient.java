@@ -81,14 +81,7 @@ final class SmtpClient implements Closeable {
 
     /** The server's next reply, all its lines, within the command timeout (wall clock, not per byte). */
     SmtpReply read() throws IOException {
-        watch.arm(commandTimeout, "a reply");
-        try {
-            return reader.read();
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+        return watch.during(commandTimeout.toMillis(), "a reply", reader::read);
     }
 
     /** Sends one command line and reads its reply. */
@@ -104,14 +97,10 @@ final class SmtpClient implements Closeable {
     }
 
     void flush() throws IOException {
-        watch.arm(commandTimeout, "sending a command");
-        try {
+        watch.during(commandTimeout.toMillis(), "sending a command", () -> {
             out.flush();
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+            return null;
+        });
     }
 
     /** EHLO, remembering the keywords the server offers (e.g. SIZE 10240000, STARTTLS, PIPELINING). */
@@ -160,14 +149,10 @@ final class SmtpClient implements Closeable {
         }
         ssl.setSSLParameters(p);
         ssl.setSoTimeout((int) commandTimeout.toMillis());
-        watch.arm(commandTimeout, "the TLS handshake");
-        try {
+        watch.during(commandTimeout.toMillis(), "the TLS handshake", () -> {
             ssl.startHandshake();
-        } catch (IOException e) {
-            throw watch.explain(e);
-        } finally {
-            watch.disarm();
-        }
+            return null;
+        });
         attach(ssl);
         extensions.clear();
     }

@@ -45,13 +45,11 @@ final class StartTlsCommand extends BaseCommand {
         ReplyCodingSocket plain = (ReplyCodingSocket) sess.getSocket();
         SSLSocket ssl;
         try {
-            ssl = tls.wrap(plain.transport());
-            plain.watch().arm(ServerTls.HANDSHAKE_TIMEOUT, "TLS handshake");
-            try {
-                ssl.startHandshake();
-            } finally {
-                plain.watch().disarm();
-            }
+            ssl = plain.watch().during(ServerTls.HANDSHAKE_TIMEOUT.toMillis(), "TLS handshake", () -> {
+                SSLSocket wrapped = tls.wrap(plain.transport());
+                wrapped.startHandshake();
+                return wrapped;
+            });
         } catch (IOException e) {
             log.info("session {}: STARTTLS handshake with {} failed: {}", sess.getSessionId(),
                     sess.getRemoteAddress().getAddress().getHostAddress(), e.getMessage());
