@@ -83,9 +83,9 @@ public final class SchemaMigrator {
             if (m.version() == 8) {
                 FolderModelCopy.run(session, keyspace);
             }
-            session.execute(SimpleStatement.newInstance(
+            whenKnown(() -> session.execute(SimpleStatement.newInstance(
                     "INSERT INTO " + keyspace + ".schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)",
-                    m.version(), m.name(), m.checksum(), Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM));
+                    m.version(), m.name(), m.checksum(), Instant.now()).setConsistencyLevel(ConsistencyLevel.QUORUM)));
             done.add(m);
         }
         return done;
@@ -135,8 +135,8 @@ public final class SchemaMigrator {
 
     private Map<Integer, String> appliedChecksums(ConsistencyLevel level) {
         Map<Integer, String> result = new HashMap<>();
-        for (Row row : session.execute(SimpleStatement.newInstance(
-                "SELECT version, checksum FROM " + keyspace + ".schema_migrations").setConsistencyLevel(level))) {
+        for (Row row : whenKnown(() -> session.execute(SimpleStatement.newInstance(
+                "SELECT version, checksum FROM " + keyspace + ".schema_migrations").setConsistencyLevel(level)))) {
             result.put(row.getInt("version"), row.getString("checksum"));
         }
         return result;
@@ -153,7 +153,7 @@ public final class SchemaMigrator {
      * (a busy three-node ring answered "table schema_migrations does not exist" without the wait).
      */
     private void execute(String cql) {
-        session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+        whenKnown(() -> session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT)));
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (!session.checkSchemaAgreement()) {
             if (System.nanoTime() - deadline > 0) {
@@ -165,6 +165,32 @@ public final class SchemaMigrator {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /**
+     * Runs a statement, again for up to a minute while the node it reaches answers that a table or keyspace does
+     * not exist: schema agreement covers only the nodes the driver knows as up, and a node of a ring that is still
+     * starting (the Docker ring's schema job) may coordinate before it has heard of a table created a moment ago.
+     */
+    private <T> T whenKnown(java.util.function.Supplier<T> statement) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return statement.get();
+            } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+                String message = String.valueOf(e.getMessage());
+                if (!message.contains("does not exist") || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                log.info("schema not known yet where the statement ran ({}); trying again", message);
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
