@@ -839,6 +839,16 @@ public final class MailboxWriter {
         try {
             Map<UUID, Waiting> first = new HashMap<>();
             Map<UUID, List<Waiting>> byFolder = new LinkedHashMap<>();
+            // what groups in flight list, taken before the references are read: a group that commits in between
+            // has its references in the store by then (they land before its rows)
+            Map<UUID, Appended> inFlight = new HashMap<>();
+            for (Waiting w : group) {
+                UUID message = w.request.message().messageId();
+                Appended listed = acc.listing.get(message);
+                if (listed != null) {
+                    inFlight.put(message, listed);
+                }
+            }
             Map<UUID, List<BodyRef>> refs = store.refs(group.stream().map(w -> w.request.message().messageId())
                     .collect(java.util.stream.Collectors.toSet()));
             for (Waiting w : group) {
@@ -847,7 +857,7 @@ public final class MailboxWriter {
                 if (same != null) {
                     continue; // the same message twice (an alias and its owner): one copy, answered below
                 }
-                Appended listed = acc.listing.get(message);
+                Appended listed = inFlight.get(message);
                 if (listed == null) {
                     listed = listedAlready(acc, message, refs.get(message));
                 }
