@@ -318,7 +318,10 @@ public final class MailboxWriter {
         return write(address, op, false);
     }
 
-    /** @param delivering whether {@code op} delivers a group (which writes the rows still pending itself) */
+    /**
+     * @param delivering whether {@code op} lists a delivery group, which may start while earlier groups' writes are
+     *                   in flight; any other change waits for them first ({@link #settle})
+     */
     private <T> T write(String address, Function<Account, T> op, boolean delivering) {
         String a = Addresses.normalize(address);
         Account acc = accounts.computeIfAbsent(a, this::newAccount);
@@ -841,16 +844,16 @@ public final class MailboxWriter {
             Map<UUID, List<Waiting>> byFolder = new LinkedHashMap<>();
             // what groups in flight list, taken before the references are read: a group that commits in between
             // has its references in the store by then (they land before its rows)
+            Set<UUID> ids = group.stream().map(w -> w.request.message().messageId())
+                    .collect(java.util.stream.Collectors.toSet());
             Map<UUID, Appended> inFlight = new HashMap<>();
-            for (Waiting w : group) {
-                UUID message = w.request.message().messageId();
+            for (UUID message : ids) {
                 Appended listed = acc.listing.get(message);
                 if (listed != null) {
                     inFlight.put(message, listed);
                 }
             }
-            Map<UUID, List<BodyRef>> refs = store.refs(group.stream().map(w -> w.request.message().messageId())
-                    .collect(java.util.stream.Collectors.toSet()));
+            Map<UUID, List<BodyRef>> refs = store.refs(ids);
             for (Waiting w : group) {
                 UUID message = w.request.message().messageId();
                 Waiting same = first.putIfAbsent(message, w);

@@ -45,9 +45,7 @@ public final class FolderChanges {
     /**
      * Lets these changes land in parts (an unlogged batch: no batch log, one commit log wait less). Only for
      * additions above the folder's committed {@code uid_next}: until the folder row commits them, nothing shows
-     * them, and a successor's fence deletes and recounts whatever part landed. Such a batch may also carry the
-     * rows of the previous delivery group, whose entries have landed already: with or without the rest, they show
-     * only what exists.
+     * them, and a successor's fence deletes and recounts whatever part landed.
      */
     public FolderChanges inParts() {
         this.atomic = false;
