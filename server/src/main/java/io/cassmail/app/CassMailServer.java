@@ -25,7 +25,11 @@ import io.cassmail.ingest.MessageIntake;
 import io.cassmail.mailbox.MailboxWriter;
 import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.mailbox.Quotas;
+import io.cassmail.imap.ImapListener;
+import io.cassmail.mailbox.LocalMailboxEvents;
+import io.cassmail.mailbox.MailboxEvents;
 import io.cassmail.pop3.Pop3Listener;
+import io.cassmail.queue.RabbitMailboxEvents;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.RabbitSessionLocks;
 import io.cassmail.queue.RabbitWriterLink;
@@ -71,6 +75,7 @@ public final class CassMailServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Map<String, SmtpListener> smtp = new LinkedHashMap<>();
     private final Map<String, Pop3Listener> pop3 = new LinkedHashMap<>();
+    private final Map<String, ImapListener> imap = new LinkedHashMap<>();
     private Monitoring monitoring;
 
     private CassMailServer() {
@@ -107,9 +112,10 @@ public final class CassMailServer implements AutoCloseable {
         requireCurrentSchema(session, config.cassandra().keyspace());
         Stores stores = CassandraStores.on(session);
         Mailboxes mailboxes = Mailboxes.on(stores, writerSettings(config));
-        if (roles.contains(Role.WORKER) || roles.contains(Role.POP3)) {
+        if (roles.contains(Role.WORKER) || roles.contains(Role.POP3) || roles.contains(Role.IMAP)) {
             linkWriters(config, mailboxes.writer());
         }
+        MailboxEvents events = startEvents(config, mailboxes.writer());
 
         RabbitQueues queues = new RabbitQueues(config, "cassmail-publish");
         resources.push(queues);
@@ -156,7 +162,7 @@ public final class CassMailServer implements AutoCloseable {
         Quotas quotas = new Quotas(lookups, mailboxes.reader(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes(), config.mailbox().usageCacheTtl());
         ServerTls tls = null;
-        if (roles.contains(Role.SMTP) || roles.contains(Role.POP3)) {
+        if (roles.contains(Role.SMTP) || roles.contains(Role.POP3) || roles.contains(Role.IMAP)) {
             if (config.tls().enabled()) {
                 tls = new ServerTls(config.tls().cert(), config.tls().key());
                 log.info("TLS certificate {}: {}, valid until {}", config.tls().cert(),
@@ -210,7 +216,19 @@ public final class CassMailServer implements AutoCloseable {
                         guards);
             }
         }
-        if (!smtp.isEmpty() || !pop3.isEmpty()) {
+        if (roles.contains(Role.IMAP)) {
+            ImapListener.Shared shared = new ImapListener.Shared(config.imap());
+            resources.push(shared);
+            ImapListener.Parts parts = new ImapListener.Parts(mailboxes, stores.messages(), quotas, authenticator, penalty,
+                    events, metrics);
+            if (config.imap().port() != CassMailConfig.OFF) {
+                startImap("imap", config.imap().port(), false, tls, config, parts, shared);
+            }
+            if (tls != null && config.imap().tlsPort() != CassMailConfig.OFF) {
+                startImap("imaps", config.imap().tlsPort(), true, tls, config, parts, shared);
+            }
+        }
+        if (!smtp.isEmpty() || !pop3.isEmpty() || !imap.isEmpty()) {
             monitoring.check("listeners", () -> {
                 List<String> down = new ArrayList<>();
                 smtp.forEach((name, l) -> {
@@ -219,6 +237,11 @@ public final class CassMailServer implements AutoCloseable {
                     }
                 });
                 pop3.forEach((name, l) -> {
+                    if (!l.running()) {
+                        down.add(name);
+                    }
+                });
+                imap.forEach((name, l) -> {
                     if (!l.running()) {
                         down.add(name);
                     }
@@ -249,6 +272,32 @@ public final class CassMailServer implements AutoCloseable {
         resources.push(writer::releaseAll);
         link.serve(writer.owner(), writer::serve, threads);
         writer.link(link);
+    }
+
+    /**
+     * Mailbox change notices: this process's writer tells every process (a RabbitMQ topic exchange) what it
+     * committed, and this process's IMAP sessions hear every process's notices.
+     */
+    private MailboxEvents startEvents(CassMailConfig config, MailboxWriter writer) {
+        LocalMailboxEvents local = new LocalMailboxEvents();
+        resources.push(local);
+        BrokerConnection connection = new BrokerConnection(config.amqp().uri(), "cassmail-mailbox-events", null);
+        resources.push(connection);
+        RabbitMailboxEvents events = new RabbitMailboxEvents(connection, config.amqp().queuePrefix() + ".mailbox-events",
+                local).start();
+        resources.push(events);
+        writer.events(events);
+        return events;
+    }
+
+    private void startImap(String name, int port, boolean implicit, ServerTls tls, CassMailConfig config,
+                           ImapListener.Parts parts, ImapListener.Shared shared) {
+        ImapListener listener = new ImapListener(config.imap(), port, implicit, tls, parts, shared);
+        listener.start();
+        resources.push(listener);
+        imap.put(name, listener);
+        log.info("IMAP listener '{}' on {}:{} ({})", name, config.imap().bind(), listener.port(),
+                implicit ? "implicit TLS" : tls != null ? "STARTTLS" : "plain text");
     }
 
     /** The mailbox writer's settings (README "Data model"). */
@@ -372,7 +421,11 @@ public final class CassMailServer implements AutoCloseable {
             return s.port();
         }
         Pop3Listener p = pop3.get(listener);
-        return p == null ? -1 : p.port();
+        if (p != null) {
+            return p.port();
+        }
+        ImapListener i = imap.get(listener);
+        return i == null ? -1 : i.port();
     }
 
     @Override

@@ -18,7 +18,7 @@ import picocli.CommandLine;
 
 /** {@code cassmail-server}: the daemon. Runs until SIGTERM or Ctrl-C, then stops its roles gracefully. */
 @Command(name = "cassmail-server", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",
-        description = "Runs CassMail roles: smtp (ingest), pop3 (mail access), worker (delivery).")
+        description = "Runs CassMail roles: smtp (ingest), pop3 and imap (mail access), worker (delivery).")
 public final class ServerMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (default: $CASSMAIL_CONFIG if set).")
@@ -27,8 +27,8 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set smtp.port=2526.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "${env:CASSMAIL_ROLES:-smtp,pop3,worker}",
-            description = "Comma-separated roles: smtp, pop3, worker (default: $CASSMAIL_ROLES, else smtp,pop3,worker).")
+    @Option(names = "--roles", paramLabel = "ROLES", split = ",", defaultValue = "${env:CASSMAIL_ROLES:-smtp,pop3,imap,worker}",
+            description = "Comma-separated roles: smtp, pop3, imap, worker (default: $CASSMAIL_ROLES, else smtp,pop3,imap,worker).")
     List<String> roles;
 
     public static void main(String[] args) {
@@ -42,7 +42,7 @@ public final class ServerMain implements Callable<Integer> {
             try {
                 selected.add(Role.valueOf(r.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                System.err.println("cassmail-server: unknown role '" + r + "' (roles: smtp, pop3, worker)");
+                System.err.println("cassmail-server: unknown role '" + r + "' (roles: smtp, pop3, imap, worker)");
                 return 2;
             }
         }

@@ -14,6 +14,7 @@ public record CassMailConfig(
         AmqpConfig amqp,
         SmtpConfig smtp,
         Pop3Config pop3,
+        ImapConfig imap,
         SubmissionConfig submission,
         TlsConfig tls,
         DeliveryConfig delivery,
@@ -64,6 +65,17 @@ public record CassMailConfig(
     public record Pop3Config(String bind, int port, Duration idleTimeout, int maxConnections, Duration authFailureDelay,
                              int maxMessages, int maxAuthFailures, int maxConnectionsPerIp, Duration writeTimeout,
                              int tlsPort, boolean allowPlaintext, Duration sessionTimeout, long snapshotMemory) {
+    }
+
+    /**
+     * IMAP listener limits (RFC 9051): the idle timer is at least 30 minutes (§5.4); {@code maxLiteral} bounds any
+     * literal but APPEND's, whose bound is {@code appendLimit} (RFC 7889); {@code maxLine} bounds a command line
+     * between literals; {@code maxPerAccount} sessions of one account at once on this front end.
+     */
+    public record ImapConfig(String bind, int port, int tlsPort, Duration idleTimeout, int maxConnections,
+                             int maxConnectionsPerIp, int maxPerAccount, Duration writeTimeout,
+                             Duration authFailureDelay, int maxAuthFailures, boolean allowPlaintext, int maxLine,
+                             int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities) {
     }
 
     /**
@@ -175,6 +187,19 @@ public record CassMailConfig(
                 atLeastOne(s, "pop3.max-messages"), atLeastOne(s, "pop3.max-auth-failures"),
                 atLeastOne(s, "pop3.max-connections-per-ip"), s.duration("pop3.write-timeout"), port(s, "pop3s.port"),
                 s.bool("pop3.allow-plaintext"), s.duration("pop3.session-timeout"), s.bytes("pop3.snapshot-memory"));
+        Duration imapIdle = s.duration("imap.idle-timeout");
+        if (imapIdle.toMinutes() < 30) {
+            throw new ConfigException("setting 'imap.idle-timeout' must be at least 30m (RFC 9051 section 5.4)");
+        }
+        ImapConfig imap = new ImapConfig(s.string("imap.bind"), port(s, "imap.port"), port(s, "imaps.port"), imapIdle,
+                atLeastOne(s, "imap.max-connections"), atLeastOne(s, "imap.max-connections-per-ip"),
+                atLeastOne(s, "imap.max-connections-per-account"), s.duration("imap.write-timeout"),
+                s.duration("imap.auth-failure-delay"), atLeastOne(s, "imap.max-auth-failures"),
+                s.bool("imap.allow-plaintext"), (int) Math.max(1024, Math.min(1 << 20, s.bytes("imap.max-line"))),
+                (int) Math.max(1024, Math.min(1 << 24, s.bytes("imap.max-literal"))), maxSize,
+                atLeastOne(s, "imap.max-messages"),
+                java.util.Arrays.stream(s.string("imap.hide-capabilities").split(",")).map(String::strip)
+                        .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList());
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));
@@ -206,7 +231,7 @@ public record CassMailConfig(
         }
         PasswordConfig password = new PasswordConfig((int) memory, atLeastOne(s, "password.argon2-iterations"));
         ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
-        return new CassMailConfig(cassandra, amqp, smtp, pop3, submission, tls, delivery, mailbox, password, auth, reconcile,
+        return new CassMailConfig(cassandra, amqp, smtp, pop3, imap, submission, tls, delivery, mailbox, password, auth, reconcile,
                 new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")),
                 new RelayConfig(atLeastOne(s, "relay.threads"), dnsServers(s.string("relay.dns")), s.duration("relay.dns-timeout"),
                         port(s, "relay.port"), s.duration("relay.connect-timeout"), s.duration("relay.command-timeout"),

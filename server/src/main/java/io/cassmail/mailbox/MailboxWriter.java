@@ -103,6 +103,7 @@ public final class MailboxWriter {
     private final LongSupplier nanos;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private volatile WriterLink link = WriterLink.NONE;
+    private volatile MailboxEvents events = MailboxEvents.NONE;
 
     public MailboxWriter(FolderStore store, BodyLifetime bodies, Settings settings) {
         this(store, bodies, settings, Clock.systemUTC(), System::nanoTime);
@@ -124,6 +125,11 @@ public final class MailboxWriter {
     /** From now on, changes to accounts another live process writes are sent to it over {@code link}. */
     public void link(WriterLink link) {
         this.link = link;
+    }
+
+    /** From now on, every committed change is told to {@code events} (IMAP sessions in every process listen). */
+    public void events(MailboxEvents events) {
+        this.events = events;
     }
 
     // ---- running requests: here, or at the account's writer ----
@@ -188,6 +194,9 @@ public final class MailboxWriter {
             return deliverTogether(d);
         }
         Object result = write(r.address(), acc -> dispatch(acc, r));
+        if (!(r instanceof WriteRequest.Open)) {
+            events.changed(r.address());
+        }
         if (settings.givesLeasesBack()) {
             release(r.address());
         }
@@ -810,12 +819,15 @@ public final class MailboxWriter {
         if (!w.done) {
             mine.waiting.remove(w);
             // the account's state was replaced while this one waited: deliver on its own
-            return (Appended) write(d.address(), acc -> doDeliver(acc, d.message(), d.folder()));
+            Appended alone = (Appended) write(d.address(), acc -> doDeliver(acc, d.message(), d.folder()));
+            events.changed(d.address());
+            return alone;
         }
         if (w.failure != null) {
             throw w.failure;
         }
         awaitCommitted(w.committed);
+        events.changed(d.address());
         return w.result;
     }
 

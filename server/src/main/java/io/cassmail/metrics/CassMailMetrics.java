@@ -29,6 +29,8 @@ public final class CassMailMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> smtpSessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pop3Sessions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> imapSessions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> imapIdle = new ConcurrentHashMap<>();
     private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
     public CassMailMetrics(MeterRegistry registry) {
@@ -103,6 +105,38 @@ public final class CassMailMetrics {
     /** Bytes of one message sent by RETR (before byte-stuffing). */
     public void pop3Retrieved(String listener, long bytes) {
         counter("cassmail.pop3.retr", "bytes", "message bytes sent by RETR", "listener", listener).increment(bytes);
+    }
+
+    /** An IMAP password check (LOGIN, AUTHENTICATE): a success or a failure. */
+    public void imapLogin(String listener, boolean success) {
+        counter("cassmail.imap.logins", null, "IMAP logins that reached a password check",
+                "listener", listener, "result", success ? "success" : "failure").increment();
+    }
+
+    /** An IMAP session started ({@code +1}) or ended ({@code -1}). */
+    public void imapSessions(String listener, int delta) {
+        sessions(imapSessions, "cassmail.imap.sessions", "IMAP sessions open now", listener).addAndGet(delta);
+    }
+
+    /** An IMAP session started ({@code +1}) or ended ({@code -1}) an IDLE. */
+    public void imapIdle(int delta) {
+        sessions(imapIdle, "cassmail.imap.idle", "IMAP sessions in IDLE now", "imap").addAndGet(delta);
+    }
+
+    /** One IMAP command by name ({@code UID FETCH} and so on). */
+    public void imapCommand(String name) {
+        counter("cassmail.imap.commands", null, "IMAP commands run, by name", "command", name).increment();
+    }
+
+    /** How long an IMAP command took, from its line read to its tagged answer. */
+    public void imapLatency(String name, long nanos) {
+        timer("cassmail.imap.latency", "IMAP command latency", "command", name)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A mailbox change notice reached this process's IMAP sessions. */
+    public void imapNotice() {
+        counter("cassmail.imap.notices", null, "mailbox change notices heard by IMAP sessions").increment();
     }
 
     /** The counter of this name and tags ({@code key, value, ...}); {@code baseUnit} null for a plain count. */

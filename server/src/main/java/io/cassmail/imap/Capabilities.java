@@ -1,0 +1,46 @@
+package io.cassmail.imap;
+
+import io.cassmail.auth.SaslServer;
+import io.cassmail.mailbox.Flags;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What this server announces (RFC 9051 §6.1.1), before and after login, less what {@code imap.hide-capabilities} hides. */
+final class Capabilities {
+    /** The flags a client may set (PERMANENTFLAGS; {@code \*}: any keyword). */
+    static final String PERMANENT_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)";
+    static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+
+    private Capabilities() {
+    }
+
+    static String list(ImapSession s) {
+        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "IMAP4rev2"));
+        if (s.state() == ImapSession.State.NOT_AUTHENTICATED) {
+            if (s.services().startTls() != null && !s.secure()) {
+                caps.add("STARTTLS");
+            }
+            if (s.plaintextLoginAllowed()) {
+                SaslServer.MECHANISMS.forEach(m -> caps.add("AUTH=" + m));
+            } else {
+                caps.add("LOGINDISABLED");
+            }
+        }
+        caps.addAll(List.of("SASL-IR", "LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE",
+                "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH",
+                "CONDSTORE", "STATUS=SIZE", "APPENDLIMIT=" + s.services().config().appendLimit(), "UTF8=ACCEPT",
+                "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE"));
+        List<String> hidden = s.services().config().hiddenCapabilities();
+        caps.removeIf(c -> hidden.contains(c) || hidden.stream().anyMatch(h -> c.startsWith(h + "=")));
+        return String.join(" ", caps);
+    }
+
+    /** Whether a capability is on for this server (not hidden). */
+    static boolean on(ImapSession s, String capability) {
+        return !s.services().config().hiddenCapabilities().contains(capability);
+    }
+
+    static String flagList(Flags flags) {
+        return "(" + String.join(" ", flags.names()) + ")";
+    }
+}

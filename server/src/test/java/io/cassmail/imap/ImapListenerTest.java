@@ -1,0 +1,253 @@
+package io.cassmail.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.auth.LoginPenalty;
+import io.cassmail.auth.PasswordAuthenticator;
+import io.cassmail.auth.PasswordHasher;
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.config.ConfigLoader;
+import io.cassmail.delivery.DeliveryProcessor;
+import io.cassmail.mailbox.LocalMailboxEvents;
+import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.testing.MemoryMailSystem;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** IMAP sessions with real clients (Angus Mail, a raw socket) over loopback, the memory twins behind the server. */
+class ImapListenerTest {
+    private final CassMailConfig config = ConfigLoader.load(null, Map.of(),
+            List.of("imap.auth-failure-delay=10ms", "password.argon2-memory=64K", "password.argon2-iterations=1",
+                    "imap.max-line=4K", "imap.max-literal=8K"));
+    private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
+    private final LocalMailboxEvents events = new LocalMailboxEvents();
+    private ImapListener.Shared shared;
+    private ImapListener imap;
+
+    @BeforeEach
+    void start() throws IOException {
+        mail.accounts.create("bob@cassmail.test", new PasswordHasher(64, 1).hash("secret"));
+        mail.mailboxes.writer().events(events);
+        mail.submit("alice@example.test", "From: Alice <alice@example.test>\r\nTo: bob@cassmail.test\r\n"
+                + "Subject: one\r\nMessage-ID: <one@example.test>\r\n\r\nfirst body\r\n", "bob@cassmail.test");
+        mail.submit("carol@example.test", "From: \"Carol C.\" <carol@example.test>\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\nworld\r\n--b1\r\nContent-Type: application/pdf; "
+                + "name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
+                + "\r\nJVBERi0=\r\n--b1--\r\n", "bob@cassmail.test");
+        deliver();
+        shared = new ImapListener.Shared(config.imap());
+        imap = new ImapListener(config.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
+                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
+                config.password().hasher()), new LoginPenalty(5, config.auth().failureWindow(), mail.clock), events,
+                CassMailMetrics.none()), shared);
+        imap.start();
+    }
+
+    private void deliver() {
+        DeliveryProcessor p = mail.processor();
+        mail.queue.takeDeliveries().forEach(p::process);
+    }
+
+    @AfterEach
+    void stop() {
+        imap.close();
+        shared.close();
+        events.close();
+    }
+
+    private Store store() throws Exception {
+        Properties props = new Properties();
+        props.put("mail.imap.host", "127.0.0.1");
+        props.put("mail.imap.port", String.valueOf(imap.port()));
+        props.put("mail.imap.connectiontimeout", "10000");
+        props.put("mail.imap.timeout", "10000");
+        props.put("mail.debug", "true");
+        Store store = Session.getInstance(props).getStore("imap");
+        store.connect("bob@cassmail.test", "secret");
+        return store;
+    }
+
+    @Test
+    void aMailClientReadsFlagsFilesAndDeletes() throws Exception {
+        Store store = store();
+        List<String> names = new ArrayList<>();
+        for (Folder f : store.getDefaultFolder().list("*")) {
+            names.add(f.getFullName());
+        }
+        assertThat(names).contains("INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive");
+        IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+        inbox.open(Folder.READ_WRITE);
+        assertThat(inbox.getMessageCount()).isEqualTo(2);
+        Message first = inbox.getMessage(1);
+        assertThat(first.getSubject()).isEqualTo("one");
+        assertThat(first.getFrom()[0].toString()).isEqualTo("Alice <alice@example.test>");
+        assertThat(first.isSet(Flags.Flag.SEEN)).isFalse();
+        assertThat(((String) first.getContent()).strip()).isEqualTo("first body");
+        assertThat(first.isSet(Flags.Flag.SEEN)).isTrue(); // reading BODY[] set \Seen
+        Message second = inbox.getMessage(2);
+        assertThat(second.getSubject()).isEqualTo("café");
+        MimeMultipart parts = (MimeMultipart) second.getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        assertThat(((String) parts.getBodyPart(0).getContent()).strip()).isEqualTo("hello\r\nworld");
+        assertThat(parts.getBodyPart(1).getFileName()).isEqualTo("a.pdf");
+        assertThat(parts.getBodyPart(1).getInputStream().readAllBytes()).isEqualTo("%PDF-".getBytes(StandardCharsets.US_ASCII));
+        long uid2 = inbox.getUID(second);
+        Folder archive = store.getFolder("Archive");
+        inbox.moveMessages(new Message[] {second}, archive);
+        assertThat(inbox.getMessageCount()).isEqualTo(1);
+        archive.open(Folder.READ_ONLY);
+        assertThat(archive.getMessageCount()).isEqualTo(1);
+        assertThat(archive.getMessage(1).getSubject()).isEqualTo("café");
+        archive.close(false);
+        inbox.getMessage(1).setFlag(Flags.Flag.DELETED, true);
+        inbox.expunge();
+        assertThat(inbox.getMessageCount()).isZero();
+        assertThat(inbox.getUIDNext()).isGreaterThan(uid2);
+        inbox.close(false);
+        store.close();
+        assertThat(mail.inbox("bob@cassmail.test")).isEmpty();
+    }
+
+    @Test
+    void appendedMessagesGetUidsAndStreamBackByteForByte() throws Exception {
+        Store store = store();
+        Folder drafts = store.getFolder("Drafts");
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(Session.getInstance(new Properties()));
+        m.setSubject("draft");
+        m.setText("x".repeat(20_000)); // larger than imap.max-literal: APPEND's literal has its own bound
+        m.setFlag(Flags.Flag.DRAFT, true);
+        drafts.appendMessages(new Message[] {m});
+        drafts.open(Folder.READ_ONLY);
+        assertThat(drafts.getMessageCount()).isEqualTo(1);
+        Message got = drafts.getMessage(1);
+        assertThat(got.isSet(Flags.Flag.DRAFT)).isTrue();
+        assertThat(((String) got.getContent()).length()).isEqualTo(20_000);
+        drafts.close(false);
+        store.close();
+    }
+
+    /** A raw session: what the wire says, exactly. */
+    private static final class Wire implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Wire(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        String line() throws IOException {
+            return in.readLine();
+        }
+
+        void send(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** Sends a command and returns every line up to and including its tagged answer. */
+        List<String> command(String tag, String text) throws IOException {
+            send(tag + " " + text);
+            List<String> lines = new ArrayList<>();
+            String l;
+            while ((l = line()) != null) {
+                lines.add(l);
+                if (l.startsWith(tag + " ")) {
+                    break;
+                }
+            }
+            return lines;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void errorsAreTaggedAnswersWithResponseCodes() throws IOException {
+        try (Wire w = new Wire(imap.port())) {
+            assertThat(w.line()).startsWith("* OK [CAPABILITY IMAP4rev1 IMAP4rev2");
+            assertThat(w.command("a1", "LOGIN bob@cassmail.test wrong")).last().asString()
+                    .isEqualTo("a1 NO [AUTHENTICATIONFAILED] Invalid credentials");
+            assertThat(w.command("a2", "SELECT INBOX")).last().asString().startsWith("a2 BAD SELECT is not allowed before login");
+            assertThat(w.command("a3", "FROB")).last().asString().isEqualTo("a3 BAD Unknown command FROB");
+            assertThat(w.command("a4", "LOGIN bob@cassmail.test secret")).last().asString().startsWith("a4 OK [CAPABILITY");
+            assertThat(w.command("a5", "SELECT Nowhere")).last().asString()
+                    .isEqualTo("a5 NO [NONEXISTENT] No folder named Nowhere");
+            assertThat(w.command("a6", "CREATE INBOX")).last().asString().startsWith("a6 NO [ALREADYEXISTS]");
+            assertThat(w.command("a7", "FETCH 1 FLAGS")).last().asString().startsWith("a7 BAD FETCH is not allowed without");
+            assertThat(w.command("a8", "SELECT INBOX")).last().asString().isEqualTo("a8 OK [READ-WRITE] SELECT completed");
+            assertThat(w.command("a9", "FETCH 9 FLAGS")).last().asString().startsWith("a9 NO No message with that number");
+            assertThat(w.command("b1", "FETCH 1 (FLAGS")).last().asString().startsWith("b1 BAD");
+            // a synchronizing literal over the bound is refused before the client sends it
+            w.send("b2 CREATE {9000}");
+            assertThat(w.line()).isEqualTo("b2 BAD [TOOBIG] a literal here is at most 8192 octets");
+            // a non-synchronizing one within the bound is read and skipped after a refusal
+            w.send("b3 FROB {5+}");
+            w.send("hello");
+            assertThat(w.line()).isEqualTo("b3 BAD Unknown command FROB");
+            assertThat(w.command("b4", "NOOP")).last().asString().isEqualTo("b4 OK NOOP completed");
+            assertThat(w.command("b5", "UID FETCH 1:* (UID FLAGS RFC822.SIZE)")).hasSize(3);
+            List<String> moved = w.command("b7", "MOVE 2 Archive");
+            assertThat(moved).contains("* 2 EXPUNGE");
+            w.send("b6 " + "X".repeat(5000));
+            assertThat(w.line()).startsWith("* BYE [TOOBIG] Command line too long");
+        }
+    }
+
+    @Test
+    void anIdlingSessionHearsNewMailAndAnotherSessionsChanges() throws Exception {
+        try (Wire idle = new Wire(imap.port()); Wire other = new Wire(imap.port())) {
+            idle.line();
+            other.line();
+            idle.command("a", "LOGIN bob@cassmail.test secret");
+            other.command("a", "LOGIN bob@cassmail.test secret");
+            assertThat(idle.command("b", "SELECT INBOX")).contains("* 2 EXISTS");
+            other.command("b", "SELECT INBOX");
+            idle.send("c IDLE");
+            assertThat(idle.line()).isEqualTo("+ idling");
+            mail.submit("dave@example.test", "Subject: three\r\n\r\nbody\r\n", "bob@cassmail.test");
+            deliver();
+            assertThat(idle.line()).isEqualTo("* 3 EXISTS");
+            assertThat(other.command("d", "STORE 1 +FLAGS.SILENT (\\Flagged)")).last().asString()
+                    .isEqualTo("d OK STORE completed");
+            assertThat(idle.line()).matches("\\* 1 FETCH \\(UID \\d+ FLAGS \\(\\\\Flagged\\)\\)");
+            assertThat(other.command("e", "STORE 2 +FLAGS.SILENT (\\Deleted)")).last().asString().endsWith("OK STORE completed");
+            idle.line();
+            assertThat(other.command("f", "EXPUNGE")).contains("* 2 EXPUNGE");
+            assertThat(idle.line()).isEqualTo("* 2 EXPUNGE");
+            assertThat(idle.line()).isEqualTo("* 2 EXISTS");
+            idle.send("DONE");
+            assertThat(idle.line()).isEqualTo("c OK IDLE terminated");
+            // a non-UID FETCH is never followed by EXPUNGE; UID FETCH may be (RFC 9051 §7.4.1)
+            other.command("g", "UID STORE 1:* +FLAGS.SILENT (\\Deleted)");
+            other.command("h", "EXPUNGE");
+            assertThat(idle.command("i", "FETCH 1 FLAGS")).noneMatch(l -> l.contains("EXPUNGE"));
+            assertThat(idle.command("j", "UID FETCH 1:* FLAGS")).contains("* 1 EXPUNGE", "* 1 EXPUNGE");
+        }
+    }
+}
