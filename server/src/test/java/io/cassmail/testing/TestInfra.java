@@ -64,6 +64,8 @@ public final class TestInfra {
                 "submission.port=0",
                 "submissions.port=0",
                 "pop3s.port=0",
+                "imap.port=0",
+                "imaps.port=0",
                 "metrics.port=0",
                 "worker.threads=2",
                 "delivery.retry-delays=1s,2s",
