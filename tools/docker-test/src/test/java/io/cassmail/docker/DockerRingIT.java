@@ -154,6 +154,8 @@ class DockerRingIT {
         assertThat(new HashSet<>(uids)).as("no message twice").hasSize(uids.size());
         assertThat(uids).containsExactlyInAnyOrderElementsOf(accepted.stream().map(UUID::toString).toList());
         assertThat(firstMessage(pop3)).contains("Subject: docker ");
+        // and the same count over IMAP (STARTTLS) through the first front end
+        assertThat(imapInboxCount(ComposeProject.publishedPort(fronts.get(0), 2143))).isEqualTo(uids.size());
 
         // The killed node and worker come back; the node rejoins the ring.
         compose.start(node3);
@@ -233,6 +235,25 @@ class DockerRingIT {
         assertThat(pop.execTLS()).as("STLS").isTrue();
         assertThat(pop.login("bob@docker.test", "secret-docker")).as("POP3 login: %s", pop.getReplyString()).isTrue();
         return pop;
+    }
+
+    /** Logs in over IMAP after STARTTLS, selects INBOX and returns its EXISTS count. */
+    private static int imapInboxCount(int port) throws IOException {
+        org.apache.commons.net.imap.IMAPSClient imap = new org.apache.commons.net.imap.IMAPSClient(false,
+                TestCerts.trustingClient());
+        imap.setDefaultTimeout(30_000);
+        imap.connect(HOST, port);
+        try {
+            assertThat(imap.execTLS()).as("STARTTLS").isTrue();
+            assertThat(imap.login("bob@docker.test", "secret-docker")).as("IMAP login: %s", imap.getReplyString()).isTrue();
+            assertThat(imap.select("INBOX")).as("SELECT: %s", imap.getReplyString()).isTrue();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\* (\\d+) EXISTS").matcher(imap.getReplyString());
+            assertThat(m.find()).as("EXISTS in %s", imap.getReplyString()).isTrue();
+            imap.logout();
+            return Integer.parseInt(m.group(1));
+        } finally {
+            imap.disconnect();
+        }
     }
 
     private static List<String> uids(int port) throws IOException {
