@@ -97,7 +97,7 @@ final class FetchCommand implements ImapCommand {
             }
         }
         for (int m : msns) {
-            write(s, f, m, items, showFlags || changedSince >= 0);
+            write(s, f, m, items, showFlags || changedSince >= 0, uid);
         }
         s.ok(tag, null, (uid ? "UID FETCH" : "FETCH") + " completed");
     }
@@ -136,8 +136,8 @@ final class FetchCommand implements ImapCommand {
         return result;
     }
 
-    private static void write(ImapSession s, SelectedFolder f, int m, List<FetchItem> items, boolean extraFlags)
-            throws IOException {
+    private static void write(ImapSession s, SelectedFolder f, int m, List<FetchItem> items, boolean extraFlags,
+                              boolean byUid) throws IOException {
         ImapWriter w = s.out();
         w.raw("* " + m + " FETCH (");
         boolean first = true;
@@ -186,7 +186,7 @@ final class FetchCommand implements ImapCommand {
                 default -> section(s, f, m, item);
             }
         }
-        if (!uidDone && (s.condstore() || true)) {
+        if (!uidDone && byUid) { // UID FETCH always names the UID (RFC 9051 §6.4.9)
             w.raw((first ? "" : " ") + "UID " + f.uid(m));
             first = false;
         }
@@ -222,7 +222,7 @@ final class FetchCommand implements ImapCommand {
         } else {
             MimePart target = resolve(structure.get(), item.path());
             if (target == null) {
-                w.raw("NIL");
+                w.raw("\"\""); // a part that does not exist has no text (Dovecot's answer too)
                 return;
             }
             MimePart message = item.path().length == 0 ? target : target.message;
@@ -237,7 +237,7 @@ final class FetchCommand implements ImapCommand {
                 }
                 default -> {
                     if (message == null) {
-                        w.raw("NIL");
+                        w.raw("\"\"");
                         return;
                     }
                     if (item.kind().equals("HEADER")) {
@@ -275,14 +275,13 @@ final class FetchCommand implements ImapCommand {
     /** The part a path names (RFC 9051 §6.4.5 part specifiers); the root for an empty path; null when there is none. */
     static MimePart resolve(MimePart root, int[] path) {
         MimePart cur = root;
+        boolean itself = false;
         for (int i = 0; i < path.length; i++) {
             MimePart container = cur;
-            if (i > 0) {
-                if (cur.message != null) {
-                    container = cur.message;
-                } else if (cur.children.isEmpty()) {
-                    return null;
-                }
+            if (i > 0 && cur.message != null) {
+                container = cur.message; // a message/rfc822 part: its message's parts are numbered below it
+            } else if (itself) {
+                return null; // "1" of a single-part body names the body; nothing lies below it
             }
             int k = path[i];
             if (!container.children.isEmpty()) {
@@ -290,7 +289,9 @@ final class FetchCommand implements ImapCommand {
                     return null;
                 }
                 cur = container.children.get(k - 1);
+                itself = false;
             } else if (k == 1) {
+                itself = container == cur || container == root;
                 cur = container;
             } else {
                 return null;

@@ -68,7 +68,12 @@ final class FetchFormats {
                 ? new MimePart.ContentType("text", "plain", List.<String[]>of(new String[] {"charset", "us-ascii"}))
                 : type;
         w.raw("(").string(shown.type()).raw(" ").string(shown.subtype()).raw(" ");
-        params(w, shown.params());
+        List<String[]> params = shown.params();
+        if (shown.is("text", null) && shown.param("charset") == null) {
+            params = new java.util.ArrayList<>(params); // RFC 2045 §5.2: text without a charset is us-ascii
+            params.add(0, new String[] {"charset", "us-ascii"});
+        }
+        params(w, params);
         String encoding = MimePart.mainToken(p.field("Content-Transfer-Encoding"));
         w.raw(" ").nstring(p.field("Content-ID")).raw(" ").nstring(p.field("Content-Description")).raw(" ")
                 .string(encoding == null ? "7bit" : encoding).raw(" " + p.bodySize());

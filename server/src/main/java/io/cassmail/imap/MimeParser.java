@@ -104,9 +104,18 @@ final class MimeParser {
     }
 
     private void consume() {
+        if (pending.eol > 0) {
+            lines++;
+        }
         pending = null;
-        lines++;
     }
+
+    /** The line breaks in a body from {@code firstLine} on, less the last one when a boundary took it (RFC 2046 §5.1.1). */
+    private long bodyLines(long firstLine) {
+        return Math.max(0, lines - firstLine - (endedAtBoundary && lastEol > 0 ? 1 : 0));
+    }
+
+    private boolean endedAtBoundary;
 
     /** 0: not a boundary; 1: opens a part of the boundary at that depth from the top; -1: closes it. */
     private static int[] boundary(Line l, Deque<byte[]> boundaries) {
@@ -188,7 +197,7 @@ final class MimeParser {
                     boundaries.pop();
                     end = body(boundaries); // the epilogue
                     part.bodyEnd = end;
-                    part.bodyLines = lines - firstLine;
+                    part.bodyLines = bodyLines(firstLine);
                     return part;
                 }
                 part.children.add(part(boundaries, digest, depth + 1));
@@ -196,17 +205,17 @@ final class MimeParser {
             }
             boundaries.pop();
             part.bodyEnd = l == null ? pos : Math.max(part.bodyStart, l.start - lastEol);
-            part.bodyLines = lines - firstLine;
+            part.bodyLines = bodyLines(firstLine);
             return part;
         }
         if (depth < MAX_DEPTH && type.is("message", "rfc822")) {
             part.message = part(boundaries, false, depth + 1);
             part.bodyEnd = part.message.bodyEnd;
-            part.bodyLines = lines - firstLine;
+            part.bodyLines = bodyLines(firstLine);
             return part;
         }
         part.bodyEnd = body(boundaries);
-        part.bodyLines = lines - firstLine;
+        part.bodyLines = bodyLines(firstLine);
         return part;
     }
 
@@ -219,9 +228,11 @@ final class MimeParser {
     private long body(Deque<byte[]> boundaries) throws IOException {
         long start = pos;
         lastEol = 0;
+        endedAtBoundary = false;
         Line l;
         while ((l = next()) != null) {
             if (boundary(l, boundaries) != null) {
+                endedAtBoundary = true;
                 return Math.max(start, l.start - lastEol);
             }
             consume();
