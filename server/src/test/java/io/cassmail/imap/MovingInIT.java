@@ -1,0 +1,167 @@
+package io.cassmail.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cassmail.auth.LoginPenalty;
+import io.cassmail.auth.PasswordAuthenticator;
+import io.cassmail.auth.PasswordHasher;
+import io.cassmail.config.CassMailConfig;
+import io.cassmail.config.ConfigLoader;
+import io.cassmail.mailbox.LocalMailboxEvents;
+import io.cassmail.metrics.CassMailMetrics;
+import io.cassmail.testing.ExternalCommand;
+import io.cassmail.testing.ImapWire;
+import io.cassmail.testing.MemoryMailSystem;
+import io.cassmail.testing.PrivateDovecot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Moving in (README "Moving in"): mbsync brings an account with several folders from a Dovecot server into CassMail,
+ * and back out to another Dovecot account; every message, folder and flag arrives, and a second run copies nothing.
+ */
+class MovingInIT {
+    static final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
+    static final LocalMailboxEvents events = new LocalMailboxEvents();
+    static ImapListener.Shared shared;
+    static ImapListener imap;
+    static PrivateDovecot dovecot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(PrivateDovecot.installed()).as("dovecot-imapd is installed (tools/ensure-test-clients)").isTrue();
+        CassMailConfig config = ConfigLoader.load(null, Map.of(), List.of("password.argon2-memory=64K",
+                "password.argon2-iterations=1"));
+        mail.accounts.create("mover@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
+        shared = new ImapListener.Shared(config.imap());
+        imap = new ImapListener(config.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
+                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
+                config.password().hasher()), new LoginPenalty(50, config.auth().failureWindow(), mail.clock), events,
+                CassMailMetrics.none()), shared);
+        imap.start();
+        dovecot = PrivateDovecot.start(Map.of("old@example.test", "pw", "back@example.test", "pw"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (imap != null) {
+            imap.close();
+            shared.close();
+        }
+        if (dovecot != null) {
+            dovecot.close();
+        }
+        events.close();
+    }
+
+    /** Folder → (subject → flags) as one account shows them over IMAP. */
+    static Map<String, Map<String, String>> contents(int port, String user) throws Exception {
+        Map<String, Map<String, String>> result = new TreeMap<>();
+        try (ImapWire w = new ImapWire(port)) {
+            w.command("LOGIN " + user + " pw");
+            List<String> folders = new ArrayList<>();
+            for (String l : w.command("LIST \"\" \"*\"")) {
+                if (l.startsWith("* LIST")) {
+                    folders.add(l.substring(l.indexOf("\"/\" ") + 4).replace("\"", ""));
+                }
+            }
+            for (String folder : folders) {
+                Map<String, String> messages = new TreeMap<>();
+                w.command("EXAMINE \"" + folder + "\"");
+                for (String l : w.command("FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")) {
+                    if (l.startsWith("* ") && l.contains("FETCH")) {
+                        // system flags, sorted: mbsync 1.4 carries no keywords (README "Moving in")
+                        String flags = String.join(" ", java.util.Arrays.stream(l.substring(l.indexOf("FLAGS (") + 7,
+                                        l.indexOf(')', l.indexOf("FLAGS ("))).split(" "))
+                                .filter(f -> f.startsWith("\\") && !f.equals("\\Recent")).sorted().toList());
+                        String subject = l.substring(l.indexOf("Subject: ") + 9).split("\r\n")[0];
+                        messages.merge(subject, flags, (a, b) -> a + " | " + b);
+                    }
+                }
+                result.put(folder, messages);
+            }
+        }
+        return result;
+    }
+
+    static ExternalCommand.Result mbsync(Path dir, int fromPort, String fromUser, int toPort, String toUser)
+            throws Exception {
+        Path rc = dir.resolve("mbsyncrc");
+        Files.writeString(rc, """
+                IMAPAccount from
+                Host 127.0.0.1
+                Port %d
+                User %s
+                Pass pw
+                SSLType None
+                AuthMechs LOGIN
+
+                IMAPStore from
+                Account from
+
+                IMAPAccount to
+                Host 127.0.0.1
+                Port %d
+                User %s
+                Pass pw
+                SSLType None
+                AuthMechs LOGIN
+
+                IMAPStore to
+                Account to
+
+                Channel move
+                Far :from:
+                Near :to:
+                Patterns *
+                Create Near
+                Sync Pull
+                SyncState %s/
+                """.formatted(fromPort, fromUser, toPort, toUser, dir));
+        return ExternalCommand.run(List.of("mbsync", "-c", rc.toString(), "-V", "move"), null, 120);
+    }
+
+    @Test
+    void mbsyncBringsEveryFolderMessageAndFlagInAndOutAndNothingTwice() throws Exception {
+        try (ImapWire old = new ImapWire(dovecot.imapPort())) {
+            old.command("LOGIN old@example.test pw");
+            old.command("CREATE Projects");
+            old.command("CREATE Projects/2026");
+            old.command("CREATE \"Family &- Friends\"");
+            String[][] seed = {
+                    {"INBOX", "(\\Seen)", "inbox read"}, {"INBOX", "()", "inbox unread"},
+                    {"INBOX", "(\\Flagged \\Answered \\Seen)", "inbox flagged"}, {"Sent", "(\\Seen)", "sent one"},
+                    {"Projects", "($label1 \\Seen)", "project keyword"}, {"Projects/2026", "(\\Draft)", "deep draft"},
+                    {"Family & Friends", "(\\Seen)", "ampersand folder"}, {"Archive", "(\\Seen \\Deleted)", "deleted flag"}};
+            for (String[] m : seed) {
+                byte[] body = ("From: someone@example.test\r\nSubject: " + m[2] + "\r\nMessage-ID: <" + m[2].replace(' ', '.')
+                        + "@example.test>\r\n\r\nbody of " + m[2] + "\r\n").getBytes(StandardCharsets.UTF_8);
+                String folder = ModifiedUtf7.encode(m[0]);
+                List<String> r = old.command("APPEND \"" + folder + "\" " + m[1] + " {" + body.length + "+}\r\n"
+                        + new String(body, StandardCharsets.UTF_8));
+                assertThat(r).last().asString().contains("OK");
+            }
+        }
+        Map<String, Map<String, String>> before = contents(dovecot.imapPort(), "old@example.test");
+        Path dir = Files.createTempDirectory("mbsync");
+        ExternalCommand.Result in = mbsync(dir, dovecot.imapPort(), "old@example.test", imap.port(), "mover@cassmail.test");
+        assertThat(in.exit()).as(in.output()).isZero();
+        assertThat(contents(imap.port(), "mover@cassmail.test")).isEqualTo(before);
+        ExternalCommand.Result again = mbsync(dir, dovecot.imapPort(), "old@example.test", imap.port(), "mover@cassmail.test");
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(contents(imap.port(), "mover@cassmail.test")).as("a second run copies nothing twice").isEqualTo(before);
+
+        Path back = Files.createTempDirectory("mbsync-back");
+        ExternalCommand.Result out = mbsync(back, imap.port(), "mover@cassmail.test", dovecot.imapPort(), "back@example.test");
+        assertThat(out.exit()).as(out.output()).isZero();
+        assertThat(contents(dovecot.imapPort(), "back@example.test")).isEqualTo(before);
+    }
+}
