@@ -1,5 +1,5 @@
 # CassMail: `make run` starts everything on this machine, `make test` runs every test.
-.PHONY: build run test bench bench-ceiling ring stop clean docker-test docker-tls
+.PHONY: build run test bench bench-ceiling bench-imap ring stop clean docker-test docker-tls
 
 build:
 	mvn -q -B package -DskipTests
@@ -17,6 +17,10 @@ bench:
 # CassMail's ceiling with Postfix's smtp-source as the load generator (README "Benchmarks"), against make run.
 bench-ceiling:
 	tools/bench-ceiling $(BENCH_ARGS)
+
+# IMAP and POP3 session mixes against a running `make run` and a private Dovecot (README "Benchmarks").
+bench-imap:
+	tools/bench-imap $(BENCH_ARGS)
 
 # A 3-node local ring on 127.0.0.1-3 (see README "Operations").
 ring:

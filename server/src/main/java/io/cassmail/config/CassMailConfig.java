@@ -70,12 +70,14 @@ public record CassMailConfig(
     /**
      * IMAP listener limits (RFC 9051): the idle timer is at least 30 minutes (§5.4); {@code maxLiteral} bounds any
      * literal but APPEND's, whose bound is {@code appendLimit} (RFC 7889); {@code maxLine} bounds a command line
-     * between literals; {@code maxPerAccount} sessions of one account at once on this front end.
+     * between literals; {@code maxPerAccount} sessions of one account at once on this front end; {@code structureCache}
+     * bytes of parsed headers kept for every session of the process.
      */
     public record ImapConfig(String bind, int port, int tlsPort, Duration idleTimeout, int maxConnections,
                              int maxConnectionsPerIp, int maxPerAccount, Duration writeTimeout,
                              Duration authFailureDelay, int maxAuthFailures, boolean allowPlaintext, int maxLine,
-                             int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities) {
+                             int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities,
+                             long structureCache) {
     }
 
     /**
@@ -199,7 +201,8 @@ public record CassMailConfig(
                 (int) Math.max(1024, Math.min(1 << 24, s.bytes("imap.max-literal"))), maxSize,
                 atLeastOne(s, "imap.max-messages"),
                 java.util.Arrays.stream(s.string("imap.hide-capabilities").split(",")).map(String::strip)
-                        .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList());
+                        .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList(),
+                s.bytes("imap.structure-cache"));
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));

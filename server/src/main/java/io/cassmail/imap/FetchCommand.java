@@ -96,6 +96,18 @@ final class FetchCommand implements ImapCommand {
                 showFlags = items.stream().noneMatch(i -> i.name().equals("FLAGS"));
             }
         }
+        boolean full = items.stream().anyMatch(i -> i.name().startsWith("BODY") && !i.name().equals("BODY[")
+                || i.name().equals("BODY[") && i.path().length > 0);
+        boolean header = full || items.stream().anyMatch(i -> i.name().equals("ENVELOPE"));
+        if (header && msns.size() > 1) {
+            List<java.util.UUID> ids = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            msns.forEach(m -> {
+                ids.add(f.messageId(m));
+                sizes.add(f.size(m));
+            });
+            s.content().prefetch(ids, sizes, full);
+        }
         for (int m : msns) {
             write(s, f, m, items, showFlags || changedSince >= 0, uid);
         }

@@ -33,14 +33,22 @@ public final class ImapListener implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        final ExecutorService readers = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "imap-read");
+            t.setDaemon(true);
+            return t;
+        });
+        final StructureCache structures;
 
         public Shared(CassMailConfig.ImapConfig config) {
             this.accounts = new AccountSessions(config.maxPerAccount());
+            this.structures = new StructureCache(config.structureCache());
         }
 
         @Override
         public void close() {
             notifier.shutdownNow();
+            readers.shutdownNow();
         }
     }
 
@@ -147,7 +155,8 @@ public final class ImapListener implements AutoCloseable {
 
     private void serve(Socket socket, ConnectionWatchdog.Watch watch, String id) throws IOException {
         Socket transport = implicitTls != null ? implicitTls.wrap(socket) : socket;
-        new ImapSession(transport, watch, services, commands, shared.notifier, id).run();
+        new ImapSession(transport, watch, services, commands, shared.notifier,
+                new MessageContent(services.messages(), shared.structures, shared.readers), id).run();
     }
 
     public boolean running() {

@@ -61,14 +61,14 @@ final class ImapSession implements Runnable, CommandReader.Source {
     private String current = "";
 
     ImapSession(Socket socket, ConnectionWatchdog.Watch watch, ImapServices services, Map<String, ImapCommand> commands,
-                Executor notifier, String id) {
+                Executor notifier, MessageContent content, String id) {
         this.socket = socket;
         this.watch = watch;
         this.services = services;
         this.commands = commands;
         this.notifier = notifier;
         this.id = id;
-        this.content = new MessageContent(services.messages());
+        this.content = content;
     }
 
     @Override

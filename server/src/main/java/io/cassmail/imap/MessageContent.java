@@ -7,29 +7,50 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A listed message's bytes as IMAP shows them: the delivery's {@code Return-Path:} line (when the listing counts
- * it, see {@link ReturnPath}) and then the stored body, streamed chunk by chunk; and its MIME structure, parsed
- * once per session for the last {@link #CACHED} messages asked about.
+ * it, see {@link ReturnPath}) and then the stored body, streamed chunk by chunk; and its header or MIME structure,
+ * parsed once and kept in the process's {@link StructureCache}. Many at once are read in parallel ({@link #prefetch}).
  */
 final class MessageContent {
-    static final int CACHED = 64;
-
     private final MessageStore store;
-    private final Map<UUID, MimePart> structures = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, MimePart> eldest) {
-            return size() > CACHED;
-        }
-    };
+    private final StructureCache cache;
+    private final java.util.concurrent.ExecutorService readers;
 
-    MessageContent(MessageStore store) {
+    MessageContent(MessageStore store, StructureCache cache, java.util.concurrent.ExecutorService readers) {
         this.store = store;
+        this.cache = cache;
+        this.readers = readers;
+    }
+
+    /**
+     * Reads the headers (or structures) of many messages at once on the shared readers, so a FETCH of 50 envelopes
+     * waits for about one read instead of fifty in a row; what fails here is read again, and reported, in order.
+     */
+    void prefetch(java.util.List<UUID> ids, java.util.List<Long> sizes, boolean full) {
+        java.util.List<java.util.concurrent.Future<?>> reads = new java.util.ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            StructureCache.Key k = new StructureCache.Key(ids.get(i), sizes.get(i));
+            if ((full ? cache.structure(k) : cache.header(k)) != null) {
+                continue;
+            }
+            UUID id = ids.get(i);
+            long size = sizes.get(i);
+            reads.add(readers.submit(() -> full ? structure(id, size) : header(id, size)));
+        }
+        for (java.util.concurrent.Future<?> f : reads) {
+            try {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // read again in order by the caller, which reports what fails
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** An open message and its length; empty when another session removed the body meanwhile. */
@@ -57,7 +78,8 @@ final class MessageContent {
 
     /** The full structure (BODYSTRUCTURE, sections); empty when the body is gone. */
     Optional<MimePart> structure(UUID messageId, long listedSize) throws IOException {
-        MimePart cached = structures.get(messageId);
+        StructureCache.Key key = new StructureCache.Key(messageId, listedSize);
+        MimePart cached = cache.structure(key);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -67,14 +89,15 @@ final class MessageContent {
         }
         try (Opened opened = o.get()) {
             MimePart root = MimeParser.parse(new java.io.BufferedInputStream(opened.in(), 64 * 1024));
-            structures.put(messageId, root);
+            cache.putStructure(key, root);
             return Optional.of(root);
         }
     }
 
     /** The top header only (ENVELOPE, header fields): reads the first chunk, not the whole body. */
     Optional<MimePart> header(UUID messageId, long listedSize) throws IOException {
-        MimePart cached = structures.get(messageId);
+        StructureCache.Key key = new StructureCache.Key(messageId, listedSize);
+        MimePart cached = cache.header(key);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -83,7 +106,9 @@ final class MessageContent {
             return Optional.empty();
         }
         try (Opened opened = o.get()) {
-            return Optional.of(MimeParser.header(new java.io.BufferedInputStream(opened.in(), 16 * 1024)));
+            MimePart header = MimeParser.header(new java.io.BufferedInputStream(opened.in(), 16 * 1024));
+            cache.putHeader(key, header);
+            return Optional.of(header);
         }
     }
 }

@@ -47,7 +47,9 @@ public final class PrivateDovecot implements AutoCloseable {
             Files.createDirectories(dir.resolve(d));
         }
         StringBuilder passwd = new StringBuilder();
-        users.forEach((user, password) -> passwd.append(user).append(":{PLAIN}").append(password).append('\n'));
+        // a password that starts with {SCHEME} is a hash Dovecot checks (e.g. {ARGON2ID}), else plain text
+        users.forEach((user, password) -> passwd.append(user).append(":").append(password.startsWith("{") ? "" : "{PLAIN}")
+                .append(password).append('\n'));
         Files.writeString(dir.resolve("passwd"), passwd);
         Files.writeString(dir.resolve("dovecot.conf"), """
                 base_dir = %1$s/run
@@ -65,7 +67,6 @@ public final class PrivateDovecot implements AutoCloseable {
                 mail_uid = %5$s
                 mail_gid = %6$s
                 first_valid_uid = 0
-                mail_fsync = never
                 passdb {
                   driver = passwd-file
                   args = scheme=PLAIN username_format=%%u %1$s/passwd
