@@ -172,7 +172,8 @@ public final class CassMailServer implements AutoCloseable {
                         + " listeners do not run");
             }
         }
-        PasswordAuthenticator authenticator = new PasswordAuthenticator(stores.directory(), config.password().hasher());
+        PasswordAuthenticator authenticator = new PasswordAuthenticator(stores.directory(), config.password().hasher(),
+                new io.cassmail.auth.VerifiedLogins(config.auth().cacheTtl(), 100_000, Clock.systemUTC()));
         LoginPenalty penalty = new LoginPenalty(config.auth().maxFailuresPerIp(), config.auth().failureWindow(),
                 Clock.systemUTC());
         if (roles.contains(Role.SMTP)) {

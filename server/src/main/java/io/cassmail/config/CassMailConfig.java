@@ -128,7 +128,7 @@ public record CassMailConfig(
     public static final int OFF = -1;
 
     /** Failed-login budget per client address, shared by every login (POP3 now, SMTP AUTH later). */
-    public record AuthConfig(int maxFailuresPerIp, Duration failureWindow) {
+    public record AuthConfig(int maxFailuresPerIp, Duration failureWindow, Duration cacheTtl) {
     }
 
     /**
@@ -207,7 +207,8 @@ public record CassMailConfig(
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));
         TlsConfig tls = tls(s.string("tls.cert").strip(), s.string("tls.key").strip());
-        AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"));
+        AuthConfig auth = new AuthConfig(atLeastOne(s, "auth.max-failures-per-ip"), s.duration("auth.failure-window"),
+                s.duration("auth.cache-ttl"));
         Duration lease = s.duration("mailbox.writer-lease");
         if (lease.toSeconds() < 3) {
             throw new ConfigException("setting 'mailbox.writer-lease' must be at least 3s");

@@ -156,6 +156,7 @@ public final class ConfigLoader {
         d.put("imap.structure-cache", "64M");
         d.put("auth.max-failures-per-ip", "10");
         d.put("auth.failure-window", "5m");
+        d.put("auth.cache-ttl", "10m");
         d.put("mailbox.writer-id", "");
         d.put("mailbox.writer-lease", "30s");
         d.put("mailbox.writer-grace", "15s");

@@ -60,6 +60,9 @@ public final class PrivateDovecot implements AutoCloseable {
                 ssl = no
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
+                auth_cache_size = 10M
+                auth_cache_ttl = 10 mins
+                auth_cache_negative_ttl = 0
                 default_internal_user = %2$s
                 default_internal_group = %3$s
                 default_login_user = %4$s
