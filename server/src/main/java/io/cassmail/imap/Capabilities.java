@@ -26,6 +26,9 @@ final class Capabilities {
                 caps.add("LOGINDISABLED");
             }
         }
+        if (s.state() != ImapSession.State.NOT_AUTHENTICATED && !s.compressed()) {
+            caps.add("COMPRESS=DEFLATE");
+        }
         caps.addAll(List.of("SASL-IR", "LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE",
                 "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH",
                 "CONDSTORE", "STATUS=SIZE", "APPENDLIMIT=" + s.services().config().appendLimit(), "UTF8=ACCEPT",

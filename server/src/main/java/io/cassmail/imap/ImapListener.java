@@ -106,6 +106,7 @@ public final class ImapListener implements AutoCloseable {
         commands.put("LOGIN", new SessionCommands.Login());
         commands.put("AUTHENTICATE", new SessionCommands.Authenticate());
         commands.put("NAMESPACE", new SessionCommands.Namespace());
+        commands.put("COMPRESS", new SessionCommands.Compress());
         commands.put("IDLE", new IdleMarker());
         commands.put("SELECT", new FolderCommands.Select(false));
         commands.put("EXAMINE", new FolderCommands.Select(true));

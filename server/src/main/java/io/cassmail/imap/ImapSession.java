@@ -59,6 +59,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
     private boolean idling;
     private final MessageContent content;
     private String current = "";
+    private boolean compressed;
 
     ImapSession(Socket socket, ConnectionWatchdog.Watch watch, ImapServices services, Map<String, ImapCommand> commands,
                 Executor notifier, MessageContent content, String id) {
@@ -107,7 +108,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
                     break;
                 }
                 command(line);
-                if (in.available() == 0) {
+                if (compressed || in.available() == 0) {
                     synchronized (this) {
                         out.flush();
                     }
@@ -189,6 +190,26 @@ final class ImapSession implements Runnable, CommandReader.Source {
             log.info("imap {}: TLS handshake with {} failed: {}", id, ssl.getInetAddress().getHostAddress(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * COMPRESS DEFLATE (RFC 4978): from the next byte on, both directions are raw deflate, flushed with a sync flush
+     * after every response so nothing waits in the compressor. Reads and writes stay watched underneath.
+     */
+    void compress() throws IOException {
+        out.flush();
+        in = new BufferedInputStream(new java.util.zip.InflaterInputStream(in, new java.util.zip.Inflater(true), 4096),
+                16 * 1024);
+        ImapWriter w = new ImapWriter(new BufferedOutputStream(new java.util.zip.DeflaterOutputStream(
+                new WriteTimeoutOutputStream(socket.getOutputStream(), watch, services.config().writeTimeout()),
+                new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true), 8192, true), 16 * 1024));
+        w.utf8(out.utf8());
+        out = w;
+        compressed = true;
+    }
+
+    boolean compressed() {
+        return compressed;
     }
 
     /** STARTTLS (RFC 9051 §6.2.1): input read before the handshake is discarded. */

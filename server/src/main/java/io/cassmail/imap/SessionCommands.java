@@ -253,6 +253,29 @@ final class SessionCommands {
         s.tagged(tag, "OK", "CAPABILITY " + Capabilities.list(s), "Logged in");
     }
 
+    /** COMPRESS DEFLATE (RFC 4978). */
+    static final class Compress implements ImapCommand {
+        @Override
+        public Set<ImapSession.State> states() {
+            return AUTHENTICATED;
+        }
+
+        @Override
+        public void run(ImapSession s, String tag, CommandReader args) throws IOException, ImapSyntaxException, ImapNo {
+            args.sp();
+            String algorithm = args.keyword();
+            args.end();
+            if (!algorithm.equals("DEFLATE")) {
+                throw new ImapSyntaxException("the only compression here is DEFLATE");
+            }
+            if (s.compressed()) {
+                throw new ImapNo("COMPRESSIONACTIVE", "DEFLATE is already active");
+            }
+            s.tagged(tag, "OK", null, "DEFLATE active");
+            s.compress();
+        }
+    }
+
     /** NAMESPACE (RFC 2342): one personal namespace, no prefix, {@code /} as the delimiter. */
     static final class Namespace implements ImapCommand {
         @Override

@@ -75,7 +75,12 @@ class ImapListenerTest {
     }
 
     private Store store() throws Exception {
+        return store(false);
+    }
+
+    private Store store(boolean compress) throws Exception {
         Properties props = new Properties();
+        props.put("mail.imap.compress.enable", String.valueOf(compress));
         props.put("mail.imap.host", "127.0.0.1");
         props.put("mail.imap.port", String.valueOf(imap.port()));
         props.put("mail.imap.connectiontimeout", "10000");
@@ -124,6 +129,21 @@ class ImapListenerTest {
         inbox.close(false);
         store.close();
         assertThat(mail.inbox("bob@cassmail.test")).isEmpty();
+    }
+
+    @Test
+    void aCompressedSessionReadsAndSearchesTheSame() throws Exception {
+        Store store = store(true);
+        assertThat(((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability("COMPRESS=DEFLATE")).isTrue();
+        IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        Message second = inbox.getMessage(2);
+        assertThat(second.getSubject()).isEqualTo("café");
+        assertThat(((MimeMultipart) second.getContent()).getBodyPart(1).getInputStream().readAllBytes())
+                .isEqualTo("%PDF-".getBytes(StandardCharsets.US_ASCII));
+        assertThat(inbox.search(new jakarta.mail.search.SubjectTerm("one"))).hasSize(1);
+        inbox.close(false);
+        store.close();
     }
 
     @Test
