@@ -58,16 +58,25 @@ final class FetchCommand implements ImapCommand {
             }
         }
         long changedSince = -1;
+        boolean vanished = false;
         if (!args.atEnd()) {
             args.sp();
             args.open();
-            if (!args.keyword().equals("CHANGEDSINCE")) {
-                throw new ImapSyntaxException("the only FETCH modifier here is CHANGEDSINCE");
+            while (!args.close()) {
+                args.accept(' ');
+                String modifier = args.keyword();
+                if (modifier.equals("CHANGEDSINCE")) {
+                    args.sp();
+                    changedSince = args.number();
+                } else if (modifier.equals("VANISHED") && uid && s.enabled().contains("QRESYNC")) {
+                    vanished = true;
+                } else {
+                    throw new ImapSyntaxException("unknown FETCH modifier " + modifier
+                            + " (CHANGEDSINCE, and VANISHED with UID FETCH after ENABLE QRESYNC)");
+                }
             }
-            args.sp();
-            changedSince = args.number();
-            if (!args.close()) {
-                throw new ImapSyntaxException("expected ')'");
+            if (vanished && changedSince < 0) {
+                throw new ImapSyntaxException("VANISHED needs CHANGEDSINCE (RFC 7162 section 3.2.6)");
             }
             s.condstoreUsed();
         }
@@ -77,6 +86,12 @@ final class FetchCommand implements ImapCommand {
         }
         SelectedFolder f = s.selected();
         List<Integer> msns = msns(f, set, uid);
+        if (vanished) {
+            List<long[]> gone = f.missing(set);
+            if (!gone.isEmpty()) {
+                s.untagged("VANISHED (EARLIER) " + SelectedFolder.format(gone));
+            }
+        }
         if (changedSince >= 0) {
             long since = changedSince;
             msns.removeIf(m -> f.modseq(m) <= since);

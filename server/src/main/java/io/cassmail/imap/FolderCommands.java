@@ -70,11 +70,37 @@ final class FolderCommands {
         public void run(ImapSession s, String tag, CommandReader args) throws IOException, ImapSyntaxException, ImapNo {
             args.sp();
             String name = name(s, args);
+            long[] qresync = null; // uidvalidity, modseq
+            SequenceSet known = null;
             if (!args.atEnd()) {
                 args.sp();
-                for (String p : args.atomList(false, "")) {
-                    if (p.equalsIgnoreCase("CONDSTORE")) {
+                args.open();
+                while (!args.close()) {
+                    args.accept(' ');
+                    String p = args.keyword();
+                    if (p.equals("CONDSTORE")) {
                         s.condstoreUsed();
+                    } else if (p.equals("QRESYNC")) {
+                        if (!s.enabled().contains("QRESYNC")) {
+                            throw new ImapSyntaxException("QRESYNC needs ENABLE QRESYNC first (RFC 7162 section 3.2.3)");
+                        }
+                        args.sp();
+                        args.open();
+                        qresync = new long[] {args.number(), 0};
+                        args.sp();
+                        qresync[1] = args.number();
+                        if (args.accept(' ')) {
+                            if (args.peek() != '(') {
+                                known = SequenceSet.parse(args.atom(":,*"));
+                                args.accept(' ');
+                            }
+                            if (args.peek() == '(') {
+                                args.atomList(false, ":,*"); // sequence match data: the known UIDs say enough here
+                            }
+                        }
+                        if (!args.close()) {
+                            throw new ImapSyntaxException("expected ')' after the QRESYNC parameters");
+                        }
                     } else {
                         throw new ImapSyntaxException("unknown SELECT parameter " + p);
                     }
@@ -107,6 +133,19 @@ final class FolderCommands {
             s.untagged("OK [UIDVALIDITY " + row.uidValidity() + "] UIDs valid");
             s.untagged("OK [UIDNEXT " + row.uidNext() + "] Predicted next UID");
             s.untagged("OK [HIGHESTMODSEQ " + row.highestModseq() + "] Highest");
+            if (qresync != null && qresync[0] == row.uidValidity()) {
+                // what changed since the client's MODSEQ (RFC 7162 §3.2.5): what is gone, then changed flags
+                List<long[]> gone = folder.missing(known);
+                if (!gone.isEmpty()) {
+                    s.untagged("VANISHED (EARLIER) " + SelectedFolder.format(gone));
+                }
+                for (int i = 1; i <= folder.count(); i++) {
+                    if (folder.modseq(i) > qresync[1]) {
+                        s.untagged(i + " FETCH (UID " + folder.uid(i) + " FLAGS " + Capabilities.flagList(folder.flags(i))
+                                + " MODSEQ (" + folder.modseq(i) + "))");
+                    }
+                }
+            }
             s.tagged(tag, "OK", readOnly ? "READ-ONLY" : "READ-WRITE", (readOnly ? "EXAMINE" : "SELECT") + " completed");
         }
     }

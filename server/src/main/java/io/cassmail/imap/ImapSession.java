@@ -456,9 +456,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
                 dirty = true; // expunges wait for a command after which they may be sent
                 return;
             }
-            for (int msn : changes.expunged()) {
-                out.raw("* " + msn + " EXPUNGE").crlf();
-            }
+            expunged(changes.expunged(), changes.expungedUids());
             if (changes.exists() != before || !changes.expunged().isEmpty()) {
                 out.raw("* " + changes.exists() + " EXISTS").crlf();
             }
@@ -470,6 +468,19 @@ final class ImapSession implements Runnable, CommandReader.Source {
         } catch (StoreUnavailableException e) {
             dirty = true;
             log.debug("imap {}: folder not read again: {}", id, e.getMessage());
+        }
+    }
+
+    /** Tells expunged messages: {@code * n EXPUNGE} each, or one {@code * VANISHED} with QRESYNC (RFC 7162 §3.2.10). */
+    void expunged(List<Integer> msns, List<Long> uids) throws IOException {
+        if (enabled.contains("QRESYNC")) {
+            if (!uids.isEmpty()) {
+                out.raw("* VANISHED " + SequenceSet.format(uids.stream().sorted().toList())).crlf();
+            }
+            return;
+        }
+        for (int msn : msns) {
+            out.raw("* " + msn + " EXPUNGE").crlf();
         }
     }
 

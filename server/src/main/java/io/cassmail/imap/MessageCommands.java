@@ -175,9 +175,7 @@ final class MessageCommands {
                 if (copyUid != null) {
                     s.untagged("OK [" + copyUid + "] Moved");
                 }
-                for (int msn : f.expunged(sources)) {
-                    s.untagged(msn + " EXPUNGE");
-                }
+                s.expunged(f.expunged(sources), sources);
                 s.ok(tag, null, name + " completed");
             } else {
                 s.ok(tag, copyUid, name + " completed");
@@ -225,9 +223,7 @@ final class MessageCommands {
             List<Long> deleted = deleted(f, set);
             List<Long> removed = deleted.isEmpty() ? List.of()
                     : s.services().mailboxes().writer().expunge(s.address(), f.name, deleted);
-            for (int msn : f.expunged(removed)) {
-                s.untagged(msn + " EXPUNGE");
-            }
+            s.expunged(f.expunged(removed), removed);
             s.ok(tag, null, (mode == Mode.UID_EXPUNGE ? "UID EXPUNGE" : "EXPUNGE") + " completed");
         }
 

@@ -39,8 +39,8 @@ final class SelectedFolder {
         this.uidValidity = row.uidValidity();
     }
 
-    /** What the client must hear after a new listing (RFC 9051 §7.4.1, §7.3.1, §7.5.2). */
-    record Changes(List<Integer> expunged, int exists, List<Integer> flagsChanged) {
+    /** What the client must hear after a new listing (RFC 9051 §7.4.1, §7.3.1, §7.5.2), the expunged also by UID. */
+    record Changes(List<Integer> expunged, List<Long> expungedUids, int exists, List<Integer> flagsChanged) {
         boolean none(int before) {
             return expunged.isEmpty() && flagsChanged.isEmpty() && exists == before;
         }
@@ -87,6 +87,7 @@ final class SelectedFolder {
     /** Replaces this view with a listing, returning what changed; with {@code expungeAllowed} false, a listing that lost messages is not taken. */
     Changes update(FolderRow row, List<FolderEntry> listing, boolean expungeAllowed) {
         List<Integer> expunged = new ArrayList<>();
+        List<Long> expungedUids = new ArrayList<>();
         int j = 0;
         int shift = 0;
         for (int i = 0; i < count; i++) {
@@ -95,6 +96,7 @@ final class SelectedFolder {
             }
             if (j >= listing.size() || listing.get(j).uid() != uids[i]) {
                 expunged.add(i + 1 - shift); // the number it has once the ones before are gone
+                expungedUids.add(uids[i]);
                 shift++;
             }
         }
@@ -120,7 +122,7 @@ final class SelectedFolder {
         uidNext = row.uidNext();
         highestModseq = row.highestModseq();
         name = row.name();
-        return new Changes(expunged, count, changed);
+        return new Changes(expunged, expungedUids, count, changed);
     }
 
     /** Takes a listing as what the client was shown (SELECT). */
@@ -184,6 +186,52 @@ final class SelectedFolder {
             }
         }
         return result;
+    }
+
+    /**
+     * The UIDs of {@code known} (all below {@code uidNext} when null) that this view does not list: what QRESYNC
+     * reports as VANISHED (RFC 7162 §3.2.5.2; UIDs that never existed may be among them, as the RFC allows), as
+     * ranges, without walking the ranges one UID at a time.
+     */
+    List<long[]> missing(SequenceSet known) {
+        // "*" reaches the last UID given out, so "1:*" also covers expunged UIDs above the largest listed one
+        List<long[]> wanted = known == null ? List.of(new long[] {1, uidNext - 1}) : known.ranges(uidNext - 1);
+        List<long[]> result = new ArrayList<>();
+        for (long[] r : wanted) {
+            long a = r[0];
+            long b = Math.min(r[1], uidNext - 1);
+            int i = Arrays.binarySearch(uids, 0, count, a);
+            i = i >= 0 ? i : -i - 1;
+            long next = a;
+            while (next <= b) {
+                if (i < count && uids[i] <= b) {
+                    if (uids[i] > next) {
+                        result.add(new long[] {next, uids[i] - 1});
+                    }
+                    next = uids[i] + 1;
+                    i++;
+                } else {
+                    result.add(new long[] {next, b});
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Ranges as a sequence set ({@code 3:5,9}). */
+    static String format(List<long[]> ranges) {
+        StringBuilder b = new StringBuilder();
+        for (long[] r : ranges) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(r[0]);
+            if (r[1] > r[0]) {
+                b.append(':').append(r[1]);
+            }
+        }
+        return b.toString();
     }
 
     /** Bytes this view holds, for the session memory budget. */

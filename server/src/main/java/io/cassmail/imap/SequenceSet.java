@@ -46,6 +46,17 @@ final class SequenceSet {
         return v;
     }
 
+    /** The ranges, low to high within each, {@code *} meaning {@code largest}, in the order given. */
+    List<long[]> ranges(long largest) {
+        List<long[]> r = new ArrayList<>();
+        for (int i = 0; i < from.length; i++) {
+            long a = from[i] == STAR ? largest : from[i];
+            long b = to[i] == STAR ? largest : to[i];
+            r.add(new long[] {Math.min(a, b), Math.max(a, b)});
+        }
+        return r;
+    }
+
     /** Whether {@code n} is in the set, {@code *} meaning {@code largest}. */
     boolean contains(long n, long largest) {
         for (int i = 0; i < from.length; i++) {

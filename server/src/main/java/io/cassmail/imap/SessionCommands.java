@@ -114,7 +114,7 @@ final class SessionCommands {
             do {
                 args.sp();
                 String cap = args.atom().toUpperCase(Locale.ROOT);
-                if (Set.of("CONDSTORE", "UTF8=ACCEPT", "IMAP4REV2").contains(cap) && Capabilities.on(s, cap)
+                if (Set.of("CONDSTORE", "QRESYNC", "UTF8=ACCEPT", "IMAP4REV2").contains(cap) && Capabilities.on(s, cap)
                         && s.enabled().add(cap)) {
                     done.append(' ').append(cap.equals("IMAP4REV2") ? "IMAP4rev2" : cap);
                     if (cap.equals("UTF8=ACCEPT")) {

@@ -238,6 +238,56 @@ class ImapListenerTest {
         }
     }
 
+    private static String code(List<String> lines, String name) {
+        for (String l : lines) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[" + name + " (\\d+)]").matcher(l);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError(name + " not in " + lines);
+    }
+
+    @Test
+    void qresyncTellsWhatVanishedAndWhatChangedSinceAModseq() throws Exception {
+        try (Wire a = new Wire(imap.port()); Wire b = new Wire(imap.port())) {
+            a.line();
+            b.line();
+            a.command("a", "LOGIN bob@cassmail.test secret");
+            b.command("a", "LOGIN bob@cassmail.test secret");
+            assertThat(a.command("b", "ENABLE QRESYNC")).contains("* ENABLED QRESYNC");
+            List<String> selected = a.command("c", "SELECT INBOX");
+            String validity = code(selected, "UIDVALIDITY");
+            String modseq = code(selected, "HIGHESTMODSEQ");
+            List<String> uids = b.command("b", "SELECT INBOX");
+            String uidNext = code(uids, "UIDNEXT");
+            List<String> fetched = b.command("c", "FETCH 1:2 UID");
+            long uid1 = Long.parseLong(fetched.get(0).replaceAll(".*UID (\\d+).*", "$1"));
+            long uid2 = Long.parseLong(fetched.get(1).replaceAll(".*UID (\\d+).*", "$1"));
+            b.command("d", "STORE 1 +FLAGS.SILENT (\\Flagged)");
+            b.command("e", "STORE 2 +FLAGS.SILENT (\\Deleted)");
+            assertThat(b.command("f", "EXPUNGE")).contains("* 2 EXPUNGE"); // b did not enable QRESYNC
+            // a did: expunges are VANISHED, and flag changes carry their MODSEQ
+            List<String> noop = a.command("g", "NOOP");
+            assertThat(noop).contains("* VANISHED " + uid2);
+            assertThat(noop).anyMatch(l -> l.matches("\\* 1 FETCH \\(UID " + uid1 + " FLAGS \\(\\\\Flagged\\) MODSEQ \\(\\d+\\)\\)"));
+            try (Wire c = new Wire(imap.port())) {
+                c.line();
+                c.command("a", "LOGIN bob@cassmail.test secret");
+                c.command("b", "ENABLE QRESYNC");
+                List<String> resync = c.command("c", "SELECT INBOX (QRESYNC (" + validity + " " + modseq + " 1:"
+                        + (Long.parseLong(uidNext) - 1) + "))");
+                assertThat(resync).contains("* VANISHED (EARLIER) " + uid2);
+                assertThat(resync).anyMatch(l -> l.startsWith("* 1 FETCH (UID " + uid1 + " FLAGS (\\Flagged) MODSEQ ("));
+                List<String> changed = c.command("d", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + modseq + " VANISHED)");
+                assertThat(changed.get(0)).isEqualTo("* VANISHED (EARLIER) " + uid2);
+                assertThat(changed).hasSize(3);
+                assertThat(c.command("e", "SELECT INBOX (QRESYNC (1 " + modseq + "))")).noneMatch(l -> l.contains("VANISHED"))
+                        .as("another UIDVALIDITY: a full resync, nothing vanished is claimed");
+            }
+        }
+    }
+
     @Test
     void anIdlingSessionHearsNewMailAndAnotherSessionsChanges() throws Exception {
         try (Wire idle = new Wire(imap.port()); Wire other = new Wire(imap.port())) {
