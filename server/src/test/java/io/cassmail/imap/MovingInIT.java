@@ -41,13 +41,14 @@ class MovingInIT {
         CassMailConfig config = ConfigLoader.load(null, Map.of(), List.of("password.argon2-memory=64K",
                 "password.argon2-iterations=1"));
         mail.accounts.create("mover@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
+        mail.accounts.create("sync@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
         shared = new ImapListener.Shared(config.imap());
         imap = new ImapListener(config.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
                 mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
                 config.password().hasher()), new LoginPenalty(50, config.auth().failureWindow(), mail.clock), events,
                 CassMailMetrics.none()), shared);
         imap.start();
-        dovecot = PrivateDovecot.start(Map.of("old@example.test", "pw", "back@example.test", "pw"));
+        dovecot = PrivateDovecot.start(Map.of("old@example.test", "pw", "back@example.test", "pw", "sync@example.test", "pw"));
     }
 
     @AfterAll
@@ -163,5 +164,64 @@ class MovingInIT {
         ExternalCommand.Result out = mbsync(back, imap.port(), "mover@cassmail.test", dovecot.imapPort(), "back@example.test");
         assertThat(out.exit()).as(out.output()).isZero();
         assertThat(contents(dovecot.imapPort(), "back@example.test")).isEqualTo(before);
+    }
+
+    static ExternalCommand.Result interimap(Path dir) throws Exception {
+        Path config = dir.resolve("config");
+        Files.writeString(config, """
+                database = %1$s/sync.db
+
+                [local]
+                type = imap
+                host = 127.0.0.1
+                port = %2$d
+                STARTTLS = NO
+                username = sync@example.test
+                password = pw
+
+                [remote]
+                type = imap
+                host = 127.0.0.1
+                port = %3$d
+                STARTTLS = NO
+                username = sync@cassmail.test
+                password = pw
+                """.formatted(dir, dovecot.imapPort(), imap.port()));
+        return ExternalCommand.run(List.of("interimap", "--config=" + config), null, 120);
+    }
+
+    /** interimap keeps two servers in step with QRESYNC on both sides (RFC 7162): new mail, flags and expunges, both ways. */
+    @Test
+    void interimapKeepsDovecotAndCassMailInStepWithQresync() throws Exception {
+        Path dir = Files.createTempDirectory("interimap");
+        try (ImapWire d = new ImapWire(dovecot.imapPort())) {
+            d.command("LOGIN sync@example.test pw");
+            d.command("CREATE Lists");
+            for (String[] m : new String[][] {{"INBOX", "one"}, {"INBOX", "two"}, {"Lists", "three"}}) {
+                byte[] body = ("Subject: " + m[1] + "\r\n\r\nbody " + m[1] + "\r\n").getBytes(StandardCharsets.UTF_8);
+                d.append(m[0], body);
+            }
+        }
+        ExternalCommand.Result first = interimap(dir);
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(contents(imap.port(), "sync@cassmail.test")).isEqualTo(contents(dovecot.imapPort(), "sync@example.test"));
+        assertThat(contents(imap.port(), "sync@cassmail.test").get("INBOX")).containsOnlyKeys("one", "two");
+
+        // a flag set and a message expunged in CassMail, a new message in Dovecot
+        try (ImapWire c = new ImapWire(imap.port()); ImapWire d = new ImapWire(dovecot.imapPort())) {
+            c.command("LOGIN sync@cassmail.test pw");
+            c.command("SELECT INBOX");
+            c.command("STORE 1 +FLAGS (\\Flagged)");
+            c.command("STORE 2 +FLAGS (\\Deleted)");
+            c.command("EXPUNGE");
+            d.command("LOGIN sync@example.test pw");
+            d.append("Lists", "Subject: four\r\n\r\nbody four\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        ExternalCommand.Result second = interimap(dir);
+        assertThat(second.exit()).as(second.output()).isZero();
+        Map<String, Map<String, String>> both = contents(dovecot.imapPort(), "sync@example.test");
+        assertThat(contents(imap.port(), "sync@cassmail.test")).isEqualTo(both);
+        assertThat(both.get("INBOX")).containsOnlyKeys("one").containsEntry("one", "\\Flagged");
+        assertThat(both.get("Lists")).containsOnlyKeys("three", "four");
     }
 }
