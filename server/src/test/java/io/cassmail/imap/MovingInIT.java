@@ -224,4 +224,62 @@ class MovingInIT {
         assertThat(both.get("INBOX")).containsOnlyKeys("one").containsEntry("one", "\\Flagged");
         assertThat(both.get("Lists")).containsOnlyKeys("three", "four");
     }
+
+    /** offlineimap3 mirrors a CassMail account into a local Maildir: every message once, flags in the file names. */
+    @Test
+    void offlineimapMirrorsAnAccountIntoAMaildir() throws Exception {
+        mail.accounts.create("offline@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
+        try (ImapWire c = new ImapWire(imap.port())) {
+            c.command("LOGIN offline@cassmail.test pw");
+            c.command("CREATE Work");
+            c.append("INBOX", "Subject: a\r\n\r\nbody a\r\n".getBytes(StandardCharsets.UTF_8));
+            c.append("INBOX", "Subject: b\r\n\r\nbody b\r\n".getBytes(StandardCharsets.UTF_8));
+            c.append("Work", "Subject: c\r\n\r\nbody c\r\n".getBytes(StandardCharsets.UTF_8));
+            c.command("SELECT INBOX");
+            c.command("STORE 1 +FLAGS (\\Seen \\Flagged)");
+        }
+        Path dir = Files.createTempDirectory("offlineimap");
+        Path rc = dir.resolve("offlineimaprc");
+        Files.writeString(rc, """
+                [general]
+                accounts = cassmail
+                metadata = %1$s/meta
+
+                [Account cassmail]
+                localrepository = local
+                remoterepository = remote
+
+                [Repository local]
+                type = Maildir
+                localfolders = %1$s/mail
+
+                [Repository remote]
+                type = IMAP
+                remotehost = 127.0.0.1
+                remoteport = %2$d
+                remoteuser = offline@cassmail.test
+                remotepass = pw
+                ssl = no
+                starttls = no
+                """.formatted(dir, imap.port()));
+        for (int run = 0; run < 2; run++) {
+            ExternalCommand.Result r = ExternalCommand.run(List.of("offlineimap", "-c", rc.toString(), "-o", "-u", "basic"),
+                    null, 120);
+            assertThat(r.exit()).as(r.output()).isZero();
+        }
+        assertThat(maildir(dir.resolve("mail/INBOX"))).hasSize(2).anyMatch(n -> n.startsWith("cur/") && n.endsWith(":2,FS"))
+                .anyMatch(n -> n.startsWith("new/")); // unseen mail stays in new/
+        assertThat(maildir(dir.resolve("mail/Work"))).hasSize(1);
+    }
+
+    /** The files of a Maildir folder as {@code cur/NAME} and {@code new/NAME}. */
+    private static List<String> maildir(Path folder) throws java.io.IOException {
+        List<String> names = new ArrayList<>();
+        for (String sub : List.of("cur", "new")) {
+            try (var files = Files.list(folder.resolve(sub))) {
+                files.forEach(f -> names.add(sub + "/" + f.getFileName()));
+            }
+        }
+        return names;
+    }
 }
