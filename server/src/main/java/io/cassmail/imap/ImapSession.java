@@ -401,6 +401,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
     /** A change notice for this account: during IDLE the client hears it now, else after its next command. */
     private void noticed() {
         dirty = true;
+        services.metrics().imapNotice();
         notifier.execute(() -> {
             synchronized (this) {
                 if (idling) {
