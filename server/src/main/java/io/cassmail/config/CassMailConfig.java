@@ -71,13 +71,14 @@ public record CassMailConfig(
      * IMAP listener limits (RFC 9051): the idle timer is at least 30 minutes (§5.4); {@code maxLiteral} bounds any
      * literal but APPEND's, whose bound is {@code appendLimit} (RFC 7889); {@code maxLine} bounds a command line
      * between literals; {@code maxPerAccount} sessions of one account at once on this front end; {@code structureCache}
-     * bytes of parsed headers kept for every session of the process.
+     * bytes of parsed headers kept for every session of the process; {@code selectMemory} bytes all selected folders
+     * of the process may hold.
      */
     public record ImapConfig(String bind, int port, int tlsPort, Duration idleTimeout, int maxConnections,
                              int maxConnectionsPerIp, int maxPerAccount, Duration writeTimeout,
                              Duration authFailureDelay, int maxAuthFailures, boolean allowPlaintext, int maxLine,
                              int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities,
-                             long structureCache) {
+                             long structureCache, long selectMemory) {
     }
 
     /**
@@ -202,7 +203,7 @@ public record CassMailConfig(
                 atLeastOne(s, "imap.max-messages"),
                 java.util.Arrays.stream(s.string("imap.hide-capabilities").split(",")).map(String::strip)
                         .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList(),
-                s.bytes("imap.structure-cache"));
+                s.bytes("imap.structure-cache"), s.bytes("imap.select-memory"));
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));

@@ -154,6 +154,7 @@ public final class ConfigLoader {
         d.put("imap.max-messages", "500000");
         d.put("imap.hide-capabilities", "");
         d.put("imap.structure-cache", "64M");
+        d.put("imap.select-memory", "256M");
         d.put("auth.max-failures-per-ip", "10");
         d.put("auth.failure-window", "5m");
         d.put("auth.cache-ttl", "10m");

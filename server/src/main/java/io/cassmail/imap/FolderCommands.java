@@ -113,6 +113,10 @@ final class FolderCommands {
                 s.untagged("OK [CLOSED] Previous folder closed");
             }
             FolderRow row = require(s, name);
+            if (!s.reserveSelection(Math.min(row.messages(), s.services().config().maxMessages()))) {
+                throw new ImapNo("UNAVAILABLE", "The server is holding too many folder listings right now; try again"
+                        + " shortly");
+            }
             SelectedFolder folder = new SelectedFolder(row, readOnly);
             folder.load(s.listing(row));
             folder.uidNext = row.uidNext();

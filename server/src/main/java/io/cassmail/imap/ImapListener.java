@@ -39,10 +39,12 @@ public final class ImapListener implements AutoCloseable {
             return t;
         });
         final StructureCache structures;
+        final io.cassmail.net.MemoryBudget selections;
 
         public Shared(CassMailConfig.ImapConfig config) {
             this.accounts = new AccountSessions(config.maxPerAccount());
             this.structures = new StructureCache(config.structureCache());
+            this.selections = new io.cassmail.net.MemoryBudget(config.selectMemory());
         }
 
         @Override
@@ -79,7 +81,7 @@ public final class ImapListener implements AutoCloseable {
         this.shared = shared;
         this.services = new ImapServices(config, parts.mailboxes(), parts.messages(), parts.quotas(),
                 parts.authenticator(), parts.penalty(), implicit ? null : tls, trustedNetwork, parts.events(),
-                parts.metrics(), name, shared.accounts);
+                parts.metrics(), name, shared.accounts, shared.selections);
         this.listener = new ConnectionListener(
                 new ConnectionListener.Spec(name, config.bind(), port, implicit ? "imaps.port" : "imap.port",
                         config.maxConnections(), config.maxConnectionsPerIp(), implicit ? "is" : "i"),

@@ -15,10 +15,10 @@ import java.util.function.Predicate;
 /**
  * What IMAP commands reach: the mailbox model, the bodies, the authenticator and failed-login budget, the limits,
  * the TLS of STARTTLS (null: not offered), which addresses may log in before TLS, the change notices and the
- * per-account session count this front end keeps.
+ * per-account session count this front end keeps, and the memory budget of every selected folder of the process.
  */
 record ImapServices(CassMailConfig.ImapConfig config, Mailboxes mailboxes, MessageStore messages, Quotas quotas,
                     PasswordAuthenticator authenticator, LoginPenalty penalty, ServerTls startTls,
                     Predicate<InetAddress> trustedNetwork, MailboxEvents events, CassMailMetrics metrics,
-                    String listener, AccountSessions accounts) {
+                    String listener, AccountSessions accounts, io.cassmail.net.MemoryBudget selections) {
 }

@@ -60,6 +60,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
     private final MessageContent content;
     private String current = "";
     private boolean compressed;
+    private long reservedSelection;
 
     ImapSession(Socket socket, ConnectionWatchdog.Watch watch, ImapServices services, Map<String, ImapCommand> commands,
                 Executor notifier, MessageContent content, String id) {
@@ -157,6 +158,8 @@ final class ImapSession implements Runnable, CommandReader.Source {
     }
 
     private synchronized void end() {
+        services.selections().release(reservedSelection);
+        reservedSelection = 0;
         if (subscription != null) {
             subscription.close();
             subscription = null;
@@ -571,7 +574,22 @@ final class ImapSession implements Runnable, CommandReader.Source {
         return selected;
     }
 
+    /** Reserves what a folder of {@code messages} will hold once selected; false when the process's budget is spent. */
+    boolean reserveSelection(long messages) {
+        long bytes = 56 * Math.max(0, messages) + 256;
+        if (!services.selections().tryReserve(bytes)) {
+            return false;
+        }
+        services.selections().release(reservedSelection);
+        reservedSelection = bytes;
+        return true;
+    }
+
     void select(SelectedFolder folder) {
+        if (folder == null) {
+            services.selections().release(reservedSelection);
+            reservedSelection = 0;
+        }
         this.selected = folder;
         this.state = folder == null ? State.AUTHENTICATED : State.SELECTED;
         this.dirty = false;

@@ -289,6 +289,32 @@ class ImapListenerTest {
     }
 
     @Test
+    void aSelectPastTheProcesssListingBudgetIsRefusedAndGivesNothingAway() throws Exception {
+        CassMailConfig small = ConfigLoader.load(null, Map.of(), List.of("password.argon2-memory=64K",
+                "password.argon2-iterations=1", "imap.select-memory=400"));
+        ImapListener.Shared tight = new ImapListener.Shared(small.imap());
+        ImapListener l = new ImapListener(small.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
+                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
+                small.password().hasher()), new LoginPenalty(5, small.auth().failureWindow(), mail.clock), events,
+                CassMailMetrics.none()), tight);
+        l.start();
+        try (Wire a = new Wire(l.port()); Wire b = new Wire(l.port())) {
+            a.line();
+            b.line();
+            a.command("a", "LOGIN bob@cassmail.test secret");
+            b.command("a", "LOGIN bob@cassmail.test secret");
+            assertThat(a.command("b", "SELECT INBOX")).last().asString().isEqualTo("b OK [READ-WRITE] SELECT completed");
+            assertThat(b.command("b", "SELECT INBOX")).last().asString()
+                    .startsWith("b NO [UNAVAILABLE] The server is holding too many folder listings");
+            assertThat(a.command("c", "UNSELECT")).last().asString().isEqualTo("c OK UNSELECT completed");
+            assertThat(b.command("c", "SELECT INBOX")).last().asString().isEqualTo("c OK [READ-WRITE] SELECT completed");
+        } finally {
+            l.close();
+            tight.close();
+        }
+    }
+
+    @Test
     void anIdlingSessionHearsNewMailAndAnotherSessionsChanges() throws Exception {
         try (Wire idle = new Wire(imap.port()); Wire other = new Wire(imap.port())) {
             idle.line();

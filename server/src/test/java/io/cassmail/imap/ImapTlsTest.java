@@ -77,7 +77,7 @@ class ImapTlsTest {
         CassMailConfig.ImapConfig config = idle == null ? i : new CassMailConfig.ImapConfig(i.bind(), i.port(),
                 i.tlsPort(), idle, i.maxConnections(), i.maxConnectionsPerIp(), i.maxPerAccount(), i.writeTimeout(),
                 i.authFailureDelay(), i.maxAuthFailures(), i.allowPlaintext(), i.maxLine(), i.maxLiteral(),
-                i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache());
+                i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache(), i.selectMemory());
         ImapListener.Shared shared = new ImapListener.Shared(config);
         ImapListener l = new ImapListener(config, 0, implicit, tls, new ImapListener.Parts(mail.mailboxes,
                 mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
