@@ -272,6 +272,34 @@ class MovingInIT {
         assertThat(maildir(dir.resolve("mail/Work"))).hasSize(1);
     }
 
+    /** fetchmail downloads an INBOX over IMAP to an MDA, then deletes it on the server (its default), once. */
+    @Test
+    void fetchmailDownloadsAndDeletes() throws Exception {
+        mail.accounts.create("fetch@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
+        try (ImapWire c = new ImapWire(imap.port())) {
+            c.command("LOGIN fetch@cassmail.test pw");
+            for (String subject : List.of("f1", "f2", "f3")) {
+                c.append("INBOX", ("Subject: " + subject + "\r\n\r\nbody " + subject + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Path dir = Files.createTempDirectory("fetchmail");
+        Path rc = dir.resolve("fetchmailrc");
+        Path out = dir.resolve("mbox");
+        Files.writeString(rc, "poll 127.0.0.1 service " + imap.port() + " protocol IMAP auth password\n"
+                + "  user \"fetch@cassmail.test\" password \"pw\" sslproto '' mda \"cat >> " + out + "\"\n");
+        Files.setPosixFilePermissions(rc, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ExternalCommand.Result r = ExternalCommand.run(List.of("fetchmail", "-f", rc.toString(), "--nosyslog",
+                "--pidfile", dir.resolve("pid").toString()), Map.of("HOME", dir.toString()), null, 120);
+        assertThat(r.exit()).as(r.output()).isZero();
+        String mbox = Files.readString(out);
+        assertThat(mbox).contains("Subject: f1").contains("Subject: f2").contains("Subject: f3");
+        assertThat(contents(imap.port(), "fetch@cassmail.test").get("INBOX")).isEmpty();
+        ExternalCommand.Result again = ExternalCommand.run(List.of("fetchmail", "-f", rc.toString(), "--nosyslog",
+                "--pidfile", dir.resolve("pid").toString()), Map.of("HOME", dir.toString()), null, 120);
+        assertThat(again.exit()).as("1: no mail. " + again.output()).isEqualTo(1);
+        assertThat(Files.readString(out)).isEqualTo(mbox);
+    }
+
     /** The files of a Maildir folder as {@code cur/NAME} and {@code new/NAME}. */
     private static List<String> maildir(Path folder) throws java.io.IOException {
         List<String> names = new ArrayList<>();
