@@ -300,6 +300,78 @@ class MovingInIT {
         assertThat(Files.readString(out)).isEqualTo(mbox);
     }
 
+    /** What a tmux pane shows now. */
+    private static String pane(String session) throws Exception {
+        return ExternalCommand.run(List.of("tmux", "capture-pane", "-p", "-t", session), null, 30).output();
+    }
+
+    private static void keys(String session, String... keys) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "send-keys", "-t", session));
+        cmd.addAll(List.of(keys));
+        ExternalCommand.run(cmd, null, 30);
+    }
+
+    private static String shows(String session, String text) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline) {
+            shown = pane(session);
+            if (shown.contains(text)) {
+                return shown;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("'" + text + "' not shown by mutt within 30 s; the screen:\n" + shown);
+    }
+
+    /** mutt, driven in tmux as a person would: the index, a message, a delete synced to the server. */
+    @Test
+    void muttInTmuxListsReadsAndDeletes() throws Exception {
+        mail.accounts.create("mutt@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
+        try (ImapWire c = new ImapWire(imap.port())) {
+            c.command("LOGIN mutt@cassmail.test pw");
+            c.append("INBOX", "From: Ann <ann@example.test>\r\nSubject: first from ann\r\n\r\nhello from ann\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            c.append("INBOX", "From: Bo <bo@example.test>\r\nSubject: second from bo\r\n\r\nhello from bo\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        Path dir = Files.createTempDirectory("mutt");
+        Path rc = dir.resolve("muttrc");
+        Files.writeString(rc, String.join("\n",
+                "set imap_user = \"mutt@cassmail.test\"",
+                "set imap_pass = \"pw\"",
+                "set folder = \"imap://127.0.0.1:" + imap.port() + "/\"",
+                "set spoolfile = \"+INBOX\"",
+                "set ssl_starttls = no",
+                "set ssl_force_tls = no",
+                "set imap_idle = yes",
+                "set delete = yes",
+                "set quit = yes",
+                "set header_cache = \"\"",
+                "set message_cachedir = \"\"", ""));
+        String session = "cassmail-mutt-" + ProcessHandle.current().pid();
+        ExternalCommand.run(List.of("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "40",
+                "TERM=xterm mutt -n -F " + rc), null, 30);
+        try {
+            String index = shows(session, "second from bo");
+            assertThat(index).contains("first from ann");
+            keys(session, "Enter");
+            shows(session, "hello from");
+            keys(session, "q");
+            shows(session, "second from bo");
+            keys(session, "d");
+            keys(session, "$");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (contents(imap.port(), "mutt@cassmail.test").get("INBOX").size() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(contents(imap.port(), "mutt@cassmail.test").get("INBOX")).hasSize(1);
+            keys(session, "q");
+        } finally {
+            ExternalCommand.run(List.of("tmux", "kill-session", "-t", session), null, 30);
+        }
+    }
+
     /** The files of a Maildir folder as {@code cur/NAME} and {@code new/NAME}. */
     private static List<String> maildir(Path folder) throws java.io.IOException {
         List<String> names = new ArrayList<>();
