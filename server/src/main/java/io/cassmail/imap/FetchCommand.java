@@ -2,7 +2,6 @@ package io.cassmail.imap;
 
 import io.cassmail.mailbox.Flags;
 import io.cassmail.mailbox.MailboxWriter;
-import io.cassmail.store.FolderEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,6 @@ import io.cassmail.mail.HeaderSummaryParser;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.mailbox.FolderNames;
 import io.cassmail.mailbox.Flags;
-import io.cassmail.mailbox.MailboxException;
 import io.cassmail.mailbox.MailboxWriter;
 import io.cassmail.mailbox.NewMessage;
 import io.cassmail.mailbox.Quotas;

@@ -85,18 +85,7 @@ public final class ImapListener implements AutoCloseable {
         this.listener = new ConnectionListener(
                 new ConnectionListener.Spec(name, config.bind(), port, implicit ? "imaps.port" : "imap.port",
                         config.maxConnections(), config.maxConnectionsPerIp(), implicit ? "is" : "i"),
-                new ConnectionListener.Refusals() {
-                    @Override
-                    public String tooMany() {
-                        return "* BYE [UNAVAILABLE] Too many connections, try again later";
-                    }
-
-                    @Override
-                    public String tooManyFrom(InetAddress client) {
-                        return "* BYE [UNAVAILABLE] Too many connections from " + client.getHostAddress()
-                                + ", try again later";
-                    }
-                },
+                ConnectionListener.Refusals.withPrefix("* BYE [UNAVAILABLE] "),
                 this::serve, delta -> parts.metrics().imapSessions(name, delta));
         commands.put("CAPABILITY", new SessionCommands.Capability());
         commands.put("NOOP", new SessionCommands.Noop());

@@ -182,11 +182,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
 
     private boolean handshake(SSLSocket ssl) {
         try {
-            ssl.setSoTimeout((int) ServerTls.HANDSHAKE_TIMEOUT.toMillis());
-            watch.during(ServerTls.HANDSHAKE_TIMEOUT.toMillis(), "TLS handshake", () -> {
-                ssl.startHandshake();
-                return null;
-            });
+            watch.handshake(ssl, ServerTls.HANDSHAKE_TIMEOUT);
             secure = true;
             return true;
         } catch (IOException e) {

@@ -78,26 +78,17 @@ final class MessageContent {
 
     /** The full structure (BODYSTRUCTURE, sections); empty when the body is gone. */
     Optional<MimePart> structure(UUID messageId, long listedSize) throws IOException {
-        StructureCache.Key key = new StructureCache.Key(messageId, listedSize);
-        MimePart cached = cache.structure(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<Opened> o = open(messageId, listedSize);
-        if (o.isEmpty()) {
-            return Optional.empty();
-        }
-        try (Opened opened = o.get()) {
-            MimePart root = MimeParser.parse(new java.io.BufferedInputStream(opened.in(), 64 * 1024));
-            cache.putStructure(key, root);
-            return Optional.of(root);
-        }
+        return parsed(messageId, listedSize, true);
     }
 
     /** The top header only (ENVELOPE, header fields): reads the first chunk, not the whole body. */
     Optional<MimePart> header(UUID messageId, long listedSize) throws IOException {
+        return parsed(messageId, listedSize, false);
+    }
+
+    private Optional<MimePart> parsed(UUID messageId, long listedSize, boolean full) throws IOException {
         StructureCache.Key key = new StructureCache.Key(messageId, listedSize);
-        MimePart cached = cache.header(key);
+        MimePart cached = full ? cache.structure(key) : cache.header(key);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -106,9 +97,14 @@ final class MessageContent {
             return Optional.empty();
         }
         try (Opened opened = o.get()) {
-            MimePart header = MimeParser.header(new java.io.BufferedInputStream(opened.in(), 16 * 1024));
-            cache.putHeader(key, header);
-            return Optional.of(header);
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(opened.in(), full ? 64 * 1024 : 16 * 1024);
+            MimePart part = full ? MimeParser.parse(in) : MimeParser.header(in);
+            if (full) {
+                cache.putStructure(key, part);
+            } else {
+                cache.putHeader(key, part);
+            }
+            return Optional.of(part);
         }
     }
 }

@@ -35,6 +35,21 @@ public final class ConnectionListener implements AutoCloseable {
         String tooMany();
 
         String tooManyFrom(InetAddress client);
+
+        /** The usual pair: {@code prefix} + "Too many connections[ from ADDRESS], try again later". */
+        static Refusals withPrefix(String prefix) {
+            return new Refusals() {
+                @Override
+                public String tooMany() {
+                    return prefix + "Too many connections, try again later";
+                }
+
+                @Override
+                public String tooManyFrom(InetAddress client) {
+                    return prefix + "Too many connections from " + client.getHostAddress() + ", try again later";
+                }
+            };
+        }
     }
 
     /**

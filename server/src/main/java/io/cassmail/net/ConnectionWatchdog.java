@@ -115,6 +115,18 @@ public final class ConnectionWatchdog implements AutoCloseable {
             }
         }
 
+        /**
+         * Runs a TLS handshake within {@code limit} in all, however the peer dribbles its records (the socket
+         * timeout bounds each read as well).
+         */
+        public void handshake(javax.net.ssl.SSLSocket ssl, java.time.Duration limit) throws IOException {
+            ssl.setSoTimeout((int) limit.toMillis());
+            during(limit.toMillis(), "TLS handshake", () -> {
+                ssl.startHandshake();
+                return null;
+            });
+        }
+
         /** Whether a deadline closed the connection. */
         public boolean expired() {
             return expired != null;

@@ -91,18 +91,7 @@ public final class Pop3Listener implements AutoCloseable {
         this.listener = new ConnectionListener(
                 new ConnectionListener.Spec(name, config.bind(), port, implicit ? "pop3s.port" : "pop3.port",
                         config.maxConnections(), config.maxConnectionsPerIp(), implicit ? "ps" : "p"),
-                new ConnectionListener.Refusals() {
-                    @Override
-                    public String tooMany() {
-                        return "-ERR [SYS/TEMP] Too many connections, try again later";
-                    }
-
-                    @Override
-                    public String tooManyFrom(InetAddress client) {
-                        return "-ERR [SYS/TEMP] Too many connections from " + client.getHostAddress()
-                                + ", try again later";
-                    }
-                },
+                ConnectionListener.Refusals.withPrefix("-ERR [SYS/TEMP] "),
                 this::serve, delta -> metrics.pop3Sessions(name, delta));
         commands.put("USER", new AuthorizationCommands.User());
         commands.put("PASS", new AuthorizationCommands.Pass());

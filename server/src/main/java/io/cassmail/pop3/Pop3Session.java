@@ -127,11 +127,7 @@ final class Pop3Session implements Runnable {
      */
     private boolean handshake(SSLSocket ssl) {
         try {
-            ssl.setSoTimeout((int) ServerTls.HANDSHAKE_TIMEOUT.toMillis());
-            watch.during(ServerTls.HANDSHAKE_TIMEOUT.toMillis(), "TLS handshake", () -> {
-                ssl.startHandshake();
-                return null;
-            });
+            watch.handshake(ssl, ServerTls.HANDSHAKE_TIMEOUT);
             secure = true;
             return true;
         } catch (IOException e) {

@@ -2,14 +2,9 @@ package io.cassmail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cassmail.auth.LoginPenalty;
-import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.auth.PasswordHasher;
-import io.cassmail.config.CassMailConfig;
-import io.cassmail.config.ConfigLoader;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.mailbox.LocalMailboxEvents;
-import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.testing.MemoryMailSystem;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -25,7 +20,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.junit.jupiter.api.AfterEach;
@@ -34,13 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /** IMAP sessions with real clients (Angus Mail, a raw socket) over loopback, the memory twins behind the server. */
 class ImapListenerTest {
-    private final CassMailConfig config = ConfigLoader.load(null, Map.of(),
-            List.of("imap.auth-failure-delay=10ms", "password.argon2-memory=64K", "password.argon2-iterations=1",
-                    "imap.max-line=4K", "imap.max-literal=8K"));
     private final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
     private final LocalMailboxEvents events = new LocalMailboxEvents();
-    private ImapListener.Shared shared;
-    private ImapListener imap;
+    private ImapTestServer imap;
 
     @BeforeEach
     void start() throws IOException {
@@ -54,12 +44,7 @@ class ImapListenerTest {
                 + "name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
                 + "\r\nJVBERi0=\r\n--b1--\r\n", "bob@cassmail.test");
         deliver();
-        shared = new ImapListener.Shared(config.imap());
-        imap = new ImapListener(config.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
-                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
-                config.password().hasher()), new LoginPenalty(5, config.auth().failureWindow(), mail.clock), events,
-                CassMailMetrics.none()), shared);
-        imap.start();
+        imap = ImapTestServer.start(mail, events, "imap.max-line=4K", "imap.max-literal=8K");
     }
 
     private void deliver() {
@@ -70,7 +55,6 @@ class ImapListenerTest {
     @AfterEach
     void stop() {
         imap.close();
-        shared.close();
         events.close();
     }
 
@@ -290,15 +274,8 @@ class ImapListenerTest {
 
     @Test
     void aSelectPastTheProcesssListingBudgetIsRefusedAndGivesNothingAway() throws Exception {
-        CassMailConfig small = ConfigLoader.load(null, Map.of(), List.of("password.argon2-memory=64K",
-                "password.argon2-iterations=1", "imap.select-memory=400"));
-        ImapListener.Shared tight = new ImapListener.Shared(small.imap());
-        ImapListener l = new ImapListener(small.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
-                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
-                small.password().hasher()), new LoginPenalty(5, small.auth().failureWindow(), mail.clock), events,
-                CassMailMetrics.none()), tight);
-        l.start();
-        try (Wire a = new Wire(l.port()); Wire b = new Wire(l.port())) {
+        try (ImapTestServer l = ImapTestServer.start(mail, events, "imap.select-memory=400");
+             Wire a = new Wire(l.port()); Wire b = new Wire(l.port())) {
             a.line();
             b.line();
             a.command("a", "LOGIN bob@cassmail.test secret");
@@ -308,9 +285,6 @@ class ImapListenerTest {
                     .startsWith("b NO [UNAVAILABLE] The server is holding too many folder listings");
             assertThat(a.command("c", "UNSELECT")).last().asString().isEqualTo("c OK UNSELECT completed");
             assertThat(b.command("c", "SELECT INBOX")).last().asString().isEqualTo("c OK [READ-WRITE] SELECT completed");
-        } finally {
-            l.close();
-            tight.close();
         }
     }
 

@@ -2,14 +2,10 @@ package io.cassmail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cassmail.auth.LoginPenalty;
-import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.auth.PasswordHasher;
 import io.cassmail.config.CassMailConfig;
-import io.cassmail.config.ConfigLoader;
 import io.cassmail.delivery.DeliveryProcessor;
 import io.cassmail.mailbox.LocalMailboxEvents;
-import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.testing.MemoryMailSystem;
 import io.cassmail.testing.TestCerts;
 import io.cassmail.testing.TlsDribbler;
@@ -24,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.commons.net.imap.IMAPSClient;
 import org.junit.jupiter.api.AfterEach;
@@ -65,33 +60,26 @@ class ImapTlsTest {
         events.close();
     }
 
-    private ImapListener start(boolean implicit, Predicate<InetAddress> trusted) {
+    private ImapTestServer start(boolean implicit, Predicate<InetAddress> trusted) {
         return start(implicit, trusted, null);
     }
 
     /** @param idle an idle timeout below the 30 minutes the configuration allows (tests only), or null */
-    private ImapListener start(boolean implicit, Predicate<InetAddress> trusted, Duration idle) {
-        CassMailConfig c = ConfigLoader.load(null, Map.of(), List.of("imap.auth-failure-delay=10ms",
-                "password.argon2-memory=64K", "password.argon2-iterations=1"));
+    private ImapTestServer start(boolean implicit, Predicate<InetAddress> trusted, Duration idle) {
+        CassMailConfig c = ImapTestServer.config();
         CassMailConfig.ImapConfig i = c.imap();
         CassMailConfig.ImapConfig config = idle == null ? i : new CassMailConfig.ImapConfig(i.bind(), i.port(),
                 i.tlsPort(), idle, i.maxConnections(), i.maxConnectionsPerIp(), i.maxPerAccount(), i.writeTimeout(),
                 i.authFailureDelay(), i.maxAuthFailures(), i.allowPlaintext(), i.maxLine(), i.maxLiteral(),
                 i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache(), i.selectMemory());
-        ImapListener.Shared shared = new ImapListener.Shared(config);
-        ImapListener l = new ImapListener(config, 0, implicit, tls, new ImapListener.Parts(mail.mailboxes,
-                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
-                c.password().hasher()), new LoginPenalty(10, Duration.ofMinutes(5), mail.clock), events,
-                CassMailMetrics.none()), shared, trusted);
-        l.start();
-        open.add(l);
-        open.add(shared);
-        return l;
+        ImapTestServer server = ImapTestServer.start(mail, events, c, config, implicit, tls, trusted);
+        open.add(server);
+        return server;
     }
 
     @Test
     void startTlsThenLoginAndRead() throws IOException {
-        ImapListener l = start(false, address -> false);
+        ImapTestServer l = start(false, address -> false);
         IMAPSClient c = new IMAPSClient(false, TestCerts.trustingClient());
         c.setDefaultTimeout(30_000);
         c.connect("127.0.0.1", l.port());
@@ -112,7 +100,7 @@ class ImapTlsTest {
 
     @Test
     void imapsIsTlsFromTheFirstByte() throws IOException {
-        ImapListener l = start(true, address -> false);
+        ImapTestServer l = start(true, address -> false);
         IMAPSClient c = new IMAPSClient(true, TestCerts.trustingClient());
         c.setDefaultTimeout(30_000);
         c.connect("127.0.0.1", l.port());
@@ -127,7 +115,7 @@ class ImapTlsTest {
 
     @Test
     void aClientDribblingOneTlsRecordAfterStartTlsIsCutOff() throws IOException {
-        ImapListener l = start(false, InetAddress::isLoopbackAddress, Duration.ofSeconds(2));
+        ImapTestServer l = start(false, InetAddress::isLoopbackAddress, Duration.ofSeconds(2));
         Socket plain = new Socket("127.0.0.1", l.port());
         plain.setSoTimeout(10_000);
         BufferedReader lines = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));

@@ -2,13 +2,8 @@ package io.cassmail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cassmail.auth.LoginPenalty;
-import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.auth.PasswordHasher;
-import io.cassmail.config.CassMailConfig;
-import io.cassmail.config.ConfigLoader;
 import io.cassmail.mailbox.LocalMailboxEvents;
-import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.testing.ExternalCommand;
 import io.cassmail.testing.ImapWire;
 import io.cassmail.testing.MemoryMailSystem;
@@ -31,23 +26,15 @@ import org.junit.jupiter.api.Test;
 class MovingInIT {
     static final MemoryMailSystem mail = new MemoryMailSystem().withDomain("cassmail.test");
     static final LocalMailboxEvents events = new LocalMailboxEvents();
-    static ImapListener.Shared shared;
-    static ImapListener imap;
+    static ImapTestServer imap;
     static PrivateDovecot dovecot;
 
     @BeforeAll
     static void start() throws Exception {
         assertThat(PrivateDovecot.installed()).as("dovecot-imapd is installed (tools/ensure-test-clients)").isTrue();
-        CassMailConfig config = ConfigLoader.load(null, Map.of(), List.of("password.argon2-memory=64K",
-                "password.argon2-iterations=1"));
         mail.accounts.create("mover@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
         mail.accounts.create("sync@cassmail.test", new PasswordHasher(64, 1).hash("pw"));
-        shared = new ImapListener.Shared(config.imap());
-        imap = new ImapListener(config.imap(), 0, false, null, new ImapListener.Parts(mail.mailboxes,
-                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
-                config.password().hasher()), new LoginPenalty(50, config.auth().failureWindow(), mail.clock), events,
-                CassMailMetrics.none()), shared);
-        imap.start();
+        imap = ImapTestServer.start(mail, events);
         dovecot = PrivateDovecot.start(Map.of("old@example.test", "pw", "back@example.test", "pw", "sync@example.test", "pw"));
     }
 
@@ -55,7 +42,6 @@ class MovingInIT {
     static void stop() {
         if (imap != null) {
             imap.close();
-            shared.close();
         }
         if (dovecot != null) {
             dovecot.close();
