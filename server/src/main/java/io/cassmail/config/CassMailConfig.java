@@ -72,13 +72,14 @@ public record CassMailConfig(
      * literal but APPEND's, whose bound is {@code appendLimit} (RFC 7889); {@code maxLine} bounds a command line
      * between literals; {@code maxPerAccount} sessions of one account at once on this front end; {@code structureCache}
      * bytes of parsed headers kept for every session of the process; {@code selectMemory} bytes all selected folders
-     * of the process may hold.
+     * of the process may hold; {@code accountHiddenCapabilities} what each named account is not shown after login.
      */
     public record ImapConfig(String bind, int port, int tlsPort, Duration idleTimeout, int maxConnections,
                              int maxConnectionsPerIp, int maxPerAccount, Duration writeTimeout,
                              Duration authFailureDelay, int maxAuthFailures, boolean allowPlaintext, int maxLine,
                              int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities,
-                             long structureCache, long selectMemory) {
+                             long structureCache, long selectMemory,
+                             java.util.Map<String, List<String>> accountHiddenCapabilities) {
     }
 
     /**
@@ -203,7 +204,8 @@ public record CassMailConfig(
                 atLeastOne(s, "imap.max-messages"),
                 java.util.Arrays.stream(s.string("imap.hide-capabilities").split(",")).map(String::strip)
                         .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList(),
-                s.bytes("imap.structure-cache"), s.bytes("imap.select-memory"));
+                s.bytes("imap.structure-cache"), s.bytes("imap.select-memory"),
+                accountCapabilities(s.string("imap.account-hide-capabilities")));
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));
@@ -246,6 +248,25 @@ public record CassMailConfig(
                         s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"),
                         s.duration("relay.lease"))),
                 s.string("hostname"));
+    }
+
+    /** {@code user@example.org=CONDSTORE QRESYNC;other@example.org=LIST-STATUS}: capabilities hidden per account. */
+    static java.util.Map<String, List<String>> accountCapabilities(String text) {
+        java.util.Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("setting 'imap.account-hide-capabilities' needs ADDRESS=CAPABILITY ...;"
+                        + " entries separated by ';' (got '" + entry.strip() + "')");
+            }
+            result.put(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), java.util.Arrays.stream(
+                    entry.substring(eq + 1).strip().split("[\\s,]+")).filter(c -> !c.isEmpty())
+                    .map(c -> c.toUpperCase(Locale.ROOT)).toList());
+        }
+        return java.util.Map.copyOf(result);
     }
 
     private static List<InetSocketAddress> contactPoints(String value) {

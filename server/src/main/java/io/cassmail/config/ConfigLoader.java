@@ -153,6 +153,7 @@ public final class ConfigLoader {
         d.put("imap.max-literal", "1M");
         d.put("imap.max-messages", "500000");
         d.put("imap.hide-capabilities", "");
+        d.put("imap.account-hide-capabilities", "");
         d.put("imap.structure-cache", "64M");
         d.put("imap.select-memory", "256M");
         d.put("auth.max-failures-per-ip", "10");

@@ -33,14 +33,23 @@ final class Capabilities {
                 "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH",
                 "CONDSTORE", "QRESYNC", "STATUS=SIZE", "APPENDLIMIT=" + s.services().config().appendLimit(), "UTF8=ACCEPT",
                 "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE"));
-        List<String> hidden = s.services().config().hiddenCapabilities();
+        List<String> hidden = hidden(s);
         caps.removeIf(c -> hidden.contains(c) || hidden.stream().anyMatch(h -> c.startsWith(h + "=")));
         return String.join(" ", caps);
     }
 
-    /** Whether a capability is on for this server (not hidden). */
+    /** What this session is not shown: the server's hidden capabilities and, once logged in, its account's. */
+    private static List<String> hidden(ImapSession s) {
+        List<String> all = new java.util.ArrayList<>(s.services().config().hiddenCapabilities());
+        if (s.address() != null) {
+            all.addAll(s.services().config().accountHiddenCapabilities().getOrDefault(s.address(), List.of()));
+        }
+        return all;
+    }
+
+    /** Whether a capability is on for this session (not hidden). */
     static boolean on(ImapSession s, String capability) {
-        return !s.services().config().hiddenCapabilities().contains(capability);
+        return !hidden(s).contains(capability);
     }
 
     static String flagList(Flags flags) {

@@ -20,8 +20,7 @@ import org.apache.james.mime4j.codec.DecoderUtil;
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH results (RETURN, RFC 4731) and MODSEQ (RFC 7162 §3.1.5).
  * Flags, sizes, dates and UIDs come from the session's view; header keys read each message's header (one
- * chunk); BODY and TEXT stream the whole message once per message, matching bytes without case (ASCII) against
- * the raw message: encoded bodies (base64, quoted-printable) are not decoded.
+ * chunk); BODY and TEXT stream each message's text parts once, decoded (transfer encoding and charset).
  */
 final class SearchCommand implements ImapCommand {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
@@ -207,7 +206,7 @@ final class SearchCommand implements ImapCommand {
             }
             case "BODY", "TEXT": {
                 args.sp();
-                byte[] needle = args.astring().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+                String needle = args.astring().toLowerCase(Locale.ROOT);
                 boolean text = word.equals("TEXT");
                 return (ss, f, m) -> contains(ss, f, m, needle, text);
             }
@@ -315,10 +314,23 @@ final class SearchCommand implements ImapCommand {
         }
     }
 
-    /** Whether the message (TEXT) or its body (BODY) holds the bytes, ignoring ASCII case, streamed. */
-    private static boolean contains(ImapSession s, SelectedFolder f, int m, byte[] needle, boolean text)
+    /**
+     * Whether the message's text holds the words, without case (RFC 9051 §6.4.4): the text parts, decoded from
+     * base64 or quoted-printable and from their charset, streamed one part after the other in one pass over the
+     * stored chunks; with TEXT also the header sections. Attachments that are not text are not searched.
+     */
+    private static boolean contains(ImapSession s, SelectedFolder f, int m, String needle, boolean text)
             throws IOException {
-        if (needle.length == 0) {
+        if (needle.isEmpty()) {
+            return true;
+        }
+        Optional<MimePart> root = s.content().structure(f.messageId(m), f.size(m));
+        if (root.isEmpty()) {
+            return false;
+        }
+        List<MimePart> searched = new ArrayList<>();
+        leaves(root.get(), false, searched);
+        if (text && matches(headerText(root.get()), needle)) {
             return true;
         }
         Optional<MessageContent.Opened> o = s.content().open(f.messageId(m), f.size(m));
@@ -326,44 +338,131 @@ final class SearchCommand implements ImapCommand {
             return false;
         }
         try (InputStream in = new BufferedInputStream(o.get().in(), 64 * 1024)) {
-            if (!text) {
-                io.cassmail.mail.HeaderSection scanner = new io.cassmail.mail.HeaderSection();
-                int c;
-                while ((c = in.read()) >= 0 && !scanner.feed(c)) {
-                    // skip the header
+            long pos = 0;
+            for (MimePart part : searched) {
+                if (text && part.message == null && part != root.get() && matches(headerText(part), needle)) {
+                    return true;
                 }
-            }
-            int[] fail = failure(needle);
-            int j = 0;
-            int c;
-            while ((c = in.read()) >= 0) {
-                byte b = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
-                while (j > 0 && needle[j] != b) {
-                    j = fail[j - 1];
-                }
-                if (needle[j] == b) {
-                    j++;
-                }
-                if (j == needle.length) {
+                in.skipNBytes(part.bodyStart - pos);
+                pos = part.bodyEnd;
+                InputStream body = new Bounded(in, part.bodySize());
+                String encoding = MimePart.mainToken(part.field("Content-Transfer-Encoding"));
+                InputStream decoded = encoding == null ? body
+                        : encoding.equalsIgnoreCase("base64") ? new org.apache.james.mime4j.codec.Base64InputStream(body)
+                        : encoding.equalsIgnoreCase("quoted-printable")
+                        ? new org.apache.james.mime4j.codec.QuotedPrintableInputStream(body) : body;
+                boolean found = matches(new java.io.InputStreamReader(decoded, charset(part)), needle);
+                body.transferTo(java.io.OutputStream.nullOutputStream());
+                if (found) {
                     return true;
                 }
             }
-            return false;
+        }
+        return false;
+    }
+
+    /** The text parts in the order they are stored; message/rfc822 parts contribute their own. */
+    private static void leaves(MimePart p, boolean inDigest, List<MimePart> into) {
+        if (!p.children.isEmpty()) {
+            boolean digest = p.contentType(inDigest).is("multipart", "digest");
+            p.children.forEach(c -> leaves(c, digest, into));
+        } else if (p.message != null) {
+            leaves(p.message, false, into);
+        } else if (p.contentType(inDigest).is("text", null)) {
+            into.add(p);
         }
     }
 
-    private static int[] failure(byte[] p) {
-        int[] f = new int[p.length];
+    private static String headerText(MimePart p) {
+        StringBuilder b = new StringBuilder();
+        for (HeaderFields.Field field : p.fields()) {
+            b.append(field.name()).append(": ")
+                    .append(DecoderUtil.decodeEncodedWords(field.value(), (java.nio.charset.Charset) null)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static java.nio.charset.Charset charset(MimePart p) {
+        String name = p.contentType(false).param("charset");
+        try {
+            return name == null ? StandardCharsets.US_ASCII : java.nio.charset.Charset.forName(name.strip());
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.ISO_8859_1; // unknown charset: every byte still reads as one character
+        }
+    }
+
+    private static boolean matches(String haystack, String needle) throws IOException {
+        return matches(new java.io.StringReader(haystack), needle);
+    }
+
+    /** Whether the characters hold {@code needle} (lower case), ignoring case, with a KMP scan (nothing buffered). */
+    private static boolean matches(java.io.Reader in, String needle) throws IOException {
+        int[] fail = failure(needle);
+        int j = 0;
+        int c;
+        while ((c = in.read()) >= 0) {
+            char ch = Character.toLowerCase((char) c);
+            while (j > 0 && needle.charAt(j) != ch) {
+                j = fail[j - 1];
+            }
+            if (needle.charAt(j) == ch) {
+                j++;
+            }
+            if (j == needle.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** At most {@code left} bytes of a stream, without closing it. */
+    private static final class Bounded extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        Bounded(InputStream in, long left) {
+            this.in = in;
+            this.left = left;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int c = in.read();
+            if (c >= 0) {
+                left--;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+
+    private static int[] failure(String p) {
+        int[] f = new int[p.length()];
         int k = 0;
-        for (int i = 1; i < p.length; i++) {
-            while (k > 0 && p[k] != p[i]) {
+        for (int i = 1; i < p.length(); i++) {
+            while (k > 0 && p.charAt(k) != p.charAt(i)) {
                 k = f[k - 1];
             }
-            if (p[k] == p[i]) {
+            if (p.charAt(k) == p.charAt(i)) {
                 k++;
             }
             f[i] = k;
         }
         return f;
     }
+
 }

@@ -289,6 +289,41 @@ class ImapListenerTest {
     }
 
     @Test
+    void searchFindsWordsInDecodedTextPartsOnly() throws Exception {
+        mail.submit("e@example.test", "Subject: encoded\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n"
+                + "\r\n--x\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Sch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n--x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nRWluIEvkc2VicvZ0Y2hlbg==\r\n--x\r\nContent-Type: application/octet-stream\r\n"
+                + "\r\nsecretword in an attachment\r\n--x--\r\n", "bob@cassmail.test");
+        deliver();
+        try (Wire w = new Wire(imap.port())) {
+            w.line();
+            w.command("a", "LOGIN bob@cassmail.test secret");
+            w.command("b", "SELECT INBOX");
+            assertThat(w.command("c", "SEARCH CHARSET UTF-8 BODY \"GRÜSSE\"")).contains("* SEARCH");
+            assertThat(w.command("d", "SEARCH CHARSET UTF-8 BODY {7+}\r\ngrüße")).contains("* SEARCH 3");
+            assertThat(w.command("e", "SEARCH CHARSET UTF-8 BODY {14+}\r\nkäsebrötchen")).contains("* SEARCH 3"); // base64, ISO-8859-1
+            assertThat(w.command("f", "SEARCH BODY secretword")).contains("* SEARCH"); // not text: not searched
+            assertThat(w.command("g", "SEARCH TEXT encoded")).contains("* SEARCH 3"); // TEXT covers the header
+            assertThat(w.command("h", "SEARCH BODY encoded")).contains("* SEARCH");
+            assertThat(w.command("i", "SEARCH OR BODY world BODY \"first body\"")).contains("* SEARCH 1 2");
+        }
+    }
+
+    @Test
+    void anAccountsHiddenCapabilitiesAreNeitherShownNorEnabled() throws Exception {
+        try (ImapTestServer l = ImapTestServer.start(mail, events, "imap.hide-capabilities=COMPRESS",
+                "imap.account-hide-capabilities=bob@cassmail.test=CONDSTORE QRESYNC LIST-STATUS;x@y.test=ID");
+             Wire w = new Wire(l.port())) {
+            assertThat(w.line()).contains("CONDSTORE").doesNotContain("COMPRESS");
+            String login = w.command("a", "LOGIN bob@cassmail.test secret").get(0);
+            assertThat(login).startsWith("a OK [CAPABILITY").contains("ID").doesNotContain("CONDSTORE")
+                    .doesNotContain("QRESYNC").doesNotContain("LIST-STATUS").doesNotContain("COMPRESS");
+            assertThat(w.command("b", "ENABLE CONDSTORE UTF8=ACCEPT")).contains("* ENABLED UTF8=ACCEPT");
+        }
+    }
+
+    @Test
     void anIdlingSessionHearsNewMailAndAnotherSessionsChanges() throws Exception {
         try (Wire idle = new Wire(imap.port()); Wire other = new Wire(imap.port())) {
             idle.line();

@@ -71,7 +71,8 @@ class ImapTlsTest {
         CassMailConfig.ImapConfig config = idle == null ? i : new CassMailConfig.ImapConfig(i.bind(), i.port(),
                 i.tlsPort(), idle, i.maxConnections(), i.maxConnectionsPerIp(), i.maxPerAccount(), i.writeTimeout(),
                 i.authFailureDelay(), i.maxAuthFailures(), i.allowPlaintext(), i.maxLine(), i.maxLiteral(),
-                i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache(), i.selectMemory());
+                i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache(), i.selectMemory(),
+                i.accountHiddenCapabilities());
         ImapTestServer server = ImapTestServer.start(mail, events, c, config, implicit, tls, trusted);
         open.add(server);
         return server;
