@@ -31,7 +31,7 @@ final class Capabilities {
         }
         caps.addAll(List.of("SASL-IR", "LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE",
                 "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH",
-                "CONDSTORE", "QRESYNC", "STATUS=SIZE", "APPENDLIMIT=" + s.services().config().appendLimit(), "UTF8=ACCEPT",
+                "CONDSTORE", "QRESYNC", "BINARY", "STATUS=SIZE", "APPENDLIMIT=" + s.services().config().appendLimit(), "UTF8=ACCEPT",
                 "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE"));
         List<String> hidden = hidden(s);
         caps.removeIf(c -> hidden.contains(c) || hidden.stream().anyMatch(h -> c.startsWith(h + "=")));

@@ -111,7 +111,19 @@ final class FetchCommand implements ImapCommand {
             }
         }
         boolean full = items.stream().anyMatch(i -> i.name().startsWith("BODY") && !i.name().equals("BODY[")
-                || i.name().equals("BODY[") && i.path().length > 0);
+                || (i.name().equals("BODY[") || i.binary()) && i.path().length > 0);
+        for (FetchItem item : items) {
+            if (item.binary() && item.path().length > 0) {
+                for (int m : msns) {
+                    Optional<MimePart> root = s.content().structure(f.messageId(m), f.size(m));
+                    MimePart part = root.map(r -> resolve(r, item.path())).orElse(null);
+                    if (part != null && BinarySection.decoder(part) == null) {
+                        throw new ImapNo("UNKNOWN-CTE", "Message " + m + " part " + item.label()
+                                + " has a content transfer encoding this server cannot decode");
+                    }
+                }
+            }
+        }
         boolean header = full || items.stream().anyMatch(i -> i.name().equals("ENVELOPE"));
         if (header && msns.size() > 1) {
             List<java.util.UUID> ids = new ArrayList<>();
@@ -209,7 +221,13 @@ final class FetchCommand implements ImapCommand {
                         w.raw("(\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0)");
                     }
                 }
-                default -> section(s, f, m, item);
+                default -> {
+                    if (item.binary()) {
+                        BinarySection.write(s, f, m, item);
+                    } else {
+                        section(s, f, m, item);
+                    }
+                }
             }
         }
         if (!uidDone && byUid) { // UID FETCH always names the UID (RFC 9051 §6.4.9)

@@ -10,7 +10,13 @@ record FetchItem(String name, String label, int[] path, String kind, List<String
 
     /** Whether sending it sets \Seen (RFC 9051 §6.4.5: BODY[...] and RFC822, not BODY.PEEK nor RFC822.HEADER). */
     boolean setsSeen() {
-        return !peek && (name.equals("BODY[") || name.equals("RFC822") || name.equals("RFC822.TEXT"));
+        return !peek && (name.equals("BODY[") || name.equals("BINARY[") || name.equals("RFC822")
+                || name.equals("RFC822.TEXT"));
+    }
+
+    /** BINARY[...] or BINARY.SIZE[...] (RFC 3516, folded into RFC 9051 §6.4.5). */
+    boolean binary() {
+        return name.startsWith("BINARY");
     }
 
     boolean section() {
@@ -33,12 +39,16 @@ record FetchItem(String name, String label, int[] path, String kind, List<String
         }
         String head = upper.substring(0, bracket);
         boolean peek;
+        String binary = null;
         if (head.equals("BODY")) {
             peek = false;
         } else if (head.equals("BODY.PEEK")) {
             peek = true;
+        } else if (head.equals("BINARY") || head.equals("BINARY.PEEK") || head.equals("BINARY.SIZE")) {
+            peek = !head.equals("BINARY");
+            binary = head.equals("BINARY.SIZE") ? "BINARY.SIZE[" : "BINARY[";
         } else {
-            throw new ImapSyntaxException("unknown FETCH item " + att + " (BINARY is not offered)");
+            throw new ImapSyntaxException("unknown FETCH item " + att);
         }
         int close = upper.lastIndexOf(']');
         if (close < bracket) {
@@ -110,6 +120,18 @@ record FetchItem(String name, String label, int[] path, String kind, List<String
             }
         } else {
             throw new ImapSyntaxException("bad section " + spec);
+        }
+        if (binary != null) {
+            if (!kind.isEmpty()) {
+                throw new ImapSyntaxException("BINARY takes part numbers only: " + spec);
+            }
+            if (binary.equals("BINARY.SIZE[") && !partial.isEmpty()) {
+                throw new ImapSyntaxException("BINARY.SIZE takes no partial range");
+            }
+            String label = (binary.equals("BINARY[") ? "BINARY[" : "BINARY.SIZE[") + spec + "]"
+                    + (offset > 0 || length >= 0 ? "<" + offset + ">" : "");
+            return new FetchItem(binary, label, path.stream().mapToInt(Integer::intValue).toArray(), "", null, offset,
+                    length, peek);
         }
         String label = "BODY[" + spec + "]" + (offset > 0 || length >= 0 ? "<" + offset + ">" : "");
         return new FetchItem("BODY[", label, path.stream().mapToInt(Integer::intValue).toArray(), kind, fields, offset,

@@ -345,7 +345,7 @@ final class SearchCommand implements ImapCommand {
                 }
                 in.skipNBytes(part.bodyStart - pos);
                 pos = part.bodyEnd;
-                InputStream body = new Bounded(in, part.bodySize());
+                InputStream body = new BinarySection.Bounded(in, part.bodySize());
                 String encoding = MimePart.mainToken(part.field("Content-Transfer-Encoding"));
                 InputStream decoded = encoding == null ? body
                         : encoding.equalsIgnoreCase("base64") ? new org.apache.james.mime4j.codec.Base64InputStream(body)
@@ -413,41 +413,6 @@ final class SearchCommand implements ImapCommand {
             }
         }
         return false;
-    }
-
-    /** At most {@code left} bytes of a stream, without closing it. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        Bounded(InputStream in, long left) {
-            this.in = in;
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int c = in.read();
-            if (c >= 0) {
-                left--;
-            }
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
     }
 
     private static int[] failure(String p) {
