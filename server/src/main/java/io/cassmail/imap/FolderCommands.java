@@ -485,6 +485,16 @@ final class FolderCommands {
                 }
                 args.sp();
             }
+            boolean utf8 = false;
+            if (args.peek() == 'U' || args.peek() == 'u') {
+                // RFC 6855 §4: UTF8 (literal8), after ENABLE UTF8=ACCEPT
+                if (!args.keyword().equals("UTF8") || !s.out().utf8()) {
+                    throw new ImapSyntaxException("APPEND's UTF8 data needs ENABLE UTF8=ACCEPT first");
+                }
+                args.sp();
+                args.open();
+                utf8 = true;
+            }
             long size = args.literalSize();
             if (size < 0) {
                 throw new ImapSyntaxException("APPEND needs the message as a literal");
@@ -506,6 +516,9 @@ final class FolderCommands {
             StoredMessage stored = store(s, id, args.input(), size);
             args.nextSegment();
             try {
+                if (utf8 && !args.close()) {
+                    throw new ImapSyntaxException("expected ')' after the UTF8 message");
+                }
                 args.end();
             } catch (ImapSyntaxException e) {
                 s.services().messages().delete(id);

@@ -289,6 +289,25 @@ class ImapListenerTest {
     }
 
     @Test
+    void utf8ClientsAppendWithTheUtf8DataItemAndSeeUtf8Names() throws Exception {
+        try (Wire w = new Wire(imap.port())) {
+            w.line();
+            w.command("a", "LOGIN bob@cassmail.test secret");
+            assertThat(w.command("b", "APPEND INBOX UTF8 (~{5+}\r\nHi:\r\n)")).last().asString()
+                    .startsWith("b BAD APPEND's UTF8 data needs ENABLE UTF8=ACCEPT first");
+            assertThat(w.command("c", "CREATE Entw&APw-rfe")).last().asString().isEqualTo("c OK CREATE completed");
+            assertThat(w.command("d", "ENABLE UTF8=ACCEPT")).contains("* ENABLED UTF8=ACCEPT");
+            byte[] message = "Subject: Grüße\r\n\r\nÄ\r\n".getBytes(StandardCharsets.UTF_8);
+            w.out.write(("e APPEND \"Entwürfe\" UTF8 (~{" + message.length + "+}\r\n").getBytes(StandardCharsets.UTF_8));
+            w.out.write(message);
+            w.out.write(")\r\n".getBytes(StandardCharsets.US_ASCII));
+            w.out.flush();
+            assertThat(w.line()).startsWith("e OK [APPENDUID ");
+            assertThat(w.command("f", "LIST \"\" Entw*")).contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"");
+        }
+    }
+
+    @Test
     void searchFindsWordsInDecodedTextPartsOnly() throws Exception {
         mail.submit("e@example.test", "Subject: encoded\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n"
                 + "\r\n--x\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
