@@ -220,8 +220,8 @@ public final class CassMailServer implements AutoCloseable {
         if (roles.contains(Role.IMAP)) {
             ImapListener.Shared shared = new ImapListener.Shared(config.imap());
             resources.push(shared);
-            ImapListener.Parts parts = new ImapListener.Parts(mailboxes, stores.messages(), quotas, authenticator, penalty,
-                    events, metrics);
+            ImapListener.Parts parts = new ImapListener.Parts(mailboxes, stores.messages(), stores.writes(), quotas,
+                    authenticator, penalty, events, metrics);
             if (config.imap().port() != CassMailConfig.OFF) {
                 startImap("imap", config.imap().port(), false, tls, config, parts, shared);
             }

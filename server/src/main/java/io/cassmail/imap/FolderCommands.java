@@ -555,16 +555,17 @@ final class FolderCommands {
                     }
                     left -= n;
                 }
-                chunks = body.finish();
+                // every chunk but the last now; the last goes with the message row, in one write (as SMTP intake does)
+                chunks = body.finishHoldingLast();
+                HeaderSummary summary = HeaderSummaryParser.parse(header.toByteArray());
+                StoredMessage stored = new StoredMessage(id, null, List.of(s.address()), size, chunks, Instant.now(),
+                        s.clientAddress(), "IMAP APPEND", summary);
+                s.services().writes().write(body, stored, List.of());
+                return stored;
             } catch (IOException | RuntimeException e) {
                 body.abort();
                 throw e;
             }
-            HeaderSummary summary = HeaderSummaryParser.parse(header.toByteArray());
-            StoredMessage stored = new StoredMessage(id, null, List.of(s.address()), size, chunks, Instant.now(),
-                    s.clientAddress(), "IMAP APPEND", summary);
-            s.services().messages().save(stored);
-            return stored;
         }
     }
 

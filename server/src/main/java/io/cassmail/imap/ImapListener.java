@@ -55,8 +55,9 @@ public final class ImapListener implements AutoCloseable {
     }
 
     /** The facilities a listener needs beyond its configuration. */
-    public record Parts(Mailboxes mailboxes, MessageStore messages, Quotas quotas, PasswordAuthenticator authenticator,
-                        LoginPenalty penalty, MailboxEvents events, CassMailMetrics metrics) {
+    public record Parts(Mailboxes mailboxes, MessageStore messages, io.cassmail.store.AcceptedWrites writes, Quotas quotas,
+                        PasswordAuthenticator authenticator, LoginPenalty penalty, MailboxEvents events,
+                        CassMailMetrics metrics) {
     }
 
     private final ImapServices services;
@@ -79,7 +80,7 @@ public final class ImapListener implements AutoCloseable {
         String name = implicit ? "imaps" : "imap";
         this.implicitTls = implicit ? tls : null;
         this.shared = shared;
-        this.services = new ImapServices(config, parts.mailboxes(), parts.messages(), parts.quotas(),
+        this.services = new ImapServices(config, parts.mailboxes(), parts.messages(), parts.writes(), parts.quotas(),
                 parts.authenticator(), parts.penalty(), implicit ? null : tls, trustedNetwork, parts.events(),
                 parts.metrics(), name, shared.accounts, shared.selections);
         this.listener = new ConnectionListener(

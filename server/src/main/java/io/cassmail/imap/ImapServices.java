@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * the TLS of STARTTLS (null: not offered), which addresses may log in before TLS, the change notices and the
  * per-account session count this front end keeps, and the memory budget of every selected folder of the process.
  */
-record ImapServices(CassMailConfig.ImapConfig config, Mailboxes mailboxes, MessageStore messages, Quotas quotas,
+record ImapServices(CassMailConfig.ImapConfig config, Mailboxes mailboxes, MessageStore messages,
+                    io.cassmail.store.AcceptedWrites writes, Quotas quotas,
                     PasswordAuthenticator authenticator, LoginPenalty penalty, ServerTls startTls,
                     Predicate<InetAddress> trustedNetwork, MailboxEvents events, CassMailMetrics metrics,
                     String listener, AccountSessions accounts, io.cassmail.net.MemoryBudget selections) {

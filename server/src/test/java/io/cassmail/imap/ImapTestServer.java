@@ -43,7 +43,7 @@ final class ImapTestServer implements AutoCloseable {
                                 Predicate<InetAddress> trusted) {
         ImapListener.Shared shared = new ImapListener.Shared(imap);
         ImapListener l = new ImapListener(imap, 0, implicit, tls, new ImapListener.Parts(mail.mailboxes,
-                mail.stores.messages(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
+                mail.stores.messages(), mail.stores.stores().writes(), mail.quotas, new PasswordAuthenticator(mail.stores.directory(),
                 c.password().hasher()), new LoginPenalty(50, Duration.ofMinutes(5), mail.clock), events,
                 CassMailMetrics.none()), shared, trusted);
         l.start();
