@@ -86,21 +86,44 @@ final class MessageContent {
         return parsed(messageId, listedSize, false);
     }
 
+    /** How long a stored structure lives; then the first session to need it parses and stores it again. */
+    static final java.time.Duration STORED_FOR = java.time.Duration.ofDays(30);
+
     private Optional<MimePart> parsed(UUID messageId, long listedSize, boolean full) throws IOException {
         StructureCache.Key key = new StructureCache.Key(messageId, listedSize);
         MimePart cached = full ? cache.structure(key) : cache.header(key);
         if (cached != null) {
             return Optional.of(cached);
         }
+        // parsed before, by this or another process: stored with the message (schema 9); a structure describes the
+        // message as listed (with the delivery's Return-Path line, or without as APPEND stores it), so sizes must agree
+        Optional<MimePart> stored = store.structure(messageId).flatMap(StructureCodec::decode)
+                .filter(p -> p.headerStart == 0 && p.bodyEnd == listedSize);
+        if (stored.isPresent()) {
+            cache.putStructure(key, stored.get());
+            return stored;
+        }
         Optional<Opened> o = open(messageId, listedSize);
         if (o.isEmpty()) {
             return Optional.empty();
         }
+        // a message of one chunk costs the same read whole as its header alone: parse it all, and store that
+        boolean all = full || listedSize <= io.cassmail.store.MessageStore.CHUNK_SIZE;
         try (Opened opened = o.get()) {
-            java.io.BufferedInputStream in = new java.io.BufferedInputStream(opened.in(), full ? 64 * 1024 : 16 * 1024);
-            MimePart part = full ? MimeParser.parse(in) : MimeParser.header(in);
-            if (full) {
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(opened.in(), all ? 64 * 1024 : 16 * 1024);
+            MimePart part = all ? MimeParser.parse(in) : MimeParser.header(in);
+            if (all) {
                 cache.putStructure(key, part);
+                if (opened.length() == listedSize) {
+                    StructureCodec.encode(part).ifPresent(bytes -> readers.execute(() -> {
+                        try {
+                            store.saveStructure(messageId, bytes, STORED_FOR);
+                        } catch (RuntimeException e) {
+                            org.slf4j.LoggerFactory.getLogger(MessageContent.class).debug(
+                                    "structure of {} not stored: {}", messageId, e.toString());
+                        }
+                    }));
+                }
             } else {
                 cache.putHeader(key, part);
             }

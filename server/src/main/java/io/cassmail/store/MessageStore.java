@@ -20,6 +20,15 @@ public interface MessageStore {
     /** Streams the stored bytes chunk by chunk; never holds more than two chunks. */
     InputStream openBody(StoredMessage message);
 
+    /** The MIME structure IMAP stored for a message (schema 9), if one was and it has not expired. */
+    default Optional<byte[]> structure(UUID messageId) {
+        return Optional.empty();
+    }
+
+    /** Keeps a message's MIME structure for {@code ttl} (IMAP's own encoding; a few KiB). */
+    default void saveStructure(UUID messageId, byte[] structure, java.time.Duration ttl) {
+    }
+
     /** Removes the row and every chunk of a message. */
     void delete(UUID messageId);
 }

@@ -98,6 +98,35 @@ class ImapIT {
         assertThat(Mail.inbox(stack.mailboxes, user)).hasSize(1);
     }
 
+    @Test
+    void aStructureParsedOnceIsStoredWithTheMessageAndACellLeftAfterItsDeletionShowsNothing() throws Exception {
+        String user = "structure@cassmail.test";
+        stack.withUser(user, "pw-structure");
+        UUID id = deliver(user, "Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n"
+                + "--z\r\nContent-Type: text/plain\r\n\r\none\r\n--z\r\nContent-Type: text/html\r\n\r\n<i>two</i>\r\n--z--\r\n")
+                .get(0);
+        assertThat(stack.messages.structure(id)).isEmpty();
+        String structure;
+        try (Wire w = new Wire(stack.port("imap"))) {
+            w.command("a", "LOGIN " + user + " pw-structure");
+            w.command("b", "SELECT INBOX");
+            structure = w.command("c", "FETCH 1 BODYSTRUCTURE").get(0);
+            assertThat(structure).contains("\"mixed\"");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> stack.messages.structure(id).isPresent());
+        // what another process would answer from the stored structure alone
+        MimePart stored = StructureCodec.decode(stack.messages.structure(id).get()).orElseThrow();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ImapWriter writer = new ImapWriter(out);
+        FetchFormats.structure(writer, stored, true, false);
+        writer.flush();
+        assertThat(structure).contains(out.toString(StandardCharsets.UTF_8));
+        stack.messages.delete(id);
+        stack.messages.saveStructure(id, new byte[] {1}, Duration.ofMinutes(1)); // a session that parsed it just before
+        assertThat(stack.messages.find(id)).isEmpty();
+        assertThat(stack.messages.structure(id)).isEmpty();
+    }
+
     /** A raw IMAP connection. */
     private static final class Wire implements AutoCloseable {
         final Socket socket;

@@ -32,13 +32,18 @@ public final class CassandraMessageStore implements MessageStore {
     private final PreparedStatement deleteMessage;
     private final PreparedStatement insertLedgerCopy;
     private final PreparedStatement deleteLedgerCopy;
+    private final PreparedStatement selectStructure;
+    private final PreparedStatement updateStructure;
 
     public CassandraMessageStore(CqlSession session) {
         this.session = session;
         insertChunk = session.prepare("INSERT INTO message_chunks (message_id, chunk, data) VALUES (?, ?, ?)");
         selectChunk = session.prepare("SELECT data FROM message_chunks WHERE message_id = ? AND chunk = ?");
         insertMessage = session.prepare(insertInto("messages", COLUMNS));
-        selectMessage = session.prepare("SELECT * FROM messages WHERE message_id = ?");
+        selectMessage = session.prepare("SELECT message_id, " + String.join(", ", COLUMNS)
+                + " FROM messages WHERE message_id = ?");
+        selectStructure = session.prepare("SELECT structure, received FROM messages WHERE message_id = ?");
+        updateStructure = session.prepare("UPDATE messages USING TTL ? SET structure = ? WHERE message_id = ?");
         deleteChunks = session.prepare("DELETE FROM message_chunks WHERE message_id = ?");
         deleteMessage = session.prepare("DELETE FROM messages WHERE message_id = ?");
         insertLedgerCopy = session.prepare(insertInto("deliveries", LEDGER_COPY));
@@ -97,7 +102,26 @@ public final class CassandraMessageStore implements MessageStore {
     @Override
     public Optional<StoredMessage> find(UUID messageId) {
         Row row = call(() -> session.execute(selectMessage.bind(messageId)).one());
-        return row == null ? Optional.empty() : Optional.of(message(messageId, row, ""));
+        // a row with no message columns is only a structure cell written after the message went (schema 9)
+        return row == null || row.isNull("received") ? Optional.empty() : Optional.of(message(messageId, row, ""));
+    }
+
+    @Override
+    public Optional<byte[]> structure(UUID messageId) {
+        Row row = call(() -> session.execute(selectStructure.bind(messageId)).one());
+        if (row == null || row.isNull("received") || row.isNull("structure")) {
+            return Optional.empty();
+        }
+        java.nio.ByteBuffer b = row.getByteBuffer("structure");
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return Optional.of(bytes);
+    }
+
+    @Override
+    public void saveStructure(UUID messageId, byte[] structure, java.time.Duration ttl) {
+        run(() -> session.execute(updateStructure.bind((int) ttl.toSeconds(), java.nio.ByteBuffer.wrap(structure),
+                messageId)));
     }
 
     /** A message from a row whose message columns carry {@code prefix} (none in messages, {@link #LEDGER_PREFIX} in

@@ -17,6 +17,7 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
     private final int chunkSize;
     private final Map<UUID, byte[]> bodies = new ConcurrentHashMap<>();
     private final Map<UUID, StoredMessage> rows = new ConcurrentHashMap<>();
+    private final Map<UUID, byte[]> structures = new ConcurrentHashMap<>();
 
     public MemoryMessageStore(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -96,7 +97,18 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
     }
 
     @Override
+    public Optional<byte[]> structure(UUID messageId) {
+        return rows.containsKey(messageId) ? Optional.ofNullable(structures.get(messageId)) : Optional.empty();
+    }
+
+    @Override
+    public void saveStructure(UUID messageId, byte[] structure, java.time.Duration ttl) {
+        structures.put(messageId, structure.clone());
+    }
+
+    @Override
     public void delete(UUID messageId) {
+        structures.remove(messageId);
         check();
         bodies.remove(messageId);
         rows.remove(messageId);
