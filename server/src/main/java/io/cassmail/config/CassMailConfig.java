@@ -72,14 +72,22 @@ public record CassMailConfig(
      * literal but APPEND's, whose bound is {@code appendLimit} (RFC 7889); {@code maxLine} bounds a command line
      * between literals; {@code maxPerAccount} sessions of one account at once on this front end; {@code structureCache}
      * bytes of parsed headers kept for every session of the process; {@code selectMemory} bytes all selected folders
-     * of the process may hold; {@code accountHiddenCapabilities} what each named account is not shown after login.
+     * of the process may hold; {@code accountHiddenCapabilities} what each named account is not shown after login;
+     * {@code searchBudget} bytes of mail one SEARCH may read for its text keys.
      */
     public record ImapConfig(String bind, int port, int tlsPort, Duration idleTimeout, int maxConnections,
                              int maxConnectionsPerIp, int maxPerAccount, Duration writeTimeout,
                              Duration authFailureDelay, int maxAuthFailures, boolean allowPlaintext, int maxLine,
                              int maxLiteral, long appendLimit, int maxMessages, List<String> hiddenCapabilities,
                              long structureCache, long selectMemory,
-                             java.util.Map<String, List<String>> accountHiddenCapabilities) {
+                             java.util.Map<String, List<String>> accountHiddenCapabilities, long searchBudget) {
+        /** The same limits with another idle timeout (tests of the watchdog use seconds, below RFC 9051's floor). */
+        public ImapConfig withIdleTimeout(Duration idle) {
+            return new ImapConfig(bind, port, tlsPort, idle, maxConnections, maxConnectionsPerIp, maxPerAccount,
+                    writeTimeout, authFailureDelay, maxAuthFailures, allowPlaintext, maxLine, maxLiteral, appendLimit,
+                    maxMessages, hiddenCapabilities, structureCache, selectMemory, accountHiddenCapabilities,
+                    searchBudget);
+        }
     }
 
     /**
@@ -205,7 +213,7 @@ public record CassMailConfig(
                 java.util.Arrays.stream(s.string("imap.hide-capabilities").split(",")).map(String::strip)
                         .filter(c -> !c.isEmpty()).map(c -> c.toUpperCase(Locale.ROOT)).toList(),
                 s.bytes("imap.structure-cache"), s.bytes("imap.select-memory"),
-                accountCapabilities(s.string("imap.account-hide-capabilities")));
+                accountCapabilities(s.string("imap.account-hide-capabilities")), s.bytes("imap.search-budget"));
         SubmissionConfig submission = new SubmissionConfig(s.string("submission.bind"), port(s, "submission.port"),
                 port(s, "submissions.port"), atLeastOne(s, "submission.max-messages-per-hour"),
                 atLeastOne(s, "submission.max-recipients"), s.bool("submission.received-auth-user"));

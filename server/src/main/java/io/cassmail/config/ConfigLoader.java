@@ -156,6 +156,7 @@ public final class ConfigLoader {
         d.put("imap.account-hide-capabilities", "");
         d.put("imap.structure-cache", "64M");
         d.put("imap.select-memory", "256M");
+        d.put("imap.search-budget", "1G");
         d.put("auth.max-failures-per-ip", "10");
         d.put("auth.failure-window", "5m");
         d.put("auth.cache-ttl", "10m");

@@ -47,6 +47,10 @@ final class SearchCommand implements ImapCommand {
 
     @Override
     public void run(ImapSession s, String tag, CommandReader args) throws IOException, ImapSyntaxException, ImapNo {
+        new SearchCommand(uid).search(s, tag, args); // the instance in the command table is shared: state per run
+    }
+
+    private void search(ImapSession s, String tag, CommandReader args) throws IOException, ImapSyntaxException, ImapNo {
         args.sp();
         List<String> returns = null;
         int mark = args.mark();
@@ -78,11 +82,16 @@ final class SearchCommand implements ImapCommand {
         finish(s, tag, and(keys), returns);
     }
 
-    private void finish(ImapSession s, String tag, Key key, List<String> returns) throws IOException {
+    private void finish(ImapSession s, String tag, Key key, List<String> returns) throws IOException, ImapNo {
         SelectedFolder f = s.selected();
+        budget[0] = s.services().config().searchBudget();
         List<Integer> hits = new ArrayList<>();
         long highest = 0;
         for (int m = 1; m <= f.count(); m++) {
+            if (budget[0] < 0) {
+                throw new ImapNo("LIMIT", "This search would read more than " + (s.services().config().searchBudget() >> 20)
+                        + " MiB of mail (imap.search-budget); narrow it, e.g. with SINCE or a UID range");
+            }
             if (key.test(s, f, m)) {
                 hits.add(m);
                 highest = Math.max(highest, f.modseq(m));
@@ -134,6 +143,8 @@ final class SearchCommand implements ImapCommand {
     }
 
     private boolean usesModseq;
+    /** Bytes of mail this command may still read for its text keys (one element: the keys update it). */
+    private final long[] budget = {Long.MAX_VALUE};
 
     private static Key and(List<Key> keys) {
         return (s, f, m) -> {
@@ -208,7 +219,10 @@ final class SearchCommand implements ImapCommand {
                 args.sp();
                 String needle = args.astring().toLowerCase(Locale.ROOT);
                 boolean text = word.equals("TEXT");
-                return (ss, f, m) -> contains(ss, f, m, needle, text);
+                return (ss, f, m) -> {
+                    budget[0] -= f.size(m);
+                    return budget[0] >= 0 && contains(ss, f, m, needle, text);
+                };
             }
             case "LARGER", "SMALLER": {
                 args.sp();

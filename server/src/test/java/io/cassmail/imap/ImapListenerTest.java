@@ -327,6 +327,15 @@ class ImapListenerTest {
             assertThat(w.command("h", "SEARCH BODY encoded")).contains("* SEARCH");
             assertThat(w.command("i", "SEARCH OR BODY world BODY \"first body\"")).contains("* SEARCH 1 2");
         }
+        try (ImapTestServer tight = ImapTestServer.start(mail, events, "imap.search-budget=300");
+             Wire w = new Wire(tight.port())) {
+            w.line();
+            w.command("a", "LOGIN bob@cassmail.test secret");
+            w.command("b", "SELECT INBOX");
+            assertThat(w.command("c", "SEARCH BODY nothing")).last().asString()
+                    .startsWith("c NO [LIMIT] This search would read more than");
+            assertThat(w.command("d", "SEARCH UNSEEN")).last().asString().isEqualTo("d OK SEARCH completed");
+        }
     }
 
     @Test

@@ -67,12 +67,7 @@ class ImapTlsTest {
     /** @param idle an idle timeout below the 30 minutes the configuration allows (tests only), or null */
     private ImapTestServer start(boolean implicit, Predicate<InetAddress> trusted, Duration idle) {
         CassMailConfig c = ImapTestServer.config();
-        CassMailConfig.ImapConfig i = c.imap();
-        CassMailConfig.ImapConfig config = idle == null ? i : new CassMailConfig.ImapConfig(i.bind(), i.port(),
-                i.tlsPort(), idle, i.maxConnections(), i.maxConnectionsPerIp(), i.maxPerAccount(), i.writeTimeout(),
-                i.authFailureDelay(), i.maxAuthFailures(), i.allowPlaintext(), i.maxLine(), i.maxLiteral(),
-                i.appendLimit(), i.maxMessages(), i.hiddenCapabilities(), i.structureCache(), i.selectMemory(),
-                i.accountHiddenCapabilities());
+        CassMailConfig.ImapConfig config = idle == null ? c.imap() : c.imap().withIdleTimeout(idle);
         ImapTestServer server = ImapTestServer.start(mail, events, c, config, implicit, tls, trusted);
         open.add(server);
         return server;
