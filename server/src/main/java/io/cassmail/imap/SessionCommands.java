@@ -249,7 +249,10 @@ final class SessionCommands {
                     + s.services().accounts().max() + "); close one and try again");
         }
         s.loggedIn(address.get());
-        s.services().mailboxes().reader().folders(address.get());
+        // an account without its default folders (made before they existed) gets them now, as on any first change
+        if (s.services().mailboxes().reader().folder(address.get(), io.cassmail.mailbox.FolderNames.INBOX).isEmpty()) {
+            s.services().mailboxes().writer().open(address.get());
+        }
         s.tagged(tag, "OK", "CAPABILITY " + Capabilities.list(s), "Logged in");
     }
 
