@@ -76,7 +76,7 @@ final class CommandReader {
         pos = mark;
     }
 
-    /** The tag and command name are read; what is left of the first line, for logging. */
+    /** Whether the command has nothing left: no more characters on its line and no literal to come. */
     boolean atEnd() {
         return pos >= line.length && literal < 0;
     }

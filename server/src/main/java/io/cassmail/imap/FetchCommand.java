@@ -88,7 +88,7 @@ final class FetchCommand implements ImapCommand {
         if (vanished) {
             List<long[]> gone = f.missing(set);
             if (!gone.isEmpty()) {
-                s.untagged("VANISHED (EARLIER) " + SelectedFolder.format(gone));
+                s.untagged("VANISHED (EARLIER) " + SequenceSet.formatRanges(gone));
             }
         }
         if (changedSince >= 0) {
@@ -250,10 +250,10 @@ final class FetchCommand implements ImapCommand {
         boolean whole = item.path().length == 0 && item.kind().isEmpty();
         boolean topHeader = item.path().length == 0 && (item.kind().equals("HEADER") || item.kind().equals("TEXT")
                 || item.kind().startsWith("HEADER.FIELDS"));
-        Optional<MimePart> structure = whole ? Optional.of(new MimePart())
+        Optional<MimePart> structure = whole ? Optional.empty() // BODY[] needs no parse
                 : topHeader ? s.content().header(f.messageId(m), f.size(m))
                 : s.content().structure(f.messageId(m), f.size(m));
-        if (structure.isEmpty()) {
+        if (!whole && structure.isEmpty()) {
             w.raw("NIL");
             return;
         }

@@ -140,7 +140,7 @@ final class FolderCommands {
                 // what changed since the client's MODSEQ (RFC 7162 §3.2.5): what is gone, then changed flags
                 List<long[]> gone = folder.missing(known);
                 if (!gone.isEmpty()) {
-                    s.untagged("VANISHED (EARLIER) " + SelectedFolder.format(gone));
+                    s.untagged("VANISHED (EARLIER) " + SequenceSet.formatRanges(gone));
                 }
                 for (int i = 1; i <= folder.count(); i++) {
                     if (folder.modseq(i) > qresync[1]) {

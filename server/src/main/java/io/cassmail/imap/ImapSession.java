@@ -572,7 +572,7 @@ final class ImapSession implements Runnable, CommandReader.Source {
 
     /** Reserves what a folder of {@code messages} will hold once selected; false when the process's budget is spent. */
     boolean reserveSelection(long messages) {
-        long bytes = 56 * Math.max(0, messages) + 256;
+        long bytes = SelectedFolder.footprint(messages);
         if (!services.selections().tryReserve(bytes)) {
             return false;
         }

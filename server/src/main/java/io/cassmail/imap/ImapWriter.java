@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Writes response data (RFC 9051 §4.3, §7): strings quoted when they can be, as literals when they hold CR, LF,
@@ -97,16 +96,8 @@ final class ImapWriter {
         return this;
     }
 
-    /** {@code (a b c)} of atoms. */
-    ImapWriter atoms(List<String> atoms) throws IOException {
-        return raw("(" + String.join(" ", atoms) + ")");
-    }
 
     void flush() throws IOException {
         out.flush();
-    }
-
-    OutputStream stream() {
-        return out;
     }
 }

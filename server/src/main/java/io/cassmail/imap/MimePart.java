@@ -1,9 +1,7 @@
 package io.cassmail.imap;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One MIME part of a message (RFC 2045, RFC 2046) as byte offsets into the message: where its header starts,
@@ -48,9 +46,6 @@ final class MimePart {
         return type;
     }
 
-    boolean isMultipart() {
-        return !children.isEmpty() || (type != null && type.type().equalsIgnoreCase("multipart"));
-    }
 
     long bodySize() {
         return bodyEnd - bodyStart;
@@ -149,7 +144,4 @@ final class MimePart {
         return t.isEmpty() ? null : t;
     }
 
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-    }
 }

@@ -41,9 +41,6 @@ final class SelectedFolder {
 
     /** What the client must hear after a new listing (RFC 9051 §7.4.1, §7.3.1, §7.5.2), the expunged also by UID. */
     record Changes(List<Integer> expunged, List<Long> expungedUids, int exists, List<Integer> flagsChanged) {
-        boolean none(int before) {
-            return expunged.isEmpty() && flagsChanged.isEmpty() && exists == before;
-        }
     }
 
     int count() {
@@ -219,23 +216,9 @@ final class SelectedFolder {
         return result;
     }
 
-    /** Ranges as a sequence set ({@code 3:5,9}). */
-    static String format(List<long[]> ranges) {
-        StringBuilder b = new StringBuilder();
-        for (long[] r : ranges) {
-            if (b.length() > 0) {
-                b.append(',');
-            }
-            b.append(r[0]);
-            if (r[1] > r[0]) {
-                b.append(':').append(r[1]);
-            }
-        }
-        return b.toString();
-    }
 
-    /** Bytes this view holds, for the session memory budget. */
-    long footprint() {
-        return 56L * uids.length + 64L * keywords.size() + 256;
+    /** Bytes a view of {@code messages} messages holds, for the process's {@code imap.select-memory} budget. */
+    static long footprint(long messages) {
+        return 56 * Math.max(0, messages) + 256;
     }
 }

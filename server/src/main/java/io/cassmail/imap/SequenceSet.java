@@ -88,21 +88,29 @@ final class SequenceSet {
 
     /** The set as text, e.g. for COPYUID: consecutive numbers joined as ranges. */
     static String format(List<Long> sorted) {
-        StringBuilder b = new StringBuilder();
-        int i = 0;
-        while (i < sorted.size()) {
-            int j = i;
-            while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
-                j++;
+        List<long[]> ranges = new ArrayList<>();
+        for (long n : sorted) {
+            long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && n == last[1] + 1) {
+                last[1] = n;
+            } else {
+                ranges.add(new long[] {n, n});
             }
+        }
+        return formatRanges(ranges);
+    }
+
+    /** Ranges as a sequence set ({@code 3:5,9}). */
+    static String formatRanges(List<long[]> ranges) {
+        StringBuilder b = new StringBuilder();
+        for (long[] r : ranges) {
             if (b.length() > 0) {
                 b.append(',');
             }
-            b.append(sorted.get(i));
-            if (j > i) {
-                b.append(':').append(sorted.get(j));
+            b.append(r[0]);
+            if (r[1] > r[0]) {
+                b.append(':').append(r[1]);
             }
-            i = j + 1;
         }
         return b.toString();
     }

@@ -71,7 +71,4 @@ final class StructureCache {
         return c;
     }
 
-    synchronized long used() {
-        return used;
-    }
 }

@@ -52,10 +52,6 @@ public final class LocalMailboxEvents implements MailboxEvents, AutoCloseable {
         });
     }
 
-    /** Whether anyone in this process listens to the account. */
-    public boolean listened(String address) {
-        return listeners.containsKey(address);
-    }
 
     @Override
     public void close() {
