@@ -191,9 +191,16 @@ public final class CassMailServer implements AutoCloseable {
             if (tls != null && config.submission().implicitPort() != CassMailConfig.OFF) {
                 profiles.add(SmtpProfile.submissions(config.submission(), config.smtp()));
             }
+            CassMailConfig.InboundConfig in = config.inbound();
+            io.cassmail.inbound.InboundChecks inbound = new io.cassmail.inbound.InboundChecks(in.checks(),
+                    new io.cassmail.dns.DnsClient(in.dns(), in.dnsTimeout()), config.hostname(), metrics);
+            resources.push(inbound);
+            log.info("inbound checks: SPF/DKIM/DMARC {} (authserv-id {}), {} milter(s), {} DNS blocklist(s)",
+                    in.checks().enabled() ? "on" : "off", in.checks().authservId(), in.checks().milters().size(),
+                    in.checks().dnsbl().size());
             for (SmtpProfile profile : profiles) {
                 SmtpListener listener = new SmtpListener(profile, config.smtp(), config.hostname(), lookups,
-                        quotas, intake, tls, submission, metrics);
+                        quotas, intake, tls, submission, metrics, inbound, in.trusted());
                 listener.start();
                 resources.push(listener);
                 smtp.put(profile.name(), listener);

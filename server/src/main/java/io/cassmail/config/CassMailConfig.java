@@ -24,7 +24,18 @@ public record CassMailConfig(
         ReconcileConfig reconcile,
         MetricsConfig metrics,
         RelayConfig relay,
-        String hostname) {
+        String hostname,
+        InboundConfig inbound) {
+
+    /**
+     * The MX's checks on mail from outside (README "Inbound mail authentication"): the {@code dns} servers every
+     * check asks, the built-in SPF/DKIM/DMARC and their settings, clients trusted without them, DNS blocklists and
+     * milters.
+     */
+    public record InboundConfig(List<InetSocketAddress> dns, Duration dnsTimeout,
+                                io.cassmail.inbound.InboundChecks.Settings checks,
+                                io.cassmail.inbound.TrustedNetworks trusted) {
+    }
 
     /** Argon2id cost for new password hashes (OWASP: 19 MiB, 2 iterations). */
     public record PasswordConfig(int argon2MemoryKib, int argon2Iterations) {
@@ -248,14 +259,46 @@ public record CassMailConfig(
         ReconcileConfig reconcile = new ReconcileConfig(s.duration("reconcile.interval"), s.duration("reconcile.stale-after"));
         return new CassMailConfig(cassandra, amqp, smtp, pop3, imap, submission, tls, delivery, mailbox, password, auth, reconcile,
                 new MetricsConfig(s.string("metrics.bind"), port(s, "metrics.port")),
-                new RelayConfig(atLeastOne(s, "relay.threads"), dnsServers(s.string("relay.dns")), s.duration("relay.dns-timeout"),
+                new RelayConfig(atLeastOne(s, "relay.threads"), dns(s), s.duration("relay.dns-timeout"),
                         port(s, "relay.port"), s.duration("relay.connect-timeout"), s.duration("relay.command-timeout"),
                         s.duration("relay.data-timeout"), s.bool("relay.verify-tls"), atLeastOne(s, "relay.max-per-destination"),
                         smarthost(s), new RelayLimits(s.bool("relay.allow-private-mx"), atLeastOne(s, "relay.mx-address-limit"),
                         atLeastOne(s, "relay.mx-session-limit"), s.duration("relay.transaction-timeout"),
                         s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"),
                         s.duration("relay.lease"))),
-                s.string("hostname"));
+                s.string("hostname"), inbound(s));
+    }
+
+    /** The {@code dns} servers; {@code relay.dns} is the older name, used when {@code dns} is empty. */
+    private static List<InetSocketAddress> dns(Settings s) {
+        String dns = s.string("dns").strip();
+        return dnsServers(dns.isEmpty() ? s.string("relay.dns") : dns);
+    }
+
+    private static InboundConfig inbound(Settings s) {
+        String action = s.string("milter.default-action").strip().toLowerCase(Locale.ROOT);
+        if (!List.of("accept", "tempfail").contains(action)) {
+            throw new ConfigException("setting 'milter.default-action' must be accept or tempfail, got '" + action + "'");
+        }
+        List<io.cassmail.inbound.milter.MilterAddress> milters;
+        io.cassmail.inbound.TrustedNetworks trusted;
+        try {
+            milters = io.cassmail.inbound.milter.MilterAddress.parseList(s.string("milters"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'milters': " + e.getMessage());
+        }
+        try {
+            trusted = io.cassmail.inbound.TrustedNetworks.parse(s.string("inbound.trusted-networks"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'inbound.trusted-networks': " + e.getMessage());
+        }
+        String authserv = s.string("inbound.authserv-id").strip();
+        List<String> dnsbl = java.util.Arrays.stream(s.string("dnsbl").split("[,\\s]+")).map(String::strip)
+                .filter(z -> !z.isEmpty()).map(z -> z.toLowerCase(Locale.ROOT)).toList();
+        return new InboundConfig(dns(s), s.duration("dns.timeout"), new io.cassmail.inbound.InboundChecks.Settings(
+                s.bool("inbound.checks"), authserv.isEmpty() ? s.string("hostname") : authserv,
+                atLeastOne(s, "inbound.dkim-max-signatures"), s.bool("inbound.dmarc-enforce"), dnsbl, milters,
+                s.duration("milter.timeout"), action.equals("tempfail")), trusted);
     }
 
     /** {@code user@example.org=CONDSTORE QRESYNC;other@example.org=LIST-STATUS}: capabilities hidden per account. */

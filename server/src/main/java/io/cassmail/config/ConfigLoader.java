@@ -179,6 +179,17 @@ public final class ConfigLoader {
         d.put("delivery.remote-reports-per-hour", "500");
         d.put("relay.threads", "8");
         d.put("relay.dns", "");
+        d.put("dns", "");
+        d.put("dns.timeout", "5s");
+        d.put("inbound.checks", "true");
+        d.put("inbound.authserv-id", "");
+        d.put("inbound.trusted-networks", "127.0.0.0/8,::1");
+        d.put("inbound.dkim-max-signatures", "5");
+        d.put("inbound.dmarc-enforce", "true");
+        d.put("dnsbl", "");
+        d.put("milters", "");
+        d.put("milter.timeout", "30s");
+        d.put("milter.default-action", "tempfail");
         d.put("relay.dns-timeout", "5s");
         d.put("relay.port", "25");
         d.put("relay.connect-timeout", "30s");

@@ -62,7 +62,11 @@ public final class LocalMailboxTransport implements DeliveryTransport {
                 continue;
             }
             try {
-                mailboxes.deliver(r.mailbox(), listed);
+                if (message.folder() == null) {
+                    mailboxes.deliver(r.mailbox(), listed);
+                } else {
+                    mailboxes.deliver(r.mailbox(), listed, message.folder());
+                }
                 outcomes.add(RecipientOutcome.delivered(r.recipient()));
             } catch (MailboxException e) {
                 outcomes.add(RecipientOutcome.temporary(r.recipient(), "4.3.0", e.getMessage()));

@@ -97,6 +97,8 @@ public final class MessageIntake {
         private final HeaderCapture headers = new HeaderCapture();
         private long reserved = IntakeMemory.PER_SESSION;
         private boolean done;
+        private boolean headLater;
+        private String folder;
 
         private Submission(UUID id, Envelope envelope, BodyWriter body) {
             this.id = id;
@@ -117,9 +119,20 @@ public final class MessageIntake {
             if (done) {
                 throw new IOException("message " + id + " was already committed or dropped");
             }
-            headers.write(b, off, len);
+            if (!headLater) {
+                headers.write(b, off, len);
+            }
             body.write(b, off, len);
-            long held = IntakeMemory.PER_SESSION + headers.size() + body.buffered();
+            reserve(0);
+        }
+
+        /**
+         * Counts {@code extra} bytes the caller holds for this message (an MX holds the header section until the
+         * end) against the in-flight budget; throws {@link IntakeMemory.ExhaustedException} (and drops the
+         * message) when the budget is spent.
+         */
+        public void reserve(long extra) throws IOException {
+            long held = IntakeMemory.PER_SESSION + headers.size() + body.buffered() + extra;
             if (held > reserved) {
                 if (!memory.tryReserve(held - reserved)) {
                     abort();
@@ -128,6 +141,23 @@ public final class MessageIntake {
                 }
                 reserved = held;
             }
+        }
+
+        /** Bytes written from now on are the body; {@link #head(byte[])} gives the header section before commit. */
+        public void deferHead() {
+            body.deferHead();
+            headLater = true;
+        }
+
+        /** The header section (trace fields included, with its empty line) of a message whose head was deferred. */
+        public void head(byte[] bytes) throws IOException {
+            headers.write(bytes, 0, bytes.length);
+            body.head(bytes);
+        }
+
+        /** Files the message for local recipients in {@code folder} instead of INBOX (Junk, for a quarantine). */
+        public void folder(String folder) {
+            this.folder = folder;
         }
 
         /** Durable and queued when this returns; throws (after cleaning up) otherwise. */
@@ -142,7 +172,7 @@ public final class MessageIntake {
                 StoredMessage row = new StoredMessage(id, envelope.hasNullSender() ? "" : envelope.sender(),
                         envelope.recipients().stream().map(Envelope.Recipient::address).toList(), body.size(), chunks,
                         Instant.now(), envelope.clientIp(), envelope.helo(),
-                        HeaderSummaryParser.parse(headers.bytes()), envelope.dsn());
+                        HeaderSummaryParser.parse(headers.bytes()), envelope.dsn(), folder);
                 rowsWritten = true;
                 writes.write(body, row, queued(envelope));
                 accepted.add(AcceptedLog.minuteOf(row.received()), id); // where the reconciler looks (README "Reliability")

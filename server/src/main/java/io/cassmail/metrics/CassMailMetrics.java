@@ -139,6 +139,12 @@ public final class CassMailMetrics {
         counter("cassmail.imap.notices", null, "mailbox change notices heard by IMAP sessions").increment();
     }
 
+    /** One inbound check's outcome on the MX ({@code check}: spf, dkim, dmarc, milter, dnsbl; {@code result} as RFC 8601 names it). */
+    public void inboundCheck(String check, String result) {
+        counter("cassmail.inbound.checks", null, "outcomes of the MX's SPF, DKIM, DMARC, milter and DNSBL checks",
+                "check", check, "result", result).increment();
+    }
+
     /** The counter of this name and tags ({@code key, value, ...}); {@code baseUnit} null for a plain count. */
     private Counter counter(String name, String baseUnit, String description, String... tags) {
         return (Counter) meter(name, tags, () -> Counter.builder(name).baseUnit(baseUnit).description(description)

@@ -1,5 +1,7 @@
 package io.cassmail.relay;
 
+import io.cassmail.dkim.DkimBodyHash;
+import io.cassmail.dkim.DkimHeaders;
 import io.cassmail.mail.Addresses;
 import io.cassmail.mail.HeaderSection;
 import io.cassmail.store.DkimKey;

@@ -17,12 +17,10 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.LookupSession;
@@ -59,19 +57,7 @@ public final class MxResolver {
      * @param timeout for one lookup, all retries included
      */
     public MxResolver(List<InetSocketAddress> servers, Duration timeout) {
-        Resolver resolver;
-        if (servers.isEmpty()) {
-            resolver = new ExtendedResolver();
-        } else {
-            List<Resolver> each = new ArrayList<>();
-            for (InetSocketAddress s : servers) {
-                SimpleResolver r = new SimpleResolver(s);
-                r.setTimeout(timeout);
-                each.add(r);
-            }
-            resolver = new ExtendedResolver(each);
-        }
-        resolver.setTimeout(timeout);
+        Resolver resolver = io.cassmail.dns.DnsClient.resolver(servers, timeout);
         this.session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN)).build();
         this.timeout = timeout;
     }

@@ -33,11 +33,21 @@ final class DataCommand extends BaseCommand {
     private final SubmissionPolicy submission;
     private final CassMailMetrics metrics;
     private final String listener;
+    private final Inbound inbound;
+
+    /** The MX's checks and the clients they trust without SPF/DKIM/DMARC; null on submission or with nothing to check. */
+    record Inbound(io.cassmail.inbound.InboundChecks checks, io.cassmail.inbound.TrustedNetworks trusted) {
+        /** Whether mail from this client goes through the checks at all (a trusted client only through milters). */
+        boolean applies(java.net.InetAddress client) {
+            return checks.active() && (checks.hasMilters() || !trusted.contains(client));
+        }
+    }
 
     /** @param submission the submission policy (From: check, added Date/Message-ID), or null on an MX */
     DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize,
-                SubmissionPolicy submission, CassMailMetrics metrics, String listener) {
+                SubmissionPolicy submission, CassMailMetrics metrics, String listener, Inbound inbound) {
         super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
+        this.inbound = submission == null ? inbound : null;
         this.metrics = metrics;
         this.listener = listener;
         this.intake = intake;
@@ -76,13 +86,31 @@ final class DataCommand extends BaseCommand {
         }
         SessionState state = gate.state(sess);
         String hostname = sess.getServer().getHostName();
+        byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), hostname,
+                ReceivedHeader.protocol(state.extended(), tx.smtpUtf8(), state.tls(), state.user() != null),
+                submission.id().toString(), recipients.size() == 1 ? recipients.get(0).address() : null,
+                this.submission != null && this.submission.receivedAuthUser() ? state.user() : null,
+                ZonedDateTime.now());
+        io.cassmail.inbound.InboundMessage checks = null;
+        InboundData checked = null;
+        if (inbound != null && inbound.applies(envelope.clientIp())) {
+            checks = inbound.checks().begin(new io.cassmail.inbound.InboundEnvelope(envelope.clientIp(),
+                    sess.getRemoteAddress().getPort(), helo, tx.sender() == null ? "" : tx.sender(),
+                    recipients.stream().map(Envelope.Recipient::address).toList(), submission.id().toString()),
+                    inbound.trusted().contains(envelope.clientIp()));
+            if (checks.early() != null) {
+                checks.close();
+                submission.abort();
+                sess.resetMailTransaction();
+                sess.sendResponse(checks.early().reply());
+                return;
+            }
+            checked = new InboundData(submission, checks, received);
+        }
         try {
-            byte[] received = ReceivedHeader.format(helo, envelope.clientIp(), hostname,
-                    ReceivedHeader.protocol(state.extended(), tx.smtpUtf8(), state.tls(), state.user() != null),
-                    submission.id().toString(), recipients.size() == 1 ? recipients.get(0).address() : null,
-                    this.submission != null && this.submission.receivedAuthUser() ? state.user() : null,
-                    ZonedDateTime.now());
-            submission.write(received, 0, received.length);
+            if (checked == null) {
+                submission.write(received, 0, received.length);
+            }
         } catch (IOException e) {
             // nothing was sent to the client yet; the reader below drains nothing, so refuse DATA outright
             submission.abort();
@@ -95,11 +123,14 @@ final class DataCommand extends BaseCommand {
         ReadDeadline deadline = ConnectionGate.deadline(sess);
         deadline.data(true);
         SubmissionHeaders headers = this.submission == null ? null : new SubmissionHeaders(submission::write, hostname);
+        DataReader.Sink sink = checked != null ? checked : headers == null ? submission::write : headers;
         try {
-            result = new DataReader(maxMessageSize, deadline).read(sess.getRawInput(),
-                    headers == null ? submission::write : headers);
+            result = new DataReader(maxMessageSize, deadline).read(sess.getRawInput(), sink);
         } catch (IOException e) {
             submission.abort(); // a timeout (slow client, session limit) or a dropped connection: SubEthaSMTP answers 421
+            if (checks != null) {
+                checks.close();
+            }
             throw e;
         } finally {
             deadline.data(false);
@@ -108,6 +139,9 @@ final class DataCommand extends BaseCommand {
         String reply = switch (result.outcome()) {
             case COMPLETE -> {
                 String refusal = headers == null ? null : checkHeaders(sess, headers, state.user());
+                if (refusal == null && checked != null) {
+                    refusal = verdict(sess, checked, submission);
+                }
                 yield refusal != null ? refusal : finish(sess, submission, recipients, state.user(), dataEnd);
             }
             case TOO_BIG -> "552 5.3.4 Message size exceeds fixed limit of " + maxMessageSize + " bytes";
@@ -121,6 +155,9 @@ final class DataCommand extends BaseCommand {
             case DISCONNECTED -> null;
             case SESSION_EXPIRED -> "421 4.4.2 Session time limit exceeded, closing connection";
         };
+        if (checks != null) {
+            checks.close();
+        }
         if (reply == null || !reply.startsWith("250")) {
             submission.abort();
         }
@@ -134,6 +171,42 @@ final class DataCommand extends BaseCommand {
             throw new DropConnectionException(421, "4.4.2 Session time limit exceeded, closing connection");
         }
         sess.sendResponse(reply);
+    }
+
+    /**
+     * The inbound checks' verdict: a refusal (DMARC reject, a milter's reject or tempfail, a header section too
+     * long), 250 for a message a milter discarded (dropped, as Postfix does), or null to store it (in Junk for a
+     * quarantine).
+     */
+    private String verdict(Session sess, InboundData checked, MessageIntake.Submission submission) {
+        if (checked.tooLong()) {
+            return "552 5.3.4 Message header section exceeds " + InboundData.MAX_HEADER / 1024 + " KiB";
+        }
+        io.cassmail.inbound.InboundVerdict verdict;
+        try {
+            verdict = checked.finish();
+        } catch (IOException e) {
+            log.warn("session {}: storing the header section failed: {}", sess.getSessionId(), e.getMessage());
+            return "451 4.3.0 Temporary storage failure, try again later";
+        }
+        switch (verdict.kind()) {
+            case REJECT, TEMPFAIL -> {
+                log.info("session {}: message {} refused: {}", sess.getSessionId(), submission.id(), verdict.reply());
+                return verdict.reply();
+            }
+            case DISCARD -> {
+                log.info("session {}: message {} discarded by a milter", sess.getSessionId(), submission.id());
+                submission.abort();
+                return "250 2.0.0 Ok: discarded";
+            }
+            case QUARANTINE -> {
+                submission.folder(io.cassmail.mailbox.SpecialUse.JUNK.defaultName());
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /** Submission (RFC 6409 §6.1): every From: address must be the user's own or an alias of the user. */

@@ -19,10 +19,18 @@ final class RcptCommand extends BaseCommand {
     private final RecipientPolicy policy;
     private final int maxRecipients;
     private final SubmissionPolicy submission;
+    private final DataCommand.Inbound inbound;
+    private final ConnectionGate gate;
 
-    /** @param submission the submission policy, or null on an MX */
-    RcptCommand(RecipientPolicy policy, int maxRecipients, SubmissionPolicy submission) {
+    /**
+     * @param submission the submission policy, or null on an MX
+     * @param inbound    the MX's checks (DNS blocklists), or null
+     */
+    RcptCommand(RecipientPolicy policy, int maxRecipients, SubmissionPolicy submission, DataCommand.Inbound inbound,
+                ConnectionGate gate) {
         super("RCPT", "Names a recipient; may be repeated.", "TO:<recipient>");
+        this.inbound = submission == null ? inbound : null;
+        this.gate = gate;
         this.policy = policy;
         this.maxRecipients = maxRecipients;
         this.submission = submission;
@@ -78,6 +86,15 @@ final class RcptCommand extends BaseCommand {
         if (tx.recipients().size() >= maxRecipients) {
             sess.sendResponse("452 4.5.3 Too many recipients (at most " + maxRecipients + " per message)");
             return;
+        }
+        java.net.InetAddress client = sess.getRemoteAddress().getAddress();
+        if (inbound != null && inbound.checks().blocklistsEnabled() && !inbound.trusted().contains(client)) {
+            String listed = gate.state(sess).blocklisted(() -> inbound.checks().blocklisted(client));
+            if (listed != null) {
+                log.info("session {}: RCPT refused: {}", sess.getSessionId(), listed);
+                sess.sendResponse(listed);
+                return;
+            }
         }
         RecipientPolicy.Decision decision;
         try {

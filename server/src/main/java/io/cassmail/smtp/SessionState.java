@@ -9,6 +9,7 @@ final class SessionState {
     private boolean tls;
     private String user;
     private int authFailures;
+    private java.util.concurrent.CompletableFuture<String> blocklisted;
 
     SessionState(boolean tls) {
         this.tls = tls;
@@ -41,6 +42,14 @@ final class SessionState {
 
     void authenticated(String user) {
         this.user = user;
+    }
+
+    /** The DNS blocklists' answer for this client, looked up once per connection: the refusal, or null. */
+    String blocklisted(java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> lookup) {
+        if (blocklisted == null) {
+            blocklisted = lookup.get();
+        }
+        return blocklisted.join();
     }
 
     /** Counts a failed AUTH and returns how many this connection had. */

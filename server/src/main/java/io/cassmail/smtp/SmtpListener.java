@@ -46,6 +46,18 @@ public final class SmtpListener implements AutoCloseable {
     public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
                         Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission,
                         CassMailMetrics metrics) {
+        this(profile, config, hostname, directory, quotas, intake, tls, submission, metrics, null, null);
+    }
+
+    /**
+     * @param inbound the MX's checks (SPF, DKIM, DMARC, milters, DNS blocklists), or null for none; a submission
+     *                listener never uses them (its users are authenticated)
+     * @param trusted clients whose mail gets no SPF, DKIM or DMARC check (ignored without {@code inbound})
+     */
+    public SmtpListener(SmtpProfile profile, CassMailConfig.SmtpConfig config, String hostname, Directory directory,
+                        Quotas quotas, MessageIntake intake, ServerTls tls, SubmissionPolicy submission,
+                        CassMailMetrics metrics, io.cassmail.inbound.InboundChecks inbound,
+                        io.cassmail.inbound.TrustedNetworks trusted) {
         if (profile.tls() != SmtpProfile.TlsMode.NONE && tls == null) {
             throw new IllegalArgumentException("SMTP listener '" + profile.name()
                     + "' needs TLS: set tls.cert and tls.key (PEM files), or turn the listener off");
@@ -94,6 +106,8 @@ public final class SmtpListener implements AutoCloseable {
                         config.minDataRate(), profile.tls() == SmtpProfile.TlsMode.IMPLICIT ? tls : null, replies, stress,
                         watchdog, config.readTimeout()))
                 .build();
+        DataCommand.Inbound checks = inbound == null || profile.authRequired() ? null
+                : new DataCommand.Inbound(inbound, trusted);
         List<Command> commands = new ArrayList<>(SimpleCommands.all());
         boolean startTls = profile.tls() == SmtpProfile.TlsMode.STARTTLS;
         commands.add(new EhloCommand(profile.extensions(), gate, startTls, policy != null));
@@ -102,8 +116,9 @@ public final class SmtpListener implements AutoCloseable {
         commands.add(new AuthCommand(policy, gate, metrics, profile.name()));
         commands.add(new MailCommand(config.maxMessageSize(), gate, policy));
         commands.add(new RcptCommand(new RecipientPolicy(directory, quotas, config.postmaster(), hostname, policy != null),
-                config.maxRecipients(), policy));
-        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize(), policy, metrics, profile.name()));
+                config.maxRecipients(), policy, checks, gate));
+        commands.add(new DataCommand(intake, quotas, gate, config.maxMessageSize(), policy, metrics, profile.name(),
+                checks));
         for (Command c : commands) {
             server.getCommandHandler().addCommand(new GuardedCommand(c));
         }

@@ -19,6 +19,19 @@ public interface BodyWriter extends AutoCloseable {
         return finish();
     }
 
+    /**
+     * Writes that follow are the body only; the header section comes later through {@link #head(byte[])}, before
+     * {@link #finish()}, and is stored in front of them (the MX adds Authentication-Results: once the checks are done).
+     */
+    default void deferHead() {
+        throw new UnsupportedOperationException("this body writer cannot take its head last");
+    }
+
+    /** The deferred head; once, after {@link #deferHead()}. */
+    default void head(byte[] bytes) {
+        throw new UnsupportedOperationException("this body writer cannot take its head last");
+    }
+
     long size();
 
     /** Bytes of heap this writer holds right now: the chunk being filled and chunks still being written. */

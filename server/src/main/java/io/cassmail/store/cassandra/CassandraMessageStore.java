@@ -52,7 +52,8 @@ public final class CassandraMessageStore implements MessageStore {
 
     /** The columns of a message row after its key, in the order {@link #bindAll} binds them. */
     private static final List<String> COLUMNS = List.of("envelope_from", "recipients", "size", "chunk_count", "received",
-            "client_ip", "helo", "header_from", "header_to", "subject", "header_date", "rfc_message_id", "dsn");
+            "client_ip", "helo", "header_from", "header_to", "subject", "header_date", "rfc_message_id", "dsn",
+            "folder");
 
     /** What the copy's columns in {@code deliveries} start with (schema version 7). */
     static final String LEDGER_PREFIX = "message_";
@@ -89,7 +90,7 @@ public final class CassandraMessageStore implements MessageStore {
     private static BoundStatement bindAll(PreparedStatement statement, StoredMessage m) {
         HeaderSummary h = m.headers();
         Object[] values = {m.id(), m.envelopeFrom(), m.recipients(), m.size(), m.chunkCount(), m.received(), m.clientIp(),
-                m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId(), m.dsn()};
+                m.helo(), h.from(), h.to(), h.subject(), h.date(), h.messageId(), m.dsn(), m.folder()};
         BoundStatement insert = statement.bind(values);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
@@ -133,7 +134,8 @@ public final class CassandraMessageStore implements MessageStore {
                 row.getInetAddress(prefix + "client_ip"), row.getString(prefix + "helo"),
                 new HeaderSummary(row.getString(prefix + "header_from"), row.getString(prefix + "header_to"),
                         row.getString(prefix + "subject"), row.getString(prefix + "header_date"),
-                        row.getString(prefix + "rfc_message_id")), row.getString(prefix + "dsn"));
+                        row.getString(prefix + "rfc_message_id")), row.getString(prefix + "dsn"),
+                row.getString(prefix + "folder"));
     }
 
     @Override

@@ -38,6 +38,8 @@ final class ChunkedBodyWriter implements BodyWriter {
     private long size;
     private volatile Throwable failure;
     private ByteBuffer held;
+    private boolean headLater;
+    private byte[] head;
 
     ChunkedBodyWriter(CqlSession session, PreparedStatement insertChunk, UUID messageId, int chunkSize, int maxInFlight,
                       Runnable cleanup) {
@@ -69,7 +71,55 @@ final class ChunkedBodyWriter implements BodyWriter {
     }
 
     @Override
+    public void deferHead() {
+        if (size > 0 || chunks > 0) {
+            throw new IllegalStateException("the head must be deferred before the first byte");
+        }
+        headLater = true;
+        chunks = 1; // chunk 0 is the head's
+    }
+
+    @Override
+    public void head(byte[] bytes) {
+        if (!headLater || head != null) {
+            throw new IllegalStateException("head() needs deferHead() first, and comes once");
+        }
+        head = bytes;
+        size += bytes.length;
+    }
+
+    /**
+     * Places the deferred head: in front of the body when no body chunk has gone yet (one chunk, a little larger than
+     * the others: readers only stream chunks in order), else as chunk 0 of its own.
+     */
+    private void placeHead() throws IOException {
+        if (!headLater) {
+            return;
+        }
+        if (head == null) {
+            throw new IOException("message " + messageId + ": its header section was never given");
+        }
+        headLater = false;
+        if (chunks == 1) {
+            byte[] merged = new byte[head.length + filled];
+            System.arraycopy(head, 0, merged, 0, head.length);
+            System.arraycopy(buffer, 0, merged, head.length, filled);
+            buffer = merged;
+            filled = merged.length;
+            chunks = 0;
+        } else {
+            acquirePermit();
+            int body = chunks;
+            chunks = 0;
+            write(ByteBuffer.wrap(head));
+            chunks = body;
+        }
+        head = null;
+    }
+
+    @Override
     public int finish() throws IOException {
+        placeHead();
         if (held != null) {
             ByteBuffer last = held;
             held = null;
@@ -85,6 +135,7 @@ final class ChunkedBodyWriter implements BodyWriter {
 
     @Override
     public int finishHoldingLast() throws IOException {
+        placeHead();
         if (held == null && (filled > 0 || chunks == 0)) {
             held = ByteBuffer.wrap(buffer, 0, filled);
             buffer = null;
@@ -122,7 +173,8 @@ final class ChunkedBodyWriter implements BodyWriter {
     public long buffered() {
         byte[] b = buffer;
         ByteBuffer h = held;
-        return (b == null ? 0 : b.length) + (h == null ? 0 : h.capacity()) + writing.get();
+        byte[] d = head;
+        return (b == null ? 0 : b.length) + (h == null ? 0 : h.capacity()) + (d == null ? 0 : d.length) + writing.get();
     }
 
     @Override

@@ -29,6 +29,21 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
         return new BodyWriter() {
             private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             private boolean aborted;
+            private boolean headLater;
+            private byte[] head;
+
+            @Override
+            public void deferHead() {
+                headLater = true;
+            }
+
+            @Override
+            public void head(byte[] h) {
+                if (!headLater || head != null) {
+                    throw new IllegalStateException("head() needs deferHead() first, and comes once");
+                }
+                head = h;
+            }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -45,13 +60,23 @@ public final class MemoryMessageStore extends MemoryStore implements MessageStor
                 } catch (RuntimeException e) {
                     throw new IOException("storing message " + messageId + " failed: " + e.getMessage(), e);
                 }
-                bodies.put(messageId, bytes.toByteArray());
-                return Math.max(1, (bytes.size() + chunkSize - 1) / chunkSize);
+                if (headLater && head == null) {
+                    throw new IOException("message " + messageId + ": its header section was never given");
+                }
+                byte[] body = bytes.toByteArray();
+                byte[] all = body;
+                if (head != null) {
+                    all = new byte[head.length + body.length];
+                    System.arraycopy(head, 0, all, 0, head.length);
+                    System.arraycopy(body, 0, all, head.length, body.length);
+                }
+                bodies.put(messageId, all);
+                return Math.max(1, (all.length + chunkSize - 1) / chunkSize);
             }
 
             @Override
             public long size() {
-                return bytes.size();
+                return bytes.size() + (head == null ? 0 : head.length);
             }
 
             @Override

@@ -1,4 +1,4 @@
-package io.cassmail.relay;
+package io.cassmail.dkim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -17,16 +17,16 @@ import java.util.Map;
  * canonicalization (§3.4.2), the choice of fields from the bottom up (§5.4.2), and the {@code DKIM-Signature} field
  * itself, signed over the chosen fields and its own text with an empty {@code b=} (§3.7).
  */
-final class DkimHeaders {
+public final class DkimHeaders {
     /** One header field: its name in lower case and its whole text, folding included, without the final CRLF. */
-    record Field(String name, String text) {
+    public record Field(String name, String text) {
     }
 
     private DkimHeaders() {
     }
 
     /** The fields of a header section (bytes up to, not including, the empty line). */
-    static List<Field> parse(byte[] header) {
+    public static List<Field> parse(byte[] header) {
         String all = new String(header, StandardCharsets.ISO_8859_1);
         List<Field> fields = new ArrayList<>();
         StringBuilder current = null;
@@ -54,7 +54,7 @@ final class DkimHeaders {
     }
 
     /** The domain of the first address in the first {@code From:} field, lower case, or null. */
-    static String fromDomain(List<Field> fields) {
+    public static String fromDomain(List<Field> fields) {
         for (Field f : fields) {
             if (f.name().equals("from")) {
                 String value = f.text().substring(f.text().indexOf(':') + 1).replace("\r\n", "");
@@ -69,17 +69,41 @@ final class DkimHeaders {
     }
 
     /** RFC 6376 §3.4.2: lower-case name, unfolded, whitespace runs as one space, none at the end or around the colon. */
-    static String relaxed(Field f) {
+    public static String relaxed(Field f) {
         String value = f.text().substring(f.text().indexOf(':') + 1).replace("\r\n", "")
                 .replaceAll("[ \t]+", " ").strip();
         return f.name() + ":" + value;
+    }
+
+    /** RFC 6376 §3.4.1: the field exactly as it came, with its CRLF. */
+    public static String simple(Field f) {
+        return f.text();
+    }
+
+    /**
+     * The canonical header fields named by {@code h=} (§5.4.2), each with its CRLF: the nth use of a name takes its
+     * nth instance from the bottom; a name listed beyond its instances adds nothing.
+     */
+    public static StringBuilder canonical(List<Field> fields, List<String> h, boolean relaxed) {
+        Map<String, Integer> used = new HashMap<>();
+        StringBuilder signed = new StringBuilder();
+        for (String name : h) {
+            int skip = used.merge(name, 1, Integer::sum) - 1;
+            for (int i = fields.size() - 1, seen = 0; i >= 0; i--) {
+                if (fields.get(i).name().equals(name) && seen++ == skip) {
+                    signed.append(relaxed ? relaxed(fields.get(i)) : simple(fields.get(i))).append("\r\n");
+                    break;
+                }
+            }
+        }
+        return signed;
     }
 
     /**
      * The signed {@code DKIM-Signature} field with its CRLF: every present field of {@code names} (each instance,
      * bottom up), and {@code from} once more than present so that none can be added.
      */
-    static String sign(List<Field> fields, List<String> names, String domain, String selector, String bodyHash,
+    public static String sign(List<Field> fields, List<String> names, String domain, String selector, String bodyHash,
                        PrivateKey key, Instant now) throws GeneralSecurityException {
         Map<String, Integer> present = new HashMap<>();
         for (Field f : fields) {
@@ -92,21 +116,7 @@ final class DkimHeaders {
                 h.add(name);
             }
         }
-        Map<String, Integer> used = new HashMap<>();
-        StringBuilder signed = new StringBuilder();
-        for (String name : h) {
-            int skip = used.merge(name, 1, Integer::sum) - 1; // the nth use takes the nth instance from the bottom
-            Field chosen = null;
-            for (int i = fields.size() - 1, seen = 0; i >= 0; i--) {
-                if (fields.get(i).name().equals(name) && seen++ == skip) {
-                    chosen = fields.get(i);
-                    break;
-                }
-            }
-            if (chosen != null) { // a name listed beyond its instances signs nothing (§5.4.2), which is the point
-                signed.append(relaxed(chosen)).append("\r\n");
-            }
-        }
+        StringBuilder signed = canonical(fields, h, true);
         String unsigned = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + selector
                 + "; t=" + now.getEpochSecond() + ";\r\n\th=" + String.join(":", h) + ";\r\n\tbh=" + bodyHash
                 + ";\r\n\tb=";

@@ -1,4 +1,4 @@
-package io.cassmail.relay;
+package io.cassmail.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,71 @@
+package io.cassmail.inbound;
+
+import io.cassmail.dkim.DkimHeaders;
+import io.cassmail.dkim.DkimVerifier;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code Authentication-Results:} field (RFC 8601) this MX puts on every message it accepts, and the test for
+ * one that claims this server's authserv-id (§5: such a field arriving from outside is a forgery, and is removed).
+ */
+public final class AuthenticationResults {
+    private AuthenticationResults() {
+    }
+
+    /** The field with its CRLF, folded one method per line. */
+    static String field(String authservId, SpfCheck.Result spf, List<DkimVerifier.Result> dkim, DmarcCheck.Result dmarc) {
+        StringBuilder f = new StringBuilder("Authentication-Results: ").append(authservId);
+        if (spf != null) {
+            f.append(";\r\n\tspf=").append(spf.result()).append(' ').append(spf.property()).append('=')
+                    .append(value(spf.identity()));
+        }
+        if (dkim.isEmpty()) {
+            f.append(";\r\n\tdkim=none");
+        }
+        for (DkimVerifier.Result r : dkim) {
+            f.append(";\r\n\tdkim=").append(r.result());
+            if (r.reason() != null) {
+                f.append(" (").append(comment(r.reason())).append(')');
+            }
+            f.append(" header.d=").append(value(r.domain())).append(" header.s=").append(value(r.selector()));
+            if (!r.b().isEmpty()) {
+                f.append(" header.b=").append(value(r.b().substring(0, Math.min(8, r.b().length()))));
+            }
+        }
+        if (dmarc != null) {
+            f.append(";\r\n\tdmarc=").append(dmarc.result());
+            if (dmarc.policy() != null) {
+                f.append(" (p=").append(dmarc.policy()).append(" dis=").append(dmarc.disposition()).append(')');
+            }
+            f.append(" header.from=").append(value(dmarc.fromDomain()));
+        }
+        return f.append("\r\n").toString();
+    }
+
+    /** Whether a field is an {@code Authentication-Results:} (or its ARC twin's payload) naming {@code authservId}. */
+    static boolean claims(DkimHeaders.Field field, String authservId) {
+        if (!field.name().equals("authentication-results")) {
+            return false;
+        }
+        String value = field.text().substring(field.text().indexOf(':') + 1).replace("\r\n", "")
+                .replaceAll("\\([^)]*\\)", " ").strip();
+        int end = 0;
+        while (end < value.length() && !Character.isWhitespace(value.charAt(end)) && value.charAt(end) != ';') {
+            end++;
+        }
+        return value.substring(0, end).toLowerCase(Locale.ROOT).equals(authservId.toLowerCase(Locale.ROOT));
+    }
+
+    /** A value as a token when it is one, else a quoted string (RFC 8601 §2.2, RFC 2045 value). */
+    private static String value(String v) {
+        if (v != null && v.matches("[A-Za-z0-9!#$%&'*+\\-.^_`{|}~@]+")) {
+            return v;
+        }
+        return "\"" + (v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\r\n]", " ")) + "\"";
+    }
+
+    private static String comment(String text) {
+        return text.replaceAll("[()\\\\\r\n]", " ");
+    }
+}

@@ -1,0 +1,55 @@
+package io.cassmail.inbound;
+
+import io.cassmail.dns.DnsClient;
+import java.net.InetAddress;
+import java.util.Locale;
+import org.apache.james.jspf.executor.SPFResult;
+import org.apache.james.jspf.impl.DNSServiceXBillImpl;
+import org.apache.james.jspf.impl.SPF;
+
+/**
+ * SPF (RFC 7208) for the MAIL FROM identity, or for the HELO name when the reverse path is null (§2.4), with Apache
+ * jSPF on the {@code dns} servers: every mechanism and modifier, the 10-lookup limit, temperror and permerror.
+ */
+public final class SpfCheck {
+    /** The outcome as RFC 8601 reports it: the result, and which identity it is about. */
+    public record Result(String result, String property, String identity, String explanation) {
+        public boolean pass() {
+            return result.equals("pass");
+        }
+
+        /** The domain the result authenticates (for DMARC alignment). */
+        public String domain() {
+            int at = identity.lastIndexOf('@');
+            return (at < 0 ? identity : identity.substring(at + 1)).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final SPF spf;
+
+    public SpfCheck(DnsClient dns) {
+        DNSServiceXBillImpl service = new DNSServiceXBillImpl(dns.resolver());
+        service.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
+        this.spf = new SPF(service);
+        this.spf.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
+    }
+
+    /** Checks one client; {@code mailFrom} empty for a null reverse path. */
+    public Result check(InetAddress client, String mailFrom, String helo) {
+        boolean nullPath = mailFrom == null || mailFrom.isEmpty();
+        String h = helo == null || helo.isBlank() ? "unknown" : helo;
+        String identity = nullPath ? "postmaster@" + h : mailFrom;
+        if (nullPath && h.startsWith("[")) {
+            return new Result("none", "smtp.helo", h, "HELO is an address literal");
+        }
+        try {
+            SPFResult r = spf.checkSPF(client.getHostAddress(), nullPath ? "" : mailFrom, h);
+            String result = r.getResult() == null ? "temperror" : r.getResult().toLowerCase(Locale.ROOT);
+            return new Result(result, nullPath ? "smtp.helo" : "smtp.mailfrom", nullPath ? h : identity,
+                    r.getExplanation());
+        } catch (RuntimeException e) {
+            return new Result("temperror", nullPath ? "smtp.helo" : "smtp.mailfrom", nullPath ? h : identity,
+                    e.getMessage());
+        }
+    }
+}
