@@ -139,7 +139,7 @@ public final class InboundMessage implements AutoCloseable {
                 return InboundVerdict.refuse(InboundVerdict.Kind.REJECT, "550 5.7.1 Message refused: it has "
                         + fromFields + " From: header fields, and RFC 5322 section 3.6 asks for exactly one");
             }
-            SpfCheck.Result s = spf.join();
+            SpfCheck.Result s = spfResult();
             List<DkimVerifier.Result> d = dkim == null ? List.of() : dkim.results(Instant.now());
             DmarcCheck.Result m = dmarc == null
                     ? new DmarcCheck.Result("none", String.valueOf(DkimHeaders.fromDomain(kept)), null, "none")
@@ -199,6 +199,22 @@ public final class InboundMessage implements AutoCloseable {
             }
         }
         return new InboundVerdict(kind, null, trace, fields);
+    }
+
+    /** SPF's result, or temperror when it takes longer than its lookups could (10 of them, RFC 7208 §4.6.4). */
+    private SpfCheck.Result spfResult() {
+        long limit = checks.dns.timeout().toMillis() * 11;
+        try {
+            return spf.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            spf.cancel(true);
+            String mailFrom = envelope.mailFrom();
+            return new SpfCheck.Result("temperror", mailFrom.isEmpty() ? "smtp.helo" : "smtp.mailfrom",
+                    mailFrom.isEmpty() ? String.valueOf(envelope.helo()) : mailFrom, "no result within " + limit + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for SPF", e);
+        }
     }
 
     private void drop(Milter m, IOException e) {

@@ -3,7 +3,15 @@ package io.cassmail.inbound;
 import io.cassmail.dns.DnsClient;
 import java.net.InetAddress;
 import java.util.Locale;
+import org.apache.james.jspf.core.DNSServiceEnabled;
+import org.apache.james.jspf.core.MacroExpand;
+import org.apache.james.jspf.core.MacroExpandEnabled;
+import org.apache.james.jspf.core.SPFCheckEnabled;
 import org.apache.james.jspf.executor.SPFResult;
+import org.apache.james.jspf.executor.SynchronousSPFExecutor;
+import org.apache.james.jspf.impl.DefaultTermsFactory;
+import org.apache.james.jspf.parser.RFC4408SPF1Parser;
+import org.apache.james.jspf.wiring.WiringServiceTable;
 import org.apache.james.jspf.impl.DNSServiceXBillImpl;
 import org.apache.james.jspf.impl.SPF;
 
@@ -30,7 +38,15 @@ public final class SpfCheck {
     public SpfCheck(DnsClient dns) {
         DNSServiceXBillImpl service = new DNSServiceXBillImpl(dns.resolver());
         service.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
-        this.spf = new SPF(service);
+        // SPF(DNSService) would run jSPF's asynchronous executor, which waited forever here on dnsjava 3.7; the
+        // synchronous one asks the resolver directly, each lookup bounded by its timeout. The wiring is SPF's own.
+        WiringServiceTable wiring = new WiringServiceTable();
+        wiring.put(DNSServiceEnabled.class, service);
+        MacroExpand macros = new MacroExpand(service);
+        wiring.put(MacroExpandEnabled.class, macros);
+        this.spf = new SPF(service, new RFC4408SPF1Parser(new DefaultTermsFactory(wiring)), macros,
+                new SynchronousSPFExecutor(service));
+        wiring.put(SPFCheckEnabled.class, spf);
         this.spf.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
     }
 

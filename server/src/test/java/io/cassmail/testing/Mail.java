@@ -45,6 +45,13 @@ public final class Mail {
         return inbox(mailboxes.reader(), address);
     }
 
+    /** The message ids a folder lists, in UID order (empty when the account has no such folder). */
+    public static List<UUID> folder(io.cassmail.mailbox.Mailboxes mailboxes, String address, String name) {
+        MailboxReader reader = mailboxes.reader();
+        return reader.folder(address, name).map(f -> StreamSupport.stream(reader.entries(f, 1).spliterator(), false)
+                .map(FolderEntry::messageId).toList()).orElse(List.of());
+    }
+
     /** The message ids the INBOX lists, in UID order (empty when the account has no INBOX yet). */
     public static List<UUID> inbox(MailboxReader mailboxes, String address) {
         return mailboxes.folder(address, FolderNames.INBOX).map(inbox -> StreamSupport.stream(

@@ -23,6 +23,14 @@ public final class SmtpLineClient implements AutoCloseable {
         this(new Socket(host, port));
     }
 
+    /** A client connecting from a chosen loopback address (127.0.0.x), as a server elsewhere would seem to. */
+    public static SmtpLineClient from(String localAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new java.net.InetSocketAddress(localAddress, 0));
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+        return new SmtpLineClient(s);
+    }
+
     private SmtpLineClient(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(30_000);
