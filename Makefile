@@ -1,5 +1,5 @@
 # CassMail: `make run` starts everything on this machine, `make test` runs every test.
-.PHONY: build run test bench bench-ceiling bench-imap ring stop clean docker-test docker-tls
+.PHONY: build run test bench bench-ceiling bench-imap bench-inbound ring stop clean docker-test docker-tls
 
 build:
 	mvn -q -B package -DskipTests
@@ -21,6 +21,10 @@ bench-ceiling:
 # IMAP and POP3 session mixes against a running `make run` and a private Dovecot (README "Benchmarks").
 bench-imap:
 	tools/bench-imap $(BENCH_ARGS)
+
+# What the MX's SPF/DKIM/DMARC checks cost at the smtp-source ceiling: checks off, then on, in one run (README "Benchmarks").
+bench-inbound:
+	tools/bench-inbound $(BENCH_ARGS)
 
 # A 3-node local ring on 127.0.0.1-3 (see README "Operations").
 ring:

@@ -121,6 +121,21 @@ class InboundAuthIT {
     }
 
     @Test
+    void aMessageLargerThanAChunkIsStoredWholeBehindItsTraceFields() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 400_000; i++) {
+            body.append("line ").append(i).append(" of a long message body\r\n");
+        }
+        String original = message("someone@nowhere.test", "big") + body;
+        UUID id = deliver("127.0.0.8", "someone@nowhere.test", original);
+        String stored = storedText(id, "INBOX");
+        assertThat(stored).startsWith("Authentication-Results: " + AUTHSERV + ";").endsWith(original);
+        String trace = stored.substring(0, stored.length() - original.length());
+        assertThat(trace).contains("\r\nReceived: from ").endsWith("\r\n");
+        assertThat(stack.messages.find(id).orElseThrow().size()).isEqualTo(stored.length());
+    }
+
+    @Test
     void aClientOnADnsBlocklistIsRefusedAtRcptWithPostfixsReply() throws Exception {
         try (SmtpLineClient c = SmtpLineClient.from("127.0.0.2", stack.smtpPort())) {
             c.expect("220");
