@@ -75,6 +75,11 @@ public final class DnsClient {
         return lookup(name, Type.A);
     }
 
+    /** Records of a type: addresses for A and AAAA, target names (with their final dot) for MX and PTR. */
+    public CompletableFuture<DnsAnswer> records(String name, int type) {
+        return lookup(name, type);
+    }
+
     private CompletableFuture<DnsAnswer> lookup(String name, int type) {
         Name n;
         try {
@@ -92,6 +97,12 @@ public final class DnsClient {
                                 values.add(String.join("", txt.getStrings()));
                             } else if (r instanceof ARecord a) {
                                 values.add(a.getAddress().getHostAddress());
+                            } else if (r instanceof org.xbill.DNS.AAAARecord a) {
+                                values.add(a.getAddress().getHostAddress());
+                            } else if (r instanceof org.xbill.DNS.MXRecord mx) {
+                                values.add(mx.getTarget().toString());
+                            } else if (r instanceof org.xbill.DNS.PTRRecord ptr) {
+                                values.add(ptr.getTarget().toString());
                             }
                         }
                         return values.isEmpty() ? DnsAnswer.none() : DnsAnswer.found(values);

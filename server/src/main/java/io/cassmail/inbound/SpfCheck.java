@@ -12,7 +12,6 @@ import org.apache.james.jspf.executor.SynchronousSPFExecutor;
 import org.apache.james.jspf.impl.DefaultTermsFactory;
 import org.apache.james.jspf.parser.RFC4408SPF1Parser;
 import org.apache.james.jspf.wiring.WiringServiceTable;
-import org.apache.james.jspf.impl.DNSServiceXBillImpl;
 import org.apache.james.jspf.impl.SPF;
 
 /**
@@ -36,10 +35,10 @@ public final class SpfCheck {
     private final SPF spf;
 
     public SpfCheck(DnsClient dns) {
-        DNSServiceXBillImpl service = new DNSServiceXBillImpl(dns.resolver());
-        service.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
-        // SPF(DNSService) would run jSPF's asynchronous executor, which waited forever here on dnsjava 3.7; the
-        // synchronous one asks the resolver directly, each lookup bounded by its timeout. The wiring is SPF's own.
+        JspfDns service = new JspfDns(dns);
+        // SPF(DNSService) would run jSPF's asynchronous executor, which waited forever here on dnsjava 3.7 (its
+        // asynchronous lookups ignore the resolver given); the synchronous one asks ours, each lookup bounded by
+        // its timeout. The wiring is what SPF(DNSService) builds.
         WiringServiceTable wiring = new WiringServiceTable();
         wiring.put(DNSServiceEnabled.class, service);
         MacroExpand macros = new MacroExpand(service);

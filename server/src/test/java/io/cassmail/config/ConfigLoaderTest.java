@@ -21,6 +21,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void inboundSettingsShareOneDnsAndRefuseWhatTheyCannotUse() {
+        CassMailConfig c = ConfigLoader.load(null, Map.of("CASSMAIL_HOSTNAME", "mx.example.test"),
+                List.of("relay.dns=127.0.0.1:5353", "milters=inet:127.0.0.1:11332, inet:[::1]:8891", "dnsbl=zen.test"));
+        assertThat(c.inbound().dns()).extracting(a -> a.getPort()).containsExactly(5353);
+        assertThat(c.relay().dns()).isEqualTo(c.inbound().dns());
+        assertThat(c.inbound().checks().authservId()).isEqualTo("mx.example.test");
+        assertThat(c.inbound().checks().milters()).hasSize(2);
+        assertThat(c.inbound().checks().milterTempfail()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("relay.dns=127.0.0.1:5353", "dns=127.0.0.1:53"))
+                .relay().dns()).extracting(a -> a.getPort()).containsExactly(53);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("milter.default-action=reject")))
+                .hasMessageContaining("'milter.default-action' must be accept or tempfail");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("milters=unix:/run/x.sock")))
+                .hasMessageContaining("setting 'milters'").hasMessageContaining("unix sockets are not supported");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("inbound.trusted-networks=10.0.0.0/33")))
+                .hasMessageContaining("'inbound.trusted-networks'");
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("smtp.prot=25")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'smtp.prot'")

@@ -35,16 +35,22 @@ class InboundAuthIT {
     private static PrivateDnsmasq dns;
     private static MailStack stack;
     private static Path key;
+    private static String edSeed;
 
     @BeforeAll
     static void start() throws Exception {
         key = dir.resolve("good.key");
         run(List.of("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048"));
         String der = run(List.of("sh", "-c", "openssl rsa -in " + key + " -pubout -outform DER 2>/dev/null | base64 -w0"));
+        String[] ed = run(List.of("/usr/bin/python3", "-c", "import nacl.signing,base64\n"
+                + "k=nacl.signing.SigningKey.generate()\nprint(base64.b64encode(bytes(k)).decode(),"
+                + " base64.b64encode(bytes(k.verify_key)).decode())")).strip().split(" ");
+        edSeed = ed[0];
         dns = new PrivateDnsmasq(dir.resolve("dns"))
                 // good.test: mail from 127.0.0.5, signed with selector s1, DMARC reject
                 .txt("good.test", "v=spf1 ip4:127.0.0.5 -all")
                 .txt("s1._domainkey.good.test", "v=DKIM1; k=rsa; p=" + der.strip())
+                .txt("ed1._domainkey.good.test", "v=DKIM1; k=ed25519; p=" + ed[1])
                 .txt("_dmarc.good.test", "v=DMARC1; p=reject")
                 // bank.test: only 127.0.0.5 sends for it, DMARC reject
                 .txt("bank.test", "v=spf1 ip4:127.0.0.5 -all")
@@ -75,6 +81,16 @@ class InboundAuthIT {
                 .contains("spf=pass smtp.mailfrom=news@good.test")
                 .contains("dkim=pass header.d=good.test header.s=s1")
                 .contains("dmarc=pass (p=reject dis=none) header.from=good.test");
+    }
+
+    @Test
+    void anEd25519SignatureFromAnotherServerPassesDkimAndSoDmarc() throws Exception {
+        Path seed = dir.resolve("ed1.key");
+        Files.writeString(seed, edSeed);
+        String results = authenticationResults(storedText(deliver("127.0.0.6", "news@good.test",
+                signed(message("news@good.test", "forwarded"), "ed1", seed, "ed25519-sha256")), "INBOX"));
+        assertThat(results).contains("spf=fail").contains("dkim=pass header.d=good.test header.s=ed1")
+                .contains("dmarc=pass");
     }
 
     @Test
@@ -151,14 +167,19 @@ class InboundAuthIT {
                 + UUID.randomUUID() + "@test>\r\n\r\n" + text + "\r\nsecond line\r\n";
     }
 
-    /** The message with a DKIM-Signature made by python3-dkim (d=good.test, s=s1, relaxed/simple). */
+    /** The message with a DKIM-Signature made by python3-dkim (d=good.test, s=s1, rsa-sha256, relaxed/simple). */
     private static String signed(String message) throws Exception {
+        return signed(message, "s1", key, "rsa-sha256");
+    }
+
+    private static String signed(String message, String selector, Path privateKey, String algorithm) throws Exception {
         Path in = Files.createTempFile(dir, "msg", ".eml");
         Files.writeString(in, message, StandardCharsets.ISO_8859_1);
         String script = "import dkim,sys\nm=open(sys.argv[1],'rb').read()\nk=open(sys.argv[2],'rb').read()\n"
-                + "s=dkim.sign(m,b's1',b'good.test',k,canonicalize=(b'relaxed',b'simple'),"
+                + "s=dkim.sign(m,sys.argv[3].encode(),b'good.test',k,canonicalize=(b'relaxed',b'simple'),"
+                + "signature_algorithm=sys.argv[4].encode(),"
                 + "include_headers=[b'from',b'to',b'subject',b'message-id'])\nsys.stdout.write((s+m).decode('latin-1'))\n";
-        return run(List.of("/usr/bin/python3", "-c", script, in.toString(), key.toString()));
+        return run(List.of("/usr/bin/python3", "-c", script, in.toString(), privateKey.toString(), selector, algorithm));
     }
 
     private static UUID deliver(String client, String mailFrom, String data) throws Exception {

@@ -31,7 +31,7 @@ public final class MilterSession implements AutoCloseable {
     // every SMFIP_NO* and SMFIP_NR_* step flag, SMFIP_SKIP and SMFIP_HDR_LEADSPC; not SMFIP_RCPT_REJ (0x800)
     static final int PROTOCOL = 0x1FF7FF;
     private static final int NOCONNECT = 0x1, NOHELO = 0x2, NOMAIL = 0x4, NORCPT = 0x8, NOBODY = 0x10, NOHDRS = 0x20,
-            NOEOH = 0x40, NR_HDR = 0x80, NODATA = 0x200, SKIP = 0x400, NR_CONN = 0x1000, NR_HELO = 0x2000,
+            NOEOH = 0x40, NR_HDR = 0x80, NODATA = 0x200, NR_CONN = 0x1000, NR_HELO = 0x2000,
             NR_MAIL = 0x4000, NR_RCPT = 0x8000, NR_DATA = 0x10000, NR_EOH = 0x40000, NR_BODY = 0x80000,
             HDR_LEADSPC = 0x100000;
     private static final int MAX_BODY_CHUNK = 65535;
