@@ -14,11 +14,14 @@ public final class AuthenticationResults {
     }
 
     /** The field with its CRLF, folded one method per line. */
-    static String field(String authservId, SpfCheck.Result spf, List<DkimVerifier.Result> dkim, DmarcCheck.Result dmarc) {
+    static String field(String authservId, SpfCheck.Result spf, SpfCheck.Result helo, List<DkimVerifier.Result> dkim,
+                        DmarcCheck.Result dmarc) {
         StringBuilder f = new StringBuilder("Authentication-Results: ").append(authservId);
-        if (spf != null) {
-            f.append(";\r\n\tspf=").append(spf.result()).append(' ').append(spf.property()).append('=')
-                    .append(value(spf.identity()));
+        for (SpfCheck.Result s : java.util.Arrays.asList(spf, helo)) {
+            if (s != null) {
+                f.append(";\r\n\tspf=").append(s.result()).append(' ').append(s.property()).append('=')
+                        .append(value(s.identity()));
+            }
         }
         if (dkim.isEmpty()) {
             f.append(";\r\n\tdkim=none");

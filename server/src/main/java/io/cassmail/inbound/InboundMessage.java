@@ -27,6 +27,7 @@ public final class InboundMessage implements AutoCloseable {
     private final InboundChecks checks;
     private final InboundEnvelope envelope;
     private final CompletableFuture<SpfCheck.Result> spf;
+    private final CompletableFuture<SpfCheck.Result> spfHelo;
     private final List<Milter> milters = new ArrayList<>();
     private InboundVerdict early;
     private List<DkimHeaders.Field> kept;
@@ -45,6 +46,10 @@ public final class InboundMessage implements AutoCloseable {
         this.spf = checked
                 ? CompletableFuture.supplyAsync(() -> checks.spf.check(envelope.client(), envelope.mailFrom(),
                         envelope.helo()), checks.executor)
+                : CompletableFuture.completedFuture(null);
+        this.spfHelo = checked && !envelope.mailFrom().isEmpty()
+                ? CompletableFuture.supplyAsync(() -> checks.spf.checkHelo(envelope.client(), envelope.helo()),
+                        checks.executor)
                 : CompletableFuture.completedFuture(null);
         for (MilterAddress a : checks.settings.milters()) {
             if (early != null) {
@@ -139,7 +144,8 @@ public final class InboundMessage implements AutoCloseable {
                 return InboundVerdict.refuse(InboundVerdict.Kind.REJECT, "550 5.7.1 Message refused: it has "
                         + fromFields + " From: header fields, and RFC 5322 section 3.6 asks for exactly one");
             }
-            SpfCheck.Result s = spfResult();
+            SpfCheck.Result s = spfResult(spf, envelope.mailFrom());
+            SpfCheck.Result helo = spfResult(spfHelo, "");
             List<DkimVerifier.Result> d = dkim == null ? List.of() : dkim.results(Instant.now());
             DmarcCheck.Result m = dmarc == null
                     ? new DmarcCheck.Result("none", String.valueOf(DkimHeaders.fromDomain(kept)), null, "none")
@@ -160,7 +166,7 @@ public final class InboundMessage implements AutoCloseable {
             if (checks.settings.enforceDmarc() && m.disposition().equals("quarantine")) {
                 kind = InboundVerdict.Kind.QUARANTINE;
             }
-            trace = AuthenticationResults.field(checks.settings.authservId(), s, d, m);
+            trace = AuthenticationResults.field(checks.settings.authservId(), s, helo, d, m);
         }
         List<DkimHeaders.Field> fields = new ArrayList<>(kept == null ? List.of() : kept);
         for (Milter milter : List.copyOf(milters)) {
@@ -202,13 +208,12 @@ public final class InboundMessage implements AutoCloseable {
     }
 
     /** SPF's result, or temperror when it takes longer than its lookups could (10 of them, RFC 7208 §4.6.4). */
-    private SpfCheck.Result spfResult() {
+    private SpfCheck.Result spfResult(CompletableFuture<SpfCheck.Result> spf, String mailFrom) {
         long limit = checks.dns.timeout().toMillis() * 11;
         try {
             return spf.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
             spf.cancel(true);
-            String mailFrom = envelope.mailFrom();
             return new SpfCheck.Result("temperror", mailFrom.isEmpty() ? "smtp.helo" : "smtp.mailfrom",
                     mailFrom.isEmpty() ? String.valueOf(envelope.helo()) : mailFrom, "no result within " + limit + " ms");
         } catch (InterruptedException e) {

@@ -49,6 +49,17 @@ public final class SpfCheck {
         this.spf.setTimeOut((int) Math.max(1, dns.timeout().toSeconds()));
     }
 
+    /**
+     * The HELO identity on its own (RFC 7208 §2.3, recommended beside MAIL FROM): null when the name is an address
+     * literal or has no dot, which no SPF record can be published for.
+     */
+    public Result checkHelo(InetAddress client, String helo) {
+        if (helo == null || helo.startsWith("[") || !helo.contains(".")) {
+            return null;
+        }
+        return check(client, "", helo);
+    }
+
     /** Checks one client; {@code mailFrom} empty for a null reverse path. */
     public Result check(InetAddress client, String mailFrom, String helo) {
         boolean nullPath = mailFrom == null || mailFrom.isEmpty();
