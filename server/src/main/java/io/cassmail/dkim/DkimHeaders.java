@@ -46,11 +46,10 @@ public final class DkimHeaders {
         return fields;
     }
 
+    /** A line that is not a field (no colon) is kept with an empty name: no h= selects it, nothing is lost. */
     private static void add(List<Field> fields, String text) {
         int colon = text.indexOf(':');
-        if (colon > 0) {
-            fields.add(new Field(text.substring(0, colon).strip().toLowerCase(Locale.ROOT), text));
-        }
+        fields.add(new Field(colon > 0 ? text.substring(0, colon).strip().toLowerCase(Locale.ROOT) : "", text));
     }
 
     /** The domain of the first address in the first {@code From:} field, lower case, or null. */
@@ -59,8 +58,9 @@ public final class DkimHeaders {
             if (f.name().equals("from")) {
                 String value = f.text().substring(f.text().indexOf(':') + 1).replace("\r\n", "");
                 int open = value.indexOf('<');
+                String[] parts = value.split(",");
                 String address = open >= 0 && value.indexOf('>', open) > open
-                        ? value.substring(open + 1, value.indexOf('>', open)) : value.split(",")[0];
+                        ? value.substring(open + 1, value.indexOf('>', open)) : parts.length == 0 ? "" : parts[0];
                 int at = address.lastIndexOf('@');
                 return at < 0 ? null : address.substring(at + 1).strip().toLowerCase(Locale.ROOT);
             }

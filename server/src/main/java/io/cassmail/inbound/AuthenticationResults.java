@@ -46,18 +46,45 @@ public final class AuthenticationResults {
         return f.append("\r\n").toString();
     }
 
-    /** Whether a field is an {@code Authentication-Results:} (or its ARC twin's payload) naming {@code authservId}. */
+    /** Whether a field is an {@code Authentication-Results:} naming {@code authservId} (RFC 8601 §2.2 syntax). */
     static boolean claims(DkimHeaders.Field field, String authservId) {
         if (!field.name().equals("authentication-results")) {
             return false;
         }
-        String value = field.text().substring(field.text().indexOf(':') + 1).replace("\r\n", "")
-                .replaceAll("\\([^)]*\\)", " ").strip();
-        int end = 0;
-        while (end < value.length() && !Character.isWhitespace(value.charAt(end)) && value.charAt(end) != ';') {
-            end++;
+        String v = field.text().substring(field.text().indexOf(':') + 1);
+        int i = skipCfws(v, 0);
+        StringBuilder id = new StringBuilder();
+        if (i < v.length() && v.charAt(i) == '"') {
+            for (i++; i < v.length() && v.charAt(i) != '"'; i++) {
+                if (v.charAt(i) == '\\' && i + 1 < v.length()) {
+                    i++;
+                }
+                id.append(v.charAt(i));
+            }
+        } else {
+            for (; i < v.length() && !Character.isWhitespace(v.charAt(i)) && ";(\"".indexOf(v.charAt(i)) < 0; i++) {
+                id.append(v.charAt(i));
+            }
         }
-        return value.substring(0, end).toLowerCase(Locale.ROOT).equals(authservId.toLowerCase(Locale.ROOT));
+        return id.toString().strip().equalsIgnoreCase(authservId);
+    }
+
+    /** Past whitespace and comments (which nest, and may quote a character with a backslash; RFC 5322 §3.2.2). */
+    private static int skipCfws(String v, int i) {
+        int depth = 0;
+        for (; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (depth > 0 && c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (depth > 0 && c == ')') {
+                depth--;
+            } else if (depth == 0 && !Character.isWhitespace(c)) {
+                return i;
+            }
+        }
+        return i;
     }
 
     /** A value as a token when it is one, else a quoted string (RFC 8601 §2.2, RFC 2045 value). */

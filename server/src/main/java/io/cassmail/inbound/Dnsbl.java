@@ -36,7 +36,7 @@ public final class Dnsbl {
         for (String zone : zones) {
             String name = reversed + "." + zone;
             each.add(dns.a(name).thenCompose(a -> {
-                if (a.status() != DnsAnswer.Status.FOUND || a.values().stream().noneMatch(v -> v.startsWith("127."))) {
+                if (a.status() != DnsAnswer.Status.FOUND || a.values().stream().noneMatch(Dnsbl::listing)) {
                     return CompletableFuture.completedFuture(null);
                 }
                 return dns.txt(name).thenApply(txt -> "554 5.7.1 Service unavailable; Client host ["
@@ -46,6 +46,14 @@ public final class Dnsbl {
         }
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> each.stream().map(CompletableFuture::join).filter(r -> r != null).findFirst().orElse(null));
+    }
+
+    /**
+     * A listing answer is in 127.0.0.2-127.0.0.255 (RFC 5782 §2.1); lists answer errors (a query through a public
+     * resolver, over quota) in 127.255.255.0/24, which must not refuse anyone.
+     */
+    static boolean listing(String address) {
+        return address.startsWith("127.0.0.") && !address.equals("127.0.0.1") && !address.equals("127.0.0.0");
     }
 
     /** {@code 4.3.2.1} for 1.2.3.4; an IPv6 address as 32 reversed nibbles (RFC 5782 §2.4). */

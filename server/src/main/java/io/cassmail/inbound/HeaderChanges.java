@@ -44,7 +44,7 @@ final class HeaderChanges {
 
     /** A field from a milter's name and value: folded lines keep their break as CRLF, never a bare LF. */
     static DkimHeaders.Field field(String name, String value) {
-        String v = value == null ? "" : value.replaceAll("\r?\n", "\r\n").replaceAll("\r\n(?![ \t])", "\r\n\t");
+        String v = value == null ? "" : value.replaceAll("\r\n|\r|\n", "\r\n").replaceAll("\r\n(?![ \t])", "\r\n\t");
         return new DkimHeaders.Field(name.toLowerCase(Locale.ROOT),
                 name + ":" + (v.startsWith(" ") || v.startsWith("\t") ? v : " " + v));
     }

@@ -34,11 +34,15 @@ public final class InboundChecks implements AutoCloseable {
     final Dnsbl dnsbl;
     final CassMailMetrics metrics;
     final String hostname;
-    final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "inbound-check");
-        t.setDaemon(true);
-        return t;
-    });
+    /** SPF evaluations beside the transfer: at most 64 at once; past that a session evaluates its own (bounded) SPF. */
+    final ExecutorService executor = new java.util.concurrent.ThreadPoolExecutor(0, 64, 60, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "inbound-check");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+    /** Bounds every write to a milter (one that stops reading must not hold a session forever). */
+    final io.cassmail.net.ConnectionWatchdog milterWatchdog = new io.cassmail.net.ConnectionWatchdog("milter");
 
     public InboundChecks(Settings settings, DnsClient dns, String hostname, CassMailMetrics metrics) {
         this.settings = settings;
@@ -84,5 +88,6 @@ public final class InboundChecks implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        milterWatchdog.close();
     }
 }

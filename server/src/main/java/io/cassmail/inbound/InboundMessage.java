@@ -30,10 +30,12 @@ public final class InboundMessage implements AutoCloseable {
     private final CompletableFuture<SpfCheck.Result> spfHelo;
     private final List<Milter> milters = new ArrayList<>();
     private InboundVerdict early;
+    private boolean discardEarly;
     private List<DkimHeaders.Field> kept;
     private DkimVerifier dkim;
     private DmarcCheck.Lookup dmarc;
     private int fromFields;
+    private String fromDomain;
     private final boolean checked;
 
     private record Milter(MilterAddress address, MilterSession session) {
@@ -57,7 +59,7 @@ public final class InboundMessage implements AutoCloseable {
             }
             MilterSession s = null;
             try {
-                s = new MilterSession(a, checks.settings.milterTimeout());
+                s = new MilterSession(a, checks.settings.milterTimeout(), checks.milterWatchdog);
                 s.connect("unknown", envelope.client(), envelope.clientPort(), Map.of("j", checks.hostname,
                         "{daemon_name}", "cassmail", "{client_addr}", envelope.client().getHostAddress()));
                 s.helo(envelope.helo());
@@ -66,7 +68,24 @@ public final class InboundMessage implements AutoCloseable {
                     s.rcpt(r);
                 }
                 s.data();
-                milters.add(new Milter(a, s));
+                MilterReply decided = s.decided();
+                if (decided == null) {
+                    milters.add(new Milter(a, s));
+                    continue;
+                }
+                s.close();
+                checks.metrics.inboundCheck("milter", decided.action().name().toLowerCase(java.util.Locale.ROOT));
+                // a decision before the data (a RCPT reject included: the transaction is refused as a whole)
+                switch (decided.action()) {
+                    case REJECT -> early = InboundVerdict.refuse(InboundVerdict.Kind.REJECT,
+                            decided.smtpReply() != null ? decided.smtpReply() : "550 5.7.1 Command rejected");
+                    case TEMPFAIL -> early = InboundVerdict.refuse(InboundVerdict.Kind.TEMPFAIL,
+                            decided.smtpReply() != null ? decided.smtpReply() : MILTER_TEMPFAIL);
+                    case DISCARD -> discardEarly = true;
+                    default -> {
+                        // ACCEPT: this milter wants nothing more of this message
+                    }
+                }
             } catch (IOException e) {
                 if (s != null) {
                     s.close();
@@ -99,14 +118,19 @@ public final class InboundMessage implements AutoCloseable {
         kept = without;
         if (checked) {
             dkim = new DkimVerifier(fields, checks.settings.maxSignatures(), checks.dns::txt);
-            String from = DkimHeaders.fromDomain(without);
-            if (from != null && fromFields == 1) {
-                dmarc = checks.dmarc.lookup(from);
+            if (fromFields == 1) {
+                fromDomain = FromDomain.of(without.stream().filter(f -> f.name().equals("from")).findFirst().orElseThrow());
+                if (fromDomain != null) {
+                    dmarc = checks.dmarc.lookup(fromDomain);
+                }
             }
         }
         for (Milter m : List.copyOf(milters)) {
             try {
                 for (DkimHeaders.Field f : without) {
+                    if (f.name().isEmpty()) {
+                        continue; // a line that is no field (kept in the message, not shown to milters)
+                    }
                     String text = f.text();
                     m.session().header(text.substring(0, text.indexOf(':')), text.substring(text.indexOf(':') + 1));
                 }
@@ -136,20 +160,27 @@ public final class InboundMessage implements AutoCloseable {
         if (early != null) {
             return early;
         }
+        if (discardEarly) {
+            return InboundVerdict.refuse(InboundVerdict.Kind.DISCARD, null);
+        }
         String trace = "";
         InboundVerdict.Kind kind = InboundVerdict.Kind.ACCEPT;
         if (checked) {
-            if (fromFields != 1) {
+            if (fromFields != 1 && checks.settings.enforceDmarc()) {
                 checks.metrics.inboundCheck("dmarc", "permerror");
                 return InboundVerdict.refuse(InboundVerdict.Kind.REJECT, "550 5.7.1 Message refused: it has "
                         + fromFields + " From: header fields, and RFC 5322 section 3.6 asks for exactly one");
             }
+            if (fromFields == 1 && fromDomain == null && checks.settings.enforceDmarc()) {
+                checks.metrics.inboundCheck("dmarc", "permerror");
+                return InboundVerdict.refuse(InboundVerdict.Kind.REJECT, "550 5.7.1 Message refused: its From: field"
+                        + " does not name exactly one domain, so no DMARC policy can be applied (RFC 7489 section 6.6.1)");
+            }
             SpfCheck.Result s = spfResult(spf, envelope.mailFrom());
             SpfCheck.Result helo = spfResult(spfHelo, "");
             List<DkimVerifier.Result> d = dkim == null ? List.of() : dkim.results(Instant.now());
-            DmarcCheck.Result m = dmarc == null
-                    ? new DmarcCheck.Result("none", String.valueOf(DkimHeaders.fromDomain(kept)), null, "none")
-                    : dmarc.evaluate(s, d);
+            DmarcCheck.Result m = dmarc != null ? dmarc.evaluate(s, d)
+                    : new DmarcCheck.Result(fromDomain == null ? "permerror" : "none", String.valueOf(fromDomain), null, "none");
             checks.metrics.inboundCheck("spf", s.result());
             d.forEach(r -> checks.metrics.inboundCheck("dkim", r.result()));
             if (d.isEmpty()) {

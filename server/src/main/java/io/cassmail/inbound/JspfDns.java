@@ -19,6 +19,13 @@ import org.xbill.DNS.Type;
 final class JspfDns implements DNSService {
     private final DnsClient dns;
     private int recordLimit = 10;
+    /** When the evaluation running on this thread must end (nanoTime), or 0 for none. */
+    private final ThreadLocal<long[]> deadline = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** Every lookup of the evaluation this thread starts now must be done within {@code limitNanos}. */
+    void startEvaluation(long limitNanos) {
+        deadline.get()[0] = System.nanoTime() + limitNanos;
+    }
 
     JspfDns(DnsClient dns) {
         this.dns = dns;
@@ -36,6 +43,10 @@ final class JspfDns implements DNSService {
         };
         if (type < 0) {
             return null;
+        }
+        long end = deadline.get()[0];
+        if (end != 0 && System.nanoTime() - end > 0) {
+            throw new TimeoutException("the SPF evaluation ran out of time (10 lookups' worth)");
         }
         DnsAnswer answer = dns.records(request.getHostname(), type).join();
         if (answer.status() == DnsAnswer.Status.FAILED) {

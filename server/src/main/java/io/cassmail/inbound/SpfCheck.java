@@ -33,9 +33,12 @@ public final class SpfCheck {
     }
 
     private final SPF spf;
+    private final JspfDns service;
+    private final long evaluationLimitNanos;
 
     public SpfCheck(DnsClient dns) {
-        JspfDns service = new JspfDns(dns);
+        this.service = new JspfDns(dns);
+        this.evaluationLimitNanos = dns.timeout().toNanos() * 10;
         // SPF(DNSService) would run jSPF's asynchronous executor, which waited forever here on dnsjava 3.7 (its
         // asynchronous lookups ignore the resolver given); the synchronous one asks ours, each lookup bounded by
         // its timeout. The wiring is what SPF(DNSService) builds.
@@ -69,6 +72,7 @@ public final class SpfCheck {
             return new Result("none", "smtp.helo", h, "HELO is an address literal");
         }
         try {
+            service.startEvaluation(evaluationLimitNanos);
             SPFResult r = spf.checkSPF(client.getHostAddress(), nullPath ? "" : mailFrom, h);
             String result = r.getResult() == null ? "temperror" : r.getResult().toLowerCase(Locale.ROOT);
             return new Result(result, nullPath ? "smtp.helo" : "smtp.mailfrom", nullPath ? h : identity,

@@ -153,6 +153,7 @@ public final class MessageIntake {
         public void head(byte[] bytes) throws IOException {
             headers.write(bytes, 0, bytes.length);
             body.head(bytes);
+            reserve(0);
         }
 
         /** Files the message for local recipients in {@code folder} instead of INBOX (Junk, for a quarantine). */

@@ -37,6 +37,15 @@ final class InboundData implements DataReader.Sink {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        try {
+            take(b, off, len);
+        } catch (RuntimeException e) {
+            // a check that broke must not stop the reading: the rest of the data would be read as commands
+            throw new IOException("inbound checks failed: " + e, e);
+        }
+    }
+
+    private void take(byte[] b, int off, int len) throws IOException {
         if (tooLong) {
             return; // the message is refused at the end; the rest is only read
         }
@@ -52,7 +61,7 @@ final class InboundData implements DataReader.Sink {
                 emptyLine = true;
                 checks.headers(DkimHeaders.parse(head.toByteArray()));
                 if (i + 1 < len) {
-                    write(b, off + i + 1, len - i - 1);
+                    take(b, off + i + 1, len - i - 1);
                 }
                 return;
             }
@@ -75,10 +84,15 @@ final class InboundData implements DataReader.Sink {
      * header has its fields given to the checks here).
      */
     InboundVerdict finish() throws IOException {
-        if (!passing) {
-            checks.headers(DkimHeaders.parse(head.toByteArray()));
+        InboundVerdict verdict;
+        try {
+            if (!passing) {
+                checks.headers(DkimHeaders.parse(head.toByteArray()));
+            }
+            verdict = checks.finish();
+        } catch (RuntimeException e) {
+            throw new IOException("inbound checks failed: " + e, e);
         }
-        InboundVerdict verdict = checks.finish();
         if (verdict.accepted()) {
             ByteArrayOutputStream stored = new ByteArrayOutputStream(head.size() + 1024);
             stored.writeBytes(verdict.traceFields().getBytes(StandardCharsets.ISO_8859_1));

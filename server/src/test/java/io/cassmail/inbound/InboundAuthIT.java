@@ -115,6 +115,12 @@ class InboundAuthIT {
     }
 
     @Test
+    void aDisplayNameThatLooksLikeAnAddressDoesNotChangeTheDomainDmarcJudges() throws Exception {
+        assertThat(refusal("127.0.0.6", "x@nowhere.test", message("\"<x@nowhere.test>\" <ceo@bank.test>", "wire")))
+                .startsWith("550 5.7.1 Message rejected: the DMARC policy of bank.test is reject");
+    }
+
+    @Test
     void aDmarcQuarantineIsFiledInJunk() throws Exception {
         UUID id = deliver("127.0.0.7", "promo@mail.shady.test", message("promo@mail.shady.test", "deal"));
         String results = authenticationResults(storedText(id, "Junk"));

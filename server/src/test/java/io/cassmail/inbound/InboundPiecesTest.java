@@ -40,6 +40,34 @@ class InboundPiecesTest {
         assertThat(AuthenticationResults.claims(ours, "mx.example.test")).isTrue();
         assertThat(AuthenticationResults.claims(commented, "mx.example.test")).isTrue();
         assertThat(AuthenticationResults.claims(theirs, "mx.example.test")).isFalse();
+        assertThat(AuthenticationResults.claims(field("Authentication-Results: \"mx.example.test\"; dkim=pass"),
+                "mx.example.test")).isTrue();
+        assertThat(AuthenticationResults.claims(field("Authentication-Results: ((nested) (x)) mx.example.test; spf=pass"),
+                "mx.example.test")).isTrue();
+    }
+
+    @Test
+    void theFromDomainIsTheAddressNotTheDisplayName() {
+        assertThat(FromDomain.of(field("From: \"<x@evil.test>\" <ceo@bank.test>"))).isEqualTo("bank.test");
+        assertThat(FromDomain.of(field("From: CEO <ceo@Bank.Test> (the boss)"))).isEqualTo("bank.test");
+        assertThat(FromDomain.of(field("From: a@evil.test, ceo@bank.test"))).isNull();
+        assertThat(FromDomain.of(field("From: ,"))).isNull();
+        assertThat(FromDomain.of(field("From: nobody"))).isNull();
+    }
+
+    @Test
+    void blocklistErrorAnswersAreNoListing() {
+        assertThat(Dnsbl.listing("127.0.0.2")).isTrue();
+        assertThat(Dnsbl.listing("127.0.0.11")).isTrue();
+        assertThat(Dnsbl.listing("127.255.255.254")).isFalse();
+        assertThat(Dnsbl.listing("127.0.0.1")).isFalse();
+    }
+
+    @Test
+    void aHeaderLineThatIsNoFieldIsKept() {
+        List<DkimHeaders.Field> fields = DkimHeaders.parse("From: a@b.test\r\nnot a field\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(fields).extracting(DkimHeaders.Field::text).containsExactly("From: a@b.test", "not a field");
+        assertThat(fields.get(1).name()).isEmpty();
     }
 
     @Test

@@ -45,9 +45,20 @@ public final class MilterSession implements AutoCloseable {
     private MilterReply decided;
     private boolean skipBody;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private io.cassmail.net.ConnectionWatchdog.Watch watch;
 
-    /** Connects and negotiates; throws when the milter is not there, too slow, or speaks something else. */
+    /** A session whose writes are bounded only by the socket buffers (tests). */
     public MilterSession(MilterAddress address, Duration timeout) throws IOException {
+        this(address, timeout, null);
+    }
+
+    /**
+     * Connects and negotiates; throws when the milter is not there, too slow, or speaks something else.
+     *
+     * @param watchdog closes the connection when a write (a milter that stopped reading) outlasts the timeout
+     */
+    public MilterSession(MilterAddress address, Duration timeout, io.cassmail.net.ConnectionWatchdog watchdog)
+            throws IOException {
         this.name = address.text();
         this.socket = new Socket();
         try {
@@ -56,7 +67,12 @@ public final class MilterSession implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
             this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            java.io.OutputStream raw = socket.getOutputStream();
+            if (watchdog != null) {
+                this.watch = watchdog.watch(socket);
+                raw = new io.cassmail.net.WriteTimeoutOutputStream(raw, watch, timeout);
+            }
+            this.out = new DataOutputStream(new BufferedOutputStream(raw));
             ByteArrayOutputStream neg = new ByteArrayOutputStream();
             DataOutputStream d = new DataOutputStream(neg);
             d.writeInt(VERSION);
@@ -81,6 +97,11 @@ public final class MilterSession implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** What the milter decided before the end of the message (at connect, HELO, MAIL, RCPT or DATA), or null. */
+    public MilterReply decided() {
+        return decided;
     }
 
     /** The client's connection (SMFIC_CONNECT) with the macros Postfix sends there. */
@@ -260,7 +281,15 @@ public final class MilterSession implements AutoCloseable {
             case 't' -> new MilterReply(MilterReply.Action.TEMPFAIL, null, List.of(), null);
             case 'd' -> new MilterReply(MilterReply.Action.DISCARD, null, List.of(), null);
             case 'y' -> {
-                String text = cstrings(p.data, 0, 1)[0].replaceAll("[\r\n]+", " ").strip();
+                // smfi_setmlreply's lines ("550-5.7.1 a\r\n550 5.7.1 b") become one line with a space after the code
+                String[] lines = cstrings(p.data, 0, 1)[0].split("\r?\n");
+                StringBuilder joined = new StringBuilder();
+                for (String line : lines) {
+                    String l = line.strip();
+                    joined.append(joined.length() == 0 ? l : " " + (l.matches("\\d{3}[ -].*") ? l.substring(4) : l));
+                }
+                String text = joined.length() > 3 && joined.charAt(3) == '-'
+                        ? joined.substring(0, 3) + " " + joined.substring(4) : joined.toString();
                 MilterReply.Action a = text.startsWith("4") ? MilterReply.Action.TEMPFAIL : MilterReply.Action.REJECT;
                 yield new MilterReply(a, text.matches("[45]\\d\\d[ -].*") ? text : null, List.of(), null);
             }
@@ -348,6 +377,9 @@ public final class MilterSession implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             // closing
+        }
+        if (watch != null) {
+            watch.close();
         }
     }
 }
