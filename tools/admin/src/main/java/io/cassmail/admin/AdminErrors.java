@@ -1,5 +1,7 @@
 package io.cassmail.admin;
 
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+
 /** Turns an exception into the one sentence an operator sees. */
 final class AdminErrors {
 
@@ -7,7 +9,21 @@ final class AdminErrors {
     }
 
     static String sentence(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnavailableException u) {
+                return unavailable(u);
+            }
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The driver's "Not enough replicas available" in words, with what to do (a ring with nodes down). */
+    static String unavailable(UnavailableException u) {
+        return "Cassandra cannot answer at " + u.getConsistencyLevel() + ": it needs " + u.getRequired()
+                + " replicas of the data and only " + u.getAlive() + " " + (u.getAlive() == 1 ? "is" : "are")
+                + " up. Start the nodes that are down (on one machine: tools/cassandra-local status shows them, and"
+                + " tools/cassandra-local start starts every node its data directory holds; in Docker: docker compose"
+                + " ps), then try again";
     }
 }
