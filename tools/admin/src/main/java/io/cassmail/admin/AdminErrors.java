@@ -9,13 +9,33 @@ final class AdminErrors {
     }
 
     static String sentence(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnavailableException u) {
-                return unavailable(u);
-            }
+        UnavailableException u = find(e, 0);
+        if (u != null) {
+            return unavailable(u);
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The driver's UnavailableException behind {@code e}: its causes, and each node's errors of an AllNodesFailed. */
+    private static UnavailableException find(Throwable e, int depth) {
+        if (e == null || depth > 8) {
+            return null;
+        }
+        if (e instanceof UnavailableException u) {
+            return u;
+        }
+        if (e instanceof com.datastax.oss.driver.api.core.AllNodesFailedException all) {
+            for (java.util.List<Throwable> errors : all.getAllErrors().values()) {
+                for (Throwable t : errors) {
+                    UnavailableException u = find(t, depth + 1);
+                    if (u != null) {
+                        return u;
+                    }
+                }
+            }
+        }
+        return find(e.getCause(), depth + 1);
     }
 
     /** The driver's "Not enough replicas available" in words, with what to do (a ring with nodes down). */
