@@ -38,17 +38,12 @@ public final class DkimVerifier {
 
     private final List<DkimHeaders.Field> fields;
     private final List<Check> checks = new ArrayList<>();
+    /** One hash per distinct canonicalization and length, shared by the signatures that use it. */
+    private final List<DkimBodyHash> bodies;
+    private final Map<DkimBodyHash, byte[]> finished = new java.util.IdentityHashMap<>();
 
-    private final class Check {
-        final DkimSignature signature;
-        final DkimBodyHash body;
-        final CompletableFuture<DnsAnswer> key;
-
-        Check(DkimSignature signature, DkimBodyHash body, CompletableFuture<DnsAnswer> key) {
-            this.signature = signature;
-            this.body = body;
-            this.key = key;
-        }
+    /** One signature, the body hash it is checked against, and its key lookup (null for a broken signature). */
+    private record Check(DkimSignature signature, DkimBodyHash body, CompletableFuture<DnsAnswer> key) {
     }
 
     /** @param keys looks up a TXT name ({@code selector._domainkey.domain}) */
@@ -69,15 +64,7 @@ public final class DkimVerifier {
                     k -> new DkimBodyHash(s.relaxedBody(), s.length()));
             checks.add(new Check(s, hash, keys.apply(s.selector() + "._domainkey." + s.domain())));
         }
-        this.bodies = List.copyOf(new java.util.LinkedHashSet<>(hashes.values()));
-    }
-
-    private final List<DkimBodyHash> bodies;
-    private final Map<DkimBodyHash, byte[]> finished = new java.util.IdentityHashMap<>();
-
-    /** Whether the message carries any signature to check. */
-    public boolean any() {
-        return !checks.isEmpty();
+        this.bodies = List.copyOf(hashes.values());
     }
 
     /** The body as it streams in, after the header section's empty line. */
@@ -100,14 +87,14 @@ public final class DkimVerifier {
     }
 
     private Result judge(Check c, Instant now) {
-        DkimSignature s = c.signature;
+        DkimSignature s = c.signature();
         if (s.problem() != null) {
             return result(s, "permerror", s.problem());
         }
         if (s.expires() >= 0 && s.expires() < now.getEpochSecond()) {
             return result(s, "permerror", "signature expired");
         }
-        DnsAnswer answer = c.key.join();
+        DnsAnswer answer = c.key().join();
         if (answer.status() == DnsAnswer.Status.FAILED) {
             return result(s, "temperror", "key lookup failed: " + answer.error());
         }
@@ -130,7 +117,7 @@ public final class DkimVerifier {
                 && !s.identity().substring(s.identity().lastIndexOf('@') + 1).equalsIgnoreCase(s.domain())) {
             return result(s, "permerror", "key requires i= to be exactly d= (t=s)");
         }
-        byte[] bodyHash = finished.get(c.body);
+        byte[] bodyHash = finished.get(c.body());
         if (!MessageDigest.isEqual(bodyHash, decode(s.bh()))) {
             return result(s, "fail", "body hash did not verify");
         }
@@ -158,8 +145,8 @@ public final class DkimVerifier {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return result(s, "permerror", "unusable key or signature: " + e.getMessage());
         }
-        if (s.length() >= 0 && c.body.canonicalLength() > s.length()) {
-            return result(s, "policy", "l= leaves " + (c.body.canonicalLength() - s.length()) + " bytes of the body unsigned");
+        if (s.length() >= 0 && c.body().canonicalLength() > s.length()) {
+            return result(s, "policy", "l= leaves " + (c.body().canonicalLength() - s.length()) + " bytes of the body unsigned");
         }
         return result(s, "pass", null);
     }

@@ -30,7 +30,8 @@ public final class InboundMessage implements AutoCloseable {
     private final CompletableFuture<SpfCheck.Result> spfHelo;
     private final List<Milter> milters = new ArrayList<>();
     private InboundVerdict early;
-    private boolean discardEarly;
+    /** A milter's DISCARD before the data: the message is read, answered 250 and dropped, as any discard. */
+    private InboundVerdict discarded;
     private List<DkimHeaders.Field> kept;
     private DkimVerifier dkim;
     private DmarcCheck.Lookup dmarc;
@@ -75,16 +76,13 @@ public final class InboundMessage implements AutoCloseable {
                 }
                 s.close();
                 checks.metrics.inboundCheck("milter", decided.action().name().toLowerCase(java.util.Locale.ROOT));
-                // a decision before the data (a RCPT reject included: the transaction is refused as a whole)
-                switch (decided.action()) {
-                    case REJECT -> early = InboundVerdict.refuse(InboundVerdict.Kind.REJECT,
-                            decided.smtpReply() != null ? decided.smtpReply() : "550 5.7.1 Command rejected");
-                    case TEMPFAIL -> early = InboundVerdict.refuse(InboundVerdict.Kind.TEMPFAIL,
-                            decided.smtpReply() != null ? decided.smtpReply() : MILTER_TEMPFAIL);
-                    case DISCARD -> discardEarly = true;
-                    default -> {
-                        // ACCEPT: this milter wants nothing more of this message
-                    }
+                // a decision before the data (a RCPT reject included: the transaction is refused as a whole);
+                // ACCEPT: this milter wants nothing more of this message
+                InboundVerdict v = refusal(decided);
+                if (v != null && v.kind() == InboundVerdict.Kind.DISCARD) {
+                    discarded = v;
+                } else if (v != null) {
+                    early = v;
                 }
             } catch (IOException e) {
                 if (s != null) {
@@ -160,8 +158,8 @@ public final class InboundMessage implements AutoCloseable {
         if (early != null) {
             return early;
         }
-        if (discardEarly) {
-            return InboundVerdict.refuse(InboundVerdict.Kind.DISCARD, null);
+        if (discarded != null) {
+            return discarded;
         }
         String trace = "";
         InboundVerdict.Kind kind = InboundVerdict.Kind.ACCEPT;
@@ -215,20 +213,9 @@ public final class InboundMessage implements AutoCloseable {
                     + (reply.quarantine() != null ? "-quarantine" : ""));
             log.info("message {}: milter {} says {}{}", envelope.queueId(), milter.address().text(), reply.action(),
                     reply.smtpReply() == null ? "" : " (" + reply.smtpReply() + ")");
-            switch (reply.action()) {
-                case REJECT -> {
-                    return InboundVerdict.refuse(InboundVerdict.Kind.REJECT,
-                            reply.smtpReply() != null ? reply.smtpReply() : "550 5.7.1 Command rejected");
-                }
-                case TEMPFAIL -> {
-                    return InboundVerdict.refuse(InboundVerdict.Kind.TEMPFAIL,
-                            reply.smtpReply() != null ? reply.smtpReply() : MILTER_TEMPFAIL);
-                }
-                case DISCARD -> {
-                    return InboundVerdict.refuse(InboundVerdict.Kind.DISCARD, null);
-                }
-                default -> {
-                }
+            InboundVerdict refused = refusal(reply);
+            if (refused != null) {
+                return refused;
             }
             HeaderChanges.apply(fields, reply.changes());
             if (reply.quarantine() != null) {
@@ -236,6 +223,18 @@ public final class InboundMessage implements AutoCloseable {
             }
         }
         return new InboundVerdict(kind, null, trace, fields);
+    }
+
+    /** A milter's REJECT, TEMPFAIL or DISCARD as a verdict (its own reply, else Postfix's words), or null for ACCEPT. */
+    private static InboundVerdict refusal(MilterReply reply) {
+        return switch (reply.action()) {
+            case REJECT -> InboundVerdict.refuse(InboundVerdict.Kind.REJECT,
+                    reply.smtpReply() != null ? reply.smtpReply() : "550 5.7.1 Command rejected");
+            case TEMPFAIL -> InboundVerdict.refuse(InboundVerdict.Kind.TEMPFAIL,
+                    reply.smtpReply() != null ? reply.smtpReply() : MILTER_TEMPFAIL);
+            case DISCARD -> InboundVerdict.refuse(InboundVerdict.Kind.DISCARD, null);
+            case ACCEPT -> null;
+        };
     }
 
     /** SPF's result, or temperror when it takes longer than its lookups could (10 of them, RFC 7208 §4.6.4). */

@@ -35,7 +35,7 @@ final class DataCommand extends BaseCommand {
     private final String listener;
     private final Inbound inbound;
 
-    /** The MX's checks and the clients they trust without SPF/DKIM/DMARC; null on submission or with nothing to check. */
+    /** The MX's checks and the clients they trust without SPF/DKIM/DMARC (SmtpListener gives none to submission). */
     record Inbound(io.cassmail.inbound.InboundChecks checks, io.cassmail.inbound.TrustedNetworks trusted) {
         /** Whether mail from this client goes through the checks at all (a trusted client only through milters). */
         boolean applies(java.net.InetAddress client) {
@@ -47,7 +47,7 @@ final class DataCommand extends BaseCommand {
     DataCommand(MessageIntake intake, Quotas quotas, ConnectionGate gate, long maxMessageSize,
                 SubmissionPolicy submission, CassMailMetrics metrics, String listener, Inbound inbound) {
         super("DATA", "Sends the message, ending with <CR><LF>.<CR><LF>.");
-        this.inbound = submission == null ? inbound : null;
+        this.inbound = inbound;
         this.metrics = metrics;
         this.listener = listener;
         this.intake = intake;

@@ -29,7 +29,7 @@ final class RcptCommand extends BaseCommand {
     RcptCommand(RecipientPolicy policy, int maxRecipients, SubmissionPolicy submission, DataCommand.Inbound inbound,
                 ConnectionGate gate) {
         super("RCPT", "Names a recipient; may be repeated.", "TO:<recipient>");
-        this.inbound = submission == null ? inbound : null;
+        this.inbound = inbound;
         this.gate = gate;
         this.policy = policy;
         this.maxRecipients = maxRecipients;

@@ -109,10 +109,7 @@ final class ChunkedBodyWriter implements BodyWriter {
             chunks = 0;
         } else {
             acquirePermit();
-            int body = chunks;
-            chunks = 0;
-            write(ByteBuffer.wrap(head));
-            chunks = body;
+            write(0, ByteBuffer.wrap(head));
         }
         head = null;
     }
@@ -123,9 +120,8 @@ final class ChunkedBodyWriter implements BodyWriter {
         if (held != null) {
             ByteBuffer last = held;
             held = null;
-            chunks--;
             acquirePermit();
-            write(last);
+            write(chunks - 1, last); // its number was counted when it was held
         } else if (filled > 0 || chunks == 0) {
             flushChunk();
         }
@@ -197,7 +193,7 @@ final class ChunkedBodyWriter implements BodyWriter {
 
     private void flushChunk() throws IOException {
         acquirePermit();
-        write(ByteBuffer.wrap(buffer, 0, filled));
+        write(chunks++, ByteBuffer.wrap(buffer, 0, filled));
         // the driver encodes asynchronously, so the buffer just handed over must not be reused
         buffer = new byte[Math.min(FIRST_BUFFER, chunkSize)];
         filled = 0;
@@ -217,9 +213,9 @@ final class ChunkedBodyWriter implements BodyWriter {
         }
     }
 
-    /** Starts writing chunk number {@code chunks}; the caller holds a permit of {@code inFlight}. */
-    private void write(ByteBuffer data) {
-        CompletableFuture<?> write = session.executeAsync(insertChunk.bind(messageId, chunks, data)).toCompletableFuture();
+    /** Starts writing chunk number {@code index}; the caller holds a permit of {@code inFlight}. */
+    private void write(int index, ByteBuffer data) {
+        CompletableFuture<?> write = session.executeAsync(insertChunk.bind(messageId, index, data)).toCompletableFuture();
         int bytes = data.capacity();
         writing.addAndGet(bytes);
         write.whenComplete((r, t) -> {
@@ -230,6 +226,5 @@ final class ChunkedBodyWriter implements BodyWriter {
             inFlight.release();
         });
         writes.add(write);
-        chunks++;
     }
 }
