@@ -4,6 +4,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.cassmail.auth.LoginPenalty;
 import io.cassmail.http.StatusHttpServer;
+import io.cassmail.http.admin.AdminHttpServer;
+import io.cassmail.operations.Operations;
+import io.cassmail.operations.QueueOperations;
+import io.cassmail.store.cassandra.CassandraAdminStore;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.QueueDepth;
 import io.cassmail.relay.DkimSigning;
@@ -77,6 +81,7 @@ public final class CassMailServer implements AutoCloseable {
     private final Map<String, Pop3Listener> pop3 = new LinkedHashMap<>();
     private final Map<String, ImapListener> imap = new LinkedHashMap<>();
     private Monitoring monitoring;
+    private AdminHttpServer admin;
 
     private CassMailServer() {
     }
@@ -112,7 +117,8 @@ public final class CassMailServer implements AutoCloseable {
         requireCurrentSchema(session, config.cassandra().keyspace());
         Stores stores = CassandraStores.on(session);
         Mailboxes mailboxes = Mailboxes.on(stores, writerSettings(config));
-        if (roles.contains(Role.WORKER) || roles.contains(Role.POP3) || roles.contains(Role.IMAP)) {
+        if (roles.contains(Role.WORKER) || roles.contains(Role.POP3) || roles.contains(Role.IMAP)
+                || config.admin().port() != CassMailConfig.OFF) {
             linkWriters(config, mailboxes.writer());
         }
         MailboxEvents events = startEvents(config, mailboxes.writer());
@@ -262,7 +268,35 @@ public final class CassMailServer implements AutoCloseable {
             log.info("metrics and status on http://{}:{}/ (/metrics, /health, /ready)", config.metrics().bind(),
                     monitoring.port());
         }
+        if (config.admin().port() != CassMailConfig.OFF) {
+            startAdmin(config, session, stores, mailboxes, queues, tls, authenticator, penalty);
+        }
         log.info("CassMail started with roles {}", roles);
+    }
+
+    /** The admin API and web admin on the operations layer (README "Admin API and web admin"). */
+    private void startAdmin(CassMailConfig config, CqlSession session, Stores stores, Mailboxes mailboxes,
+                            RabbitQueues queues, ServerTls listenerTls, PasswordAuthenticator authenticator,
+                            LoginPenalty penalty) throws IOException {
+        ServerTls tls = listenerTls != null || !config.tls().enabled() ? listenerTls
+                : new ServerTls(config.tls().cert(), config.tls().key());
+        Operations operations = Operations.on(stores, mailboxes, new CassandraAdminStore(session),
+                config.password().hasher(), config.mailbox().maxMessages(), config.mailbox().maxBytes(),
+                new QueueOperations.Parts(queues::depths, queues.parkingLot(), stale -> new Reconciler(stores.accepted(),
+                        stores.ledger(), queues.jobs(), queues.relayJobs(), stale, config.delivery().giveUpAfter(),
+                        Clock.systemUTC())), Clock.systemUTC());
+        AdminHttpServer admin = new AdminHttpServer(config.admin(), tls, operations, authenticator, penalty,
+                config.reconcile().staleAfter(), monitoring.http(), Clock.systemUTC());
+        admin.start();
+        resources.push(admin);
+        this.admin = admin;
+        log.info("admin API and web admin on {} (the first admin: cassmail-admin admins add NAME --password-stdin)",
+                admin.url());
+    }
+
+    /** The admin listener's port actually bound, or -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     /**

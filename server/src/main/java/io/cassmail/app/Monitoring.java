@@ -99,6 +99,11 @@ final class Monitoring implements AutoCloseable {
         http.start();
     }
 
+    /** The running status server, or null when metrics are off. */
+    StatusHttpServer http() {
+        return http;
+    }
+
     /** The HTTP port actually bound, or -1. */
     int port() {
         return http == null ? -1 : http.port();

@@ -25,7 +25,16 @@ public record CassMailConfig(
         MetricsConfig metrics,
         RelayConfig relay,
         String hostname,
-        InboundConfig inbound) {
+        InboundConfig inbound,
+        AdminConfig admin) {
+
+    /**
+     * The admin API and web admin's HTTPS listener (README "Admin API and web admin"): loopback by default, TLS with
+     * the listeners' certificate, browser sessions that last {@code sessionTtl}, request bodies of at most
+     * {@code maxBody} bytes; port {@link #OFF} turns it off.
+     */
+    public record AdminConfig(String bind, int port, Duration sessionTtl, long maxBody) {
+    }
 
     /**
      * The MX's checks on mail from outside (README "Inbound mail authentication"): the {@code dns} servers every
@@ -266,7 +275,8 @@ public record CassMailConfig(
                         atLeastOne(s, "relay.mx-session-limit"), s.duration("relay.transaction-timeout"),
                         s.duration("relay.job-timeout"), s.duration("relay.data-block-timeout"), s.duration("relay.slot-wait"),
                         s.duration("relay.lease"))),
-                s.string("hostname"), inbound(s));
+                s.string("hostname"), inbound(s), new AdminConfig(s.string("admin.bind"), port(s, "admin.port"),
+                s.duration("admin.session-ttl"), s.bytes("admin.max-body")));
     }
 
     /** The {@code dns} servers; {@code relay.dns} is the older name, used when {@code dns} is empty. */

@@ -212,6 +212,10 @@ public final class ConfigLoader {
         d.put("relay.smarthost-ca", "");
         d.put("metrics.bind", "127.0.0.1");
         d.put("metrics.port", "8025");
+        d.put("admin.bind", "127.0.0.1");
+        d.put("admin.port", "8443");
+        d.put("admin.session-ttl", "8h");
+        d.put("admin.max-body", "64K");
         d.put("reconcile.interval", "5m");
         d.put("reconcile.stale-after", "15m");
         return java.util.Collections.unmodifiableMap(d);

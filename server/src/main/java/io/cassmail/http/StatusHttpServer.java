@@ -38,8 +38,15 @@ public final class StatusHttpServer implements AutoCloseable {
     static final int MAX_REQUEST_SECONDS = 10;
 
     static {
-        // read once, when the JDK's HTTP server class first loads: without it a client that sends half a request
-        // holds a handler thread for ever (two of them hung /health)
+        limitRequestTime();
+    }
+
+    /**
+     * Bounds the time a client may take to send its request, for every JDK HTTP server of this process. Read once,
+     * when the JDK's HTTP server class first loads: without it a client that sends half a request holds a handler
+     * thread for ever (two of them hung /health).
+     */
+    public static void limitRequestTime() {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
         }
@@ -72,11 +79,23 @@ public final class StatusHttpServer implements AutoCloseable {
                     + ": the address is already in use; set metrics.port (or off) or metrics.bind", e);
         }
         server.setExecutor(handlers);
-        server.createContext("/metrics", x -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
-        server.createContext("/health", x -> respond(x, 200, "application/json",
-                "{\"status\":\"up\",\"roles\":\"" + roles + "\"}"));
-        server.createContext("/ready", this::ready);
+        serveOn(server);
         server.createContext("/", this::page);
+    }
+
+    /** Serves {@code /metrics}, {@code /health} and {@code /ready} on {@code other} too (the admin listener). */
+    public void serveOn(HttpServer other) {
+        other.createContext("/metrics", x -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
+        other.createContext("/health", x -> respond(x, 200, "application/json",
+                "{\"status\":\"up\",\"roles\":\"" + roles + "\"}"));
+        other.createContext("/ready", this::ready);
+    }
+
+    /** The status page (it reads {@code /metrics} and {@code /ready} of the origin it is served from). */
+    public static String statusPage() throws IOException {
+        try (InputStream in = StatusHttpServer.class.getResourceAsStream("status.html")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     public void start() {
@@ -142,9 +161,7 @@ public final class StatusHttpServer implements AutoCloseable {
             respond(x, 404, "text/plain; charset=utf-8", "not found; try /, /metrics, /health or /ready\n");
             return;
         }
-        try (InputStream in = StatusHttpServer.class.getResourceAsStream("status.html")) {
-            respond(x, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        respond(x, 200, "text/html; charset=utf-8", statusPage());
     }
 
     private static void respond(HttpExchange x, int status, String type, String body) throws IOException {

@@ -77,6 +77,19 @@ public final class ServerTls {
         return current.leaf();
     }
 
+    /** The context of the pair loaded now, for the admin listener's HTTPS (which keeps it until restarted). */
+    public SSLContext context() {
+        reloadIfChanged();
+        return current.context();
+    }
+
+    /** Restricts parameters to {@link #PROTOCOLS} and the modern suites, as the mail listeners offer them. */
+    public static void restrict(SSLParameters p, String[] supportedProtocols, String[] supportedSuites) {
+        p.setProtocols(PROTOCOLS.stream().filter(Arrays.asList(supportedProtocols)::contains).toArray(String[]::new));
+        p.setCipherSuites(Arrays.stream(supportedSuites).filter(MODERN_SUITES::contains).toArray(String[]::new));
+        p.setUseCipherSuitesOrder(true);
+    }
+
     /**
      * Layers server-mode TLS over a connected socket; closing the result closes {@code plain}. No handshake happens
      * here: it starts at the first read or write, or at {@link SSLSocket#startHandshake()}, on the caller's thread.
@@ -87,11 +100,7 @@ public final class ServerTls {
                 plain.getInetAddress().getHostAddress(), plain.getPort(), true);
         ssl.setUseClientMode(false);
         SSLParameters p = ssl.getSSLParameters();
-        p.setProtocols(PROTOCOLS.stream().filter(Arrays.asList(ssl.getSupportedProtocols())::contains)
-                .toArray(String[]::new));
-        p.setCipherSuites(Arrays.stream(ssl.getSupportedCipherSuites()).filter(MODERN_SUITES::contains)
-                .toArray(String[]::new));
-        p.setUseCipherSuitesOrder(true);
+        restrict(p, ssl.getSupportedProtocols(), ssl.getSupportedCipherSuites());
         ssl.setSSLParameters(p);
         ssl.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
         return ssl;

@@ -136,6 +136,11 @@ public final class MailStack implements AutoCloseable {
         return this;
     }
 
+    /** The admin listener's port (start the stack with admin.port=0). */
+    public int adminPort() {
+        return server.adminPort();
+    }
+
     public int pop3Port() {
         return server.pop3Port();
     }

@@ -67,6 +67,7 @@ public final class TestInfra {
                 "imap.port=0",
                 "imaps.port=0",
                 "metrics.port=0",
+                "admin.port=off",
                 "worker.threads=2",
                 "delivery.retry-delays=1s,2s",
                 "cassandra.connect-timeout=10s"));

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 @Command(name = "cassmail-admin", mixinStandardHelpOptions = true, version = "CassMail 0.1.0",
         description = "Administers CassMail: schema, domains, users, mailboxes, messages, queue and cluster.",
         subcommands = {SchemaCommand.class, DomainsCommand.class, UsersCommand.class, MailboxesCommand.class,
-                MessagesCommand.class, QueueCommand.class, ClusterCommand.class, StatsCommand.class, TlsCommand.class})
+                MessagesCommand.class, QueueCommand.class, ClusterCommand.class, StatsCommand.class, TlsCommand.class,
+                AdminsCommand.class, AuditCommand.class})
 public final class AdminMain implements Runnable {
 
     @CommandLine.Spec

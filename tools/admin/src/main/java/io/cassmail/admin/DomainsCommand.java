@@ -1,6 +1,6 @@
 package io.cassmail.admin;
 
-import io.cassmail.mail.Addresses;
+import io.cassmail.operations.Actor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +21,9 @@ final class DomainsCommand {
 
         @Override
         public Integer call() {
-            if (!Addresses.isValid("x@" + domain)) {
-                throw new IllegalArgumentException("'" + domain + "' is not a valid domain name");
-            }
             try (StoreAccess store = new StoreAccess(options.load())) {
-                store.directory.addDomain(domain);
+                System.out.println("added domain " + store.ops.domains().add(Actor.cli(), domain));
             }
-            System.out.println("added domain " + Addresses.normalizeDomain(domain));
             return 0;
         }
     }
@@ -43,8 +39,7 @@ final class DomainsCommand {
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                java.util.List<String> all = new java.util.ArrayList<>();
-                store.directory.domains().forEach(all::add);
+                java.util.List<String> all = store.ops.domains().list();
                 System.out.println(json ? Json.write(all) : String.join("\n", all));
             }
             return 0;
@@ -61,11 +56,8 @@ final class DomainsCommand {
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.removeDomain(domain)) {
-                    throw new IllegalArgumentException("no such domain: " + domain);
-                }
+                System.out.println("removed domain " + store.ops.domains().remove(Actor.cli(), domain));
             }
-            System.out.println("removed domain " + Addresses.normalizeDomain(domain));
             return 0;
         }
     }

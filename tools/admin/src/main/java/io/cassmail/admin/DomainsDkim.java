@@ -1,11 +1,7 @@
 package io.cassmail.admin;
 
-import io.cassmail.mail.Addresses;
-import io.cassmail.relay.DkimSigning;
-import io.cassmail.store.DkimKey;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import io.cassmail.operations.Actor;
+import io.cassmail.operations.DkimOperations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,72 +34,48 @@ final class DomainsDkim implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String d = Addresses.normalizeDomain(domain);
         try (StoreAccess store = new StoreAccess(options.load())) {
-            if (!store.directory.isLocalDomain(d)) {
-                throw new IllegalArgumentException("domain " + d + " is not local; add it first: cassmail-admin domains add " + d);
-            }
+            DkimOperations dkim = store.ops.dkim();
+            String d = io.cassmail.mail.Addresses.normalizeDomain(domain);
             if (remove != null) {
-                if (!store.directory.removeDkimKey(d, remove)) {
-                    throw new IllegalArgumentException("domain " + d + " has no DKIM key with selector " + remove);
-                }
+                dkim.remove(Actor.cli(), domain, remove);
                 System.out.println("removed DKIM selector " + remove + " of " + d
                         + "; remove its DNS record once mail signed with it is no longer verified");
                 return 0;
             }
             if (list) {
                 List<Map<String, Object>> rows = new ArrayList<>();
-                boolean first = true;
-                for (DkimKey k : store.directory.dkimKeys(d)) {
+                for (DkimOperations.Key k : dkim.list(domain)) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("selector", k.selector());
-                    row.put("signing", first);
-                    row.put("created", k.created().toString());
+                    row.put("signing", k.signing());
+                    row.put("created", k.created());
                     row.put("dns_name", k.dnsName());
-                    row.put("txt", k.txtRecord());
+                    row.put("txt", k.txt());
                     rows.add(row);
-                    first = false;
                 }
                 if (json) {
                     System.out.println(Json.write(rows));
                 } else if (rows.isEmpty()) {
                     System.out.println(d + " has no DKIM key; make one: cassmail-admin domains dkim " + d);
                 } else {
-                    for (Map<String, Object> r : rows) {
-                        System.out.println(r.get("selector") + (Boolean.TRUE.equals(r.get("signing")) ? " (signing)" : "")
-                                + "  created " + r.get("created") + "\n  " + record(r.get("dns_name") + ".", (String) r.get("txt")));
+                    for (DkimOperations.Key k : dkim.list(domain)) {
+                        System.out.println(k.selector() + (k.signing() ? " (signing)" : "") + "  created " + k.created()
+                                + "\n  " + k.zoneLine());
                     }
                 }
                 return 0;
             }
-            String s = selector != null ? selector
-                    : "cm" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMM"));
-            if (!s.matches("[a-zA-Z0-9][a-zA-Z0-9-]{0,62}")) {
-                throw new IllegalArgumentException("selector '" + s + "' must be letters, digits and hyphens");
-            }
-            if (store.directory.dkimKeys(d).stream().anyMatch(k -> k.selector().equals(s))) {
-                throw new IllegalArgumentException(d + " already has a key with selector " + s
-                        + "; choose another --selector (rotation) or --remove it first");
-            }
-            DkimKey key = DkimSigning.generate(d, s);
-            store.directory.addDkimKey(key);
+            DkimOperations.Key key = dkim.generate(Actor.cli(), domain, selector);
             if (json) {
-                System.out.println(Json.write(Map.of("selector", s, "dns_name", key.dnsName(), "txt", key.txtRecord())));
+                System.out.println(Json.write(Map.of("selector", key.selector(), "dns_name", key.dnsName(), "txt", key.txt())));
             } else {
-                System.out.println("DKIM key " + s + " of " + d + " made; mail from " + d + " is signed with it from now on.");
+                System.out.println("DKIM key " + key.selector() + " of " + d + " made; mail from " + d
+                        + " is signed with it from now on.");
                 System.out.println("Publish this DNS record:");
-                System.out.println(record(key.dnsName() + ".", key.txtRecord()));
+                System.out.println(key.zoneLine());
             }
         }
         return 0;
-    }
-
-    /** A zone-file line; the value split into strings of at most 255 characters (RFC 7208 §3.3 style). */
-    private static String record(String name, String txt) {
-        StringBuilder b = new StringBuilder(name).append(" IN TXT (");
-        for (int i = 0; i < txt.length(); i += 250) {
-            b.append(" \"").append(txt, i, Math.min(txt.length(), i + 250)).append('"');
-        }
-        return b.append(" )").toString();
     }
 }

@@ -2,9 +2,8 @@ package io.cassmail.admin;
 
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.config.Settings;
-import io.cassmail.delivery.Reconciler;
-import io.cassmail.queue.ParkedJob;
-import io.cassmail.queue.QueueDepth;
+import io.cassmail.operations.Actor;
+import io.cassmail.operations.QueueOperations;
 import io.cassmail.queue.RabbitQueues;
 import java.io.IOException;
 import java.time.Clock;
@@ -28,8 +27,9 @@ import picocli.CommandLine.Parameters;
                 QueueMessages.Delete.class})
 final class QueueCommand {
 
-    static String jobId(ParkedJob job) {
-        return job.messageId().map(Object::toString).orElse("-");
+    /** The queue operations that read only: no Cassandra, so no audit trail and no reconciler. */
+    static QueueOperations readOnly(RabbitQueues queues) {
+        return new QueueOperations(queues::depths, queues.parkingLot(), null, null);
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -42,20 +42,20 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<QueueDepth> depths;
-            try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
-                depths = queues.depths();
+            List<QueueOperations.Queue> queues;
+            try (RabbitQueues rabbit = new RabbitQueues(options.load(), "cassmail-admin")) {
+                queues = readOnly(rabbit).status();
             }
             Map<String, long[]> unacked = RabbitmqctlQueues.unacknowledged();
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (QueueDepth d : depths) {
+            for (QueueOperations.Queue d : queues) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("queue", d.queue());
                 row.put("ready", d.ready());
                 row.put("unacked", d.ready() != null && unacked.containsKey(d.queue()) ? unacked.get(d.queue())[0] : null);
                 row.put("consumers", d.consumers());
-                if (d.ready() == null) {
-                    row.put("note", "not declared yet (no CassMail process has started with this prefix)");
+                if (d.note() != null) {
+                    row.put("note", d.note());
                 }
                 rows.add(row);
             }
@@ -70,12 +70,7 @@ final class QueueCommand {
                 if (unacked.isEmpty()) {
                     System.out.println("(UNACKED needs rabbitmqctl on this host; shown as - otherwise)");
                 }
-                for (QueueDepth d : depths) {
-                    if (d.queue().endsWith(".delivery") && d.ready() != null && d.consumers() != null && d.consumers() == 0) {
-                        System.out.println("WARNING: no delivery worker is consuming " + d.queue()
-                                + ": accepted mail is not being delivered (start a worker: cassmail-server --roles worker)");
-                    }
-                }
+                QueueOperations.warnings(queues).forEach(w -> System.out.println("WARNING: " + w));
             }
             return 0;
         }
@@ -96,12 +91,12 @@ final class QueueCommand {
         public Integer call() throws IOException {
             List<Map<String, Object>> rows = new ArrayList<>();
             try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
-                for (ParkedJob job : queues.parkingLot().parked()) {
+                for (QueueOperations.Parked job : readOnly(queues).parked()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("message_id", jobId(job));
+                    row.put("message_id", job.messageId());
                     row.put("reason", job.reason());
                     row.put("lane", job.lane());
-                    row.put("body", job.bodyText());
+                    row.put("body", job.body());
                     rows.add(row);
                 }
             }
@@ -134,11 +129,10 @@ final class QueueCommand {
         @Override
         public Integer call() throws IOException {
             int moved;
-            try (RabbitQueues queues = new RabbitQueues(options.load(), "cassmail-admin")) {
-                moved = queues.parkingLot().requeue(job -> which.all || jobId(job).equals(which.id));
-            }
-            if (!which.all && moved == 0) {
-                throw new IllegalArgumentException("no parked job for message " + which.id);
+            CassMailConfig config = options.load();
+            try (StoreAccess store = new StoreAccess(config);
+                 RabbitQueues queues = new RabbitQueues(config, "cassmail-admin")) {
+                moved = store.operations(queues).queue().requeue(Actor.cli(), which.all ? null : which.id);
             }
             System.out.println("requeued " + moved + " parked job(s)");
             return 0;
@@ -168,16 +162,15 @@ final class QueueCommand {
             Duration stale = staleAfter == null ? config.reconcile().staleAfter()
                     : Settings.parseDuration("--stale-after", staleAfter);
             Duration from = since == null ? null : Settings.parseDuration("--since", since);
-            Reconciler.Sweep sweep;
+            QueueOperations.Reconciled sweep;
             try (StoreAccess store = new StoreAccess(config);
                  RabbitQueues queues = new RabbitQueues(config, "cassmail-admin")) {
                 queues.declare();
-                sweep = new Reconciler(store.accepted, store.ledger, queues.jobs(), queues.relayJobs(), stale,
-                        config.delivery().giveUpAfter(), Clock.systemUTC()).sweep(from);
+                sweep = store.operations(queues).queue().reconcile(Actor.cli(), stale, from);
             }
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("from", Instant.ofEpochSecond(sweep.firstMinute() * 60).toString());
-            row.put("to", Instant.ofEpochSecond(sweep.lastMinute() * 60 + 59).toString());
+            row.put("from", sweep.from());
+            row.put("to", sweep.to());
             row.put("examined", sweep.examined());
             row.put("pending", sweep.pending());
             row.put("republished", sweep.republished());

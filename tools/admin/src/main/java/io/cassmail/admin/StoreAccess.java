@@ -7,7 +7,13 @@ import io.cassmail.mailbox.Accounts;
 import io.cassmail.mailbox.MailboxWriter;
 import io.cassmail.mailbox.Mailboxes;
 import io.cassmail.mailbox.Quotas;
+import io.cassmail.delivery.Reconciler;
+import io.cassmail.operations.Operations;
+import io.cassmail.operations.QueueOperations;
 import io.cassmail.queue.BrokerConnection;
+import io.cassmail.queue.RabbitQueues;
+import io.cassmail.store.cassandra.CassandraAdminStore;
+import java.time.Clock;
 import io.cassmail.queue.RabbitWriterLink;
 import io.cassmail.store.AcceptedLog;
 import io.cassmail.store.DeliveryLedger;
@@ -33,6 +39,8 @@ final class StoreAccess implements AutoCloseable {
     final AcceptedLog accepted;
     final Accounts accounts;
     final Quotas quotas;
+    /** The operations layer the API calls too, without the queue's (see {@link #operations(RabbitQueues)}). */
+    final Operations ops;
     private final BrokerConnection broker;
     private final RabbitWriterLink link;
 
@@ -52,15 +60,21 @@ final class StoreAccess implements AutoCloseable {
         this.accepted = stores.accepted();
         this.accounts = new Accounts(directory, mailboxes);
         this.quotas = new Quotas(directory, mailboxes.reader(), config.mailbox().maxMessages(), config.mailbox().maxBytes());
+        this.ops = operations(null);
+    }
+
+    /** The operations, with the queue's on {@code queues} when it is not null. */
+    Operations operations(RabbitQueues queues) {
+        return Operations.on(stores, mailboxes, new CassandraAdminStore(session), config.password().hasher(),
+                config.mailbox().maxMessages(), config.mailbox().maxBytes(), queues == null ? null
+                        : new QueueOperations.Parts(queues::depths, queues.parkingLot(), stale -> new Reconciler(accepted,
+                        ledger, queues.jobs(), queues.relayJobs(), stale, config.delivery().giveUpAfter(),
+                        Clock.systemUTC())), Clock.systemUTC());
     }
 
     /** Fails with a sentence unless the account exists. */
     String existingUser(String address) {
-        String a = UsersCommand.validAddress(address);
-        if (!directory.userExists(a)) {
-            throw new IllegalArgumentException("no such user: " + a);
-        }
-        return a;
+        return ops.users().existing(address);
     }
 
     @Override

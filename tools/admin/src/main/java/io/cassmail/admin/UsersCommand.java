@@ -1,8 +1,8 @@
 package io.cassmail.admin;
 
-import io.cassmail.mail.Addresses;
-import io.cassmail.mailbox.Accounts;
-import io.cassmail.mailbox.Quotas;
+import io.cassmail.operations.Actor;
+import io.cassmail.operations.OperationException;
+import io.cassmail.operations.UserOperations;
 import io.cassmail.store.MailboxUsage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,10 +31,7 @@ final class UsersCommand {
     }
 
     static String validAddress(String address) {
-        if (!Addresses.isValid(address)) {
-            throw new IllegalArgumentException("'" + address + "' is not a valid mail address");
-        }
-        return Addresses.normalize(address);
+        return UserOperations.valid(address);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create the account ADDRESS (its domain must be local).")
@@ -48,23 +45,10 @@ final class UsersCommand {
 
         @Override
         public Integer call() throws IOException {
-            String a = validAddress(address);
-            String hash = passwordStdin ? options.load().password().hasher().hash(readPassword()) : null;
+            String password = passwordStdin ? readPassword() : null;
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.isLocalDomain(Addresses.domainOf(a))) {
-                    throw new IllegalArgumentException("domain " + Addresses.domainOf(a)
-                            + " is not local; add it first: cassmail-admin domains add " + Addresses.domainOf(a));
-                }
-                if (store.directory.userExists(a)) {
-                    throw new IllegalArgumentException("user " + a + " already exists");
-                }
-                store.directory.aliasOwner(a).ifPresent(owner -> {
-                    throw new IllegalArgumentException(a + " is an alias of " + owner
-                            + "; remove the alias first: cassmail-admin users alias remove " + a);
-                });
-                store.accounts.create(a, hash);
+                System.out.println("added user " + store.ops.users().add(Actor.cli(), address, password));
             }
-            System.out.println("added user " + a);
             return 0;
         }
     }
@@ -87,19 +71,19 @@ final class UsersCommand {
                         new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
                 if (json) {
                     java.util.List<Object> all = new java.util.ArrayList<>();
-                    for (String a : store.directory.users(domain)) {
+                    for (String a : store.ops.users().list(domain)) {
                         all.add(usage ? usageRow(store, a) : a);
                     }
                     out.println(Json.write(all));
                 } else if (usage) {
                     out.printf("%-40s %10s %14s %12s %14s%n", "USER", "MESSAGES", "BYTES", "MAX-MSGS", "MAX-BYTES");
-                    for (String a : store.directory.users(domain)) {
+                    for (String a : store.ops.users().list(domain)) {
                         Map<String, Object> r = usageRow(store, a);
                         out.printf("%-40s %10d %14d %12d %14d%n", a, r.get("messages"), r.get("bytes"), r.get("max_messages"),
                                 r.get("max_bytes"));
                     }
                 } else {
-                    store.directory.users(domain).forEach(out::println);
+                    store.ops.users().list(domain).forEach(out::println);
                 }
                 out.flush();
             }
@@ -108,14 +92,16 @@ final class UsersCommand {
     }
 
     static Map<String, Object> usageRow(StoreAccess store, String address) {
-        MailboxUsage u = store.mailboxes.reader().usage(address);
-        Quotas.Limits l = store.quotas.limits(address);
+        return row(store.ops.users().get(address));
+    }
+
+    static Map<String, Object> row(UserOperations.User u) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("address", address);
+        row.put("address", u.address());
         row.put("messages", u.messages());
         row.put("bytes", u.bytes());
-        row.put("max_messages", l.maxMessages());
-        row.put("max_bytes", l.maxBytes());
+        row.put("max_messages", u.maxMessages());
+        row.put("max_bytes", u.maxBytes());
         return row;
     }
 
@@ -132,14 +118,14 @@ final class UsersCommand {
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String a = store.existingUser(address);
-                Accounts.MailboxCount left = store.accounts.count(a);
-                if (left.messages() > 0 && !purge) {
-                    throw new IllegalArgumentException(a + " still has " + left.messages() + " message(s) in "
-                            + left.mailboxes() + " mailbox(es); removing the account alone would leave them for whoever"
-                            + " gets the address next. Use --purge to delete them with the account");
+                String a = UserOperations.valid(address);
+                long removed;
+                try {
+                    removed = store.ops.users().remove(Actor.cli(), a, purge);
+                } catch (OperationException e) {
+                    throw e.kind() == OperationException.Kind.CONFLICT
+                            ? new IllegalArgumentException(e.getMessage().replace("Remove it with purge", "Use --purge")) : e;
                 }
-                long removed = store.accounts.purge(a);
                 System.out.println("removed user " + a + (removed > 0 ? " and " + removed + " message(s)" : ""));
             }
             return 0;
@@ -164,25 +150,21 @@ final class UsersCommand {
 
         @Override
         public Integer call() {
-            validAddress(address);
             if (maxMessages != null && maxMessages < 1) {
                 throw new IllegalArgumentException("--max-messages must be at least 1");
             }
             Long bytes = maxBytes == null ? null : parseBytes(maxBytes);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String a = store.existingUser(address);
-                if (reset) {
-                    store.directory.setQuota(a, null, null);
-                } else if (maxMessages != null || bytes != null) {
-                    io.cassmail.store.UserQuota own = store.directory.quota(a);
-                    store.directory.setQuota(a, maxMessages != null ? maxMessages : own.maxMessages(),
-                            bytes != null ? bytes : own.maxBytes());
+                Map<String, Object> row;
+                if (reset || maxMessages != null || bytes != null) {
+                    row = row(store.ops.users().setQuota(Actor.cli(), address, maxMessages, bytes, reset));
+                } else {
+                    row = usageRow(store, address);
                 }
-                Map<String, Object> row = usageRow(store, a);
                 if (json) {
                     System.out.println(Json.write(row));
                 } else {
-                    System.out.printf("%s: %d of %d messages, %d of %d bytes%n", a, row.get("messages"),
+                    System.out.printf("%s: %d of %d messages, %d of %d bytes%n", row.get("address"), row.get("messages"),
                             row.get("max_messages"), row.get("bytes"), row.get("max_bytes"));
                 }
             }
@@ -236,9 +218,9 @@ final class UsersCommand {
         @Override
         public Integer call() throws IOException {
             String a = validAddress(address);
-            String hash = options.load().password().hasher().hash(readPassword());
+            String password = readPassword();
             try (StoreAccess store = new StoreAccess(options.load())) {
-                store.directory.setPasswordHash(store.existingUser(a), hash);
+                store.ops.users().setPassword(Actor.cli(), a, password);
             }
             System.out.println("password changed for " + a);
             return 0;

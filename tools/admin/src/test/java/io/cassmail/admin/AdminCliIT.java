@@ -42,61 +42,23 @@ class AdminCliIT {
         stack.close();
     }
 
-    /** Exit code, stdout and stderr of one CLI run. */
-    record Run(int exit, String out, String err, byte[] outBytes) {
-    }
-
-    static Run admin(String... args) {
+    static CliRun.Run admin(String... args) {
         return adminWithInput("", args);
     }
 
-    static synchronized Run adminWithInput(String stdin, String... args) {
-        List<String> all = new ArrayList<>();
-        List<String> explicitSets = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--set")) {
-                explicitSets.add(args[++i]);
-            } else {
-                all.add(args[i]);
-            }
-        }
-        boolean help = all.contains("--help") || all.get(0).equals("completion");
-        if (!help) {
-            // later --set wins: the test's own overrides come after the stack's settings
-            List<String> sets = new ArrayList<>(stack.settings);
-            sets.addAll(explicitSets);
-            for (String s : sets) {
-                all.add("--set");
-                all.add(s);
-            }
-        }
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        InputStream oldIn = System.in;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            int exit = AdminMain.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-        }
+    static CliRun.Run adminWithInput(String stdin, String... args) {
+        return CliRun.run(stack.settings, stdin, args);
     }
 
     @Test
     void domainsAddListRemoveAndTheirErrors() {
         assertThat(admin("domains", "add", "Dom.Test").out()).contains("added domain dom.test");
         assertThat(admin("domains", "list", "--json").out().strip()).contains("\"dom.test\"").startsWith("[");
-        Run bad = admin("domains", "add", "not a domain");
+        CliRun.Run bad = admin("domains", "add", "not a domain");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("is not a valid domain name").doesNotContain("Exception");
         assertThat(admin("domains", "remove", "dom.test").exit()).isZero();
-        Run gone = admin("domains", "remove", "dom.test");
+        CliRun.Run gone = admin("domains", "remove", "dom.test");
         assertThat(gone.exit()).isNotZero();
         assertThat(gone.err()).contains("no such domain: dom.test");
     }
@@ -106,12 +68,12 @@ class AdminCliIT {
         admin("domains", "add", "users.test");
         assertThat(adminWithInput("s3cret\n", "users", "add", "Ann@Users.Test", "--password-stdin").out())
                 .contains("added user ann@users.test");
-        Run dup = admin("users", "add", "ann@users.test");
+        CliRun.Run dup = admin("users", "add", "ann@users.test");
         assertThat(dup.exit()).isNotZero();
         assertThat(dup.err()).contains("user ann@users.test already exists");
-        Run invalid = admin("users", "add", "no-at-sign");
+        CliRun.Run invalid = admin("users", "add", "no-at-sign");
         assertThat(invalid.err()).contains("'no-at-sign' is not a valid mail address");
-        Run foreign = admin("users", "add", "x@elsewhere.test");
+        CliRun.Run foreign = admin("users", "add", "x@elsewhere.test");
         assertThat(foreign.err()).contains("domain elsewhere.test is not local");
         assertThat(stack.directory.passwordHash("ann@users.test")).isPresent();
         String before = stack.directory.passwordHash("ann@users.test").orElseThrow();
@@ -119,7 +81,7 @@ class AdminCliIT {
         assertThat(stack.directory.passwordHash("ann@users.test").orElseThrow()).isNotEqualTo(before);
         assertThat(admin("users", "list", "--domain", "users.test", "--json").out().strip()).isEqualTo("[\"ann@users.test\"]");
         assertThat(admin("users", "remove", "ann@users.test").exit()).isZero();
-        Run unknown = admin("users", "remove", "ann@users.test");
+        CliRun.Run unknown = admin("users", "remove", "ann@users.test");
         assertThat(unknown.exit()).isNotZero();
         assertThat(unknown.err()).contains("no such user: ann@users.test");
     }
@@ -152,7 +114,7 @@ class AdminCliIT {
                 .contains("q@quota.test: 2 of 5 messages, 200 of 1024 bytes");
         assertThat(admin("users", "list", "--domain", "quota.test", "--usage", "--json").out())
                 .contains("\"address\":\"q@quota.test\",\"messages\":2,\"bytes\":200,\"max_messages\":5,\"max_bytes\":1024");
-        Run badSize = admin("users", "quota", "q@quota.test", "--max-bytes", "lots");
+        CliRun.Run badSize = admin("users", "quota", "q@quota.test", "--max-bytes", "lots");
         assertThat(badSize.exit()).isNotZero();
         assertThat(badSize.err()).contains("--max-bytes must be a size like 500M or 2G");
         assertThat(admin("mailbox", "verify", "q@quota.test").out()).contains("every folder is consistent");
@@ -160,7 +122,7 @@ class AdminCliIT {
         FolderRow inbox = stack.mailboxes.reader().folder("q@quota.test", "INBOX").orElseThrow();
         stack.session.execute("DELETE FROM folder_entries USING TIMESTAMP " + (Long.MAX_VALUE - 1)
                 + " WHERE folder_id = ? AND block = 0 AND uid = 2", inbox.id());
-        Run broken = admin("mailbox", "verify", "q@quota.test");
+        CliRun.Run broken = admin("mailbox", "verify", "q@quota.test");
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.out()).contains("INBOX", "counts 2 messages");
         // the CLI's writer takes the account over, and a new writer counts a folder again when it first touches it
@@ -168,7 +130,7 @@ class AdminCliIT {
         assertThat(admin("mailbox", "verify", "q@quota.test").exit()).isZero();
         stack.mailboxes.writer().deliver("q@quota.test", new NewMessage(storedBody(100), 100, Instant.now(), "x", "y"));
 
-        Run refused = admin("users", "remove", "q@quota.test");
+        CliRun.Run refused = admin("users", "remove", "q@quota.test");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("still has 2 message(s)", "--purge");
         assertThat(admin("users", "remove", "q@quota.test", "--purge").out()).contains("removed user q@quota.test and 2 message(s)");
@@ -189,18 +151,18 @@ class AdminCliIT {
         lines.add(7, "someone@not-local.test pw");
         Path file = dir.resolve("users.txt");
         Files.write(file, lines);
-        Run run = admin("users", "import", file.toString());
+        CliRun.Run run = admin("users", "import", file.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("imported 10000 users, 2 lines failed");
         assertThat(run.err()).contains("line 4: expected 'address password'", "line 8: domain not-local.test is not local");
-        Run list = admin("users", "list", "--domain", "bulk.test");
+        CliRun.Run list = admin("users", "list", "--domain", "bulk.test");
         assertThat(list.out().lines().count()).isEqualTo(10_000);
         // re-import with --replace succeeds line by line
         Files.write(file, lines.subList(0, 3));
         assertThat(admin("users", "import", "--replace", file.toString()).out()).contains("imported 3 users, 0 lines failed");
         // re-import with --skip-existing adds only the new line and keeps the rest as they are
         Files.write(file, List.of("user0@bulk.test other", "fresh@bulk.test pw"));
-        Run skip = admin("users", "import", "--skip-existing", file.toString());
+        CliRun.Run skip = admin("users", "import", "--skip-existing", file.toString());
         assertThat(skip.exit()).isZero();
         assertThat(skip.out()).contains("imported 1 users, 1 already existed, 0 lines failed");
         assertThat(admin("users", "list", "--domain", "bulk.test").out().lines().count()).isEqualTo(10_001);
@@ -228,22 +190,22 @@ class AdminCliIT {
             id = Mail.send(c, "zed@example.org", "mia@mail.test", body);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> Mail.inbox(stack.mailboxes, "mia@mail.test").contains(id));
-        Run list = admin("messages", "list", "mia@mail.test", "--json");
+        CliRun.Run list = admin("messages", "list", "mia@mail.test", "--json");
         assertThat(list.out()).contains("\"id\":\"" + id + "\"", "\"subject\":\"for the cli\"", "\"from\":\"Zed <zed@example.org>\"");
         assertThat(admin("messages", "list", "mia@mail.test").out()).contains(id.toString(), "for the cli");
         assertThat(list.out()).contains("\"uid\":1,", "\"flags\":[]");
-        Run raw = admin("messages", "show", id.toString(), "--raw");
+        CliRun.Run raw = admin("messages", "show", id.toString(), "--raw");
         String rawText = new String(raw.outBytes(), StandardCharsets.UTF_8);
         assertThat(rawText).startsWith("Received: from cli.test").endsWith(body);
         assertThat(admin("messages", "show", id.toString(), "--headers").out()).contains("Subject: for the cli").doesNotContain("body line");
         assertThat(admin("messages", "show", id.toString(), "--json").out()).contains("\"status\":\"DELIVERED\"", "\"envelope_from\":\"zed@example.org\"");
-        Run noSuch = admin("messages", "show", com.datastax.oss.driver.api.core.uuid.Uuids.timeBased().toString());
+        CliRun.Run noSuch = admin("messages", "show", com.datastax.oss.driver.api.core.uuid.Uuids.timeBased().toString());
         assertThat(noSuch.exit()).isNotZero();
         assertThat(noSuch.err()).contains("no such message");
         assertThat(admin("messages", "show", "not-a-uuid").err()).contains("is not a message id");
         assertThat(admin("messages", "show", UUID.randomUUID().toString()).err()).contains("is not a message id");
         // the server holds mia's mailbox now: the CLI's change goes to it over RabbitMQ
-        Run delete = admin("messages", "delete", "mia@mail.test", id.toString());
+        CliRun.Run delete = admin("messages", "delete", "mia@mail.test", id.toString());
         assertThat(delete.exit()).as(delete.err()).isZero();
         assertThat(Mail.inbox(stack.mailboxes, "mia@mail.test")).doesNotContain(id);
         assertThat(stack.messages.find(id)).as("body released").isEmpty();
@@ -253,7 +215,7 @@ class AdminCliIT {
 
     @Test
     void queueStatusParkedAndRequeue() throws Exception {
-        Run status = admin("queue", "status", "--json");
+        CliRun.Run status = admin("queue", "status", "--json");
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("\"queue\":\"" + stack.topology.deliveryQueue() + "\"", "\"ready\":", "\"consumers\":");
         try (var c = MailStack.broker(); var ch = c.createChannel()) {
@@ -266,14 +228,14 @@ class AdminCliIT {
         assertThat(admin("queue", "parked", "--json").out()).contains("\"reason\":\"test parking\"");
         assertThat(admin("queue", "requeue-parked", "--all").out()).contains("requeued 1 parked job(s)");
         assertThat(admin("queue", "parked").out()).contains("no parked jobs");
-        Run missing = admin("queue", "requeue-parked", UUID.randomUUID().toString());
+        CliRun.Run missing = admin("queue", "requeue-parked", UUID.randomUUID().toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("no parked job for message");
     }
 
     @Test
     void clusterStatusAndCompletionAndHelp() {
-        Run cluster = admin("cluster", "status", "--json");
+        CliRun.Run cluster = admin("cluster", "status", "--json");
         assertThat(cluster.out()).contains("\"state\":\"UP\"", "\"datacenter\":\"datacenter1\"", "\"schema_agreement\":true");
         assertThat(admin("completion").out()).contains("cassmail-admin");
         assertThat(admin("--help").out()).contains("schema", "domains", "users", "mailboxes", "messages", "queue", "cluster", "stats");
@@ -282,11 +244,11 @@ class AdminCliIT {
     @Test
     void unreachableServicesAreNamedInOneSentence() {
         long t0 = System.nanoTime();
-        Run cassandra = admin("domains", "list", "--set", "cassandra=127.0.0.1:1", "--set", "cassandra.connect-timeout=3s");
+        CliRun.Run cassandra = admin("domains", "list", "--set", "cassandra=127.0.0.1:1", "--set", "cassandra.connect-timeout=3s");
         assertThat(cassandra.exit()).isNotZero();
         assertThat(cassandra.err()).contains("cannot reach Cassandra at 127.0.0.1:1").doesNotContain("\tat ");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
-        Run rabbit = admin("queue", "status", "--set", "amqp.uri=amqp://guest:guest@127.0.0.1:1/");
+        CliRun.Run rabbit = admin("queue", "status", "--set", "amqp.uri=amqp://guest:guest@127.0.0.1:1/");
         assertThat(rabbit.exit()).isNotZero();
         assertThat(rabbit.err()).contains("cannot reach RabbitMQ at 127.0.0.1:1").doesNotContain("\tat ");
     }
@@ -300,18 +262,18 @@ class AdminCliIT {
                 .contains("alias sales@alias.test -> owner@alias.test");
         assertThat(admin("users", "alias", "list", "owner@alias.test", "--json").out().strip())
                 .isEqualTo("[\"sales@alias.test\"]");
-        Run taken = admin("users", "alias", "add", "sales@alias.test", "other@alias.test");
+        CliRun.Run taken = admin("users", "alias", "add", "sales@alias.test", "other@alias.test");
         assertThat(taken.exit()).isNotZero();
         assertThat(taken.err()).contains("already an alias of owner@alias.test");
-        Run account = admin("users", "alias", "add", "other@alias.test", "owner@alias.test");
+        CliRun.Run account = admin("users", "alias", "add", "other@alias.test", "owner@alias.test");
         assertThat(account.err()).contains("is an account of its own");
-        Run foreign = admin("users", "alias", "add", "x@elsewhere.test", "owner@alias.test");
+        CliRun.Run foreign = admin("users", "alias", "add", "x@elsewhere.test", "owner@alias.test");
         assertThat(foreign.err()).contains("domain elsewhere.test is not local");
-        Run shadow = admin("users", "add", "sales@alias.test");
+        CliRun.Run shadow = admin("users", "add", "sales@alias.test");
         assertThat(shadow.exit()).isNotZero();
         assertThat(shadow.err()).contains("is an alias of owner@alias.test");
         assertThat(admin("users", "alias", "remove", "sales@alias.test").exit()).isZero();
-        Run gone = admin("users", "alias", "remove", "sales@alias.test");
+        CliRun.Run gone = admin("users", "alias", "remove", "sales@alias.test");
         assertThat(gone.exit()).isNotZero();
         assertThat(gone.err()).contains("no such alias: sales@alias.test");
     }
@@ -319,14 +281,14 @@ class AdminCliIT {
     @Test
     void tlsStatusShowsTheCertificateOrSaysWhatIsMissing(@TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path[] pair = io.cassmail.testing.TestCerts.create(dir, "status.cassmail.test", "ec");
-        Run ok = admin("tls", "status", "--json", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + pair[1]);
+        CliRun.Run ok = admin("tls", "status", "--json", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + pair[1]);
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("\"subject\":\"CN=status.cassmail.test\"").contains("\"days_left\":")
                 .contains("\"names\":[\"localhost\",\"127.0.0.1\"]");
-        Run none = admin("tls", "status", "--set", "tls.cert=", "--set", "tls.key=");
+        CliRun.Run none = admin("tls", "status", "--set", "tls.cert=", "--set", "tls.key=");
         assertThat(none.exit()).isNotZero();
         assertThat(none.err()).contains("no TLS configured");
-        Run mismatch = admin("tls", "status", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + dir.resolve("none"));
+        CliRun.Run mismatch = admin("tls", "status", "--set", "tls.cert=" + pair[0], "--set", "tls.key=" + dir.resolve("none"));
         assertThat(mismatch.exit()).isNotZero();
         assertThat(mismatch.err()).contains("cannot read TLS certificate or key").doesNotContain("Exception");
     }
@@ -334,13 +296,13 @@ class AdminCliIT {
     @Test
     void domainsDkimMakesListsAndRemovesKeys() {
         admin("domains", "add", "dkim.test");
-        Run made = admin("domains", "dkim", "dkim.test", "--selector", "s1");
+        CliRun.Run made = admin("domains", "dkim", "dkim.test", "--selector", "s1");
         assertThat(made.exit()).as(made.err()).isZero();
         assertThat(made.out()).contains("s1._domainkey.dkim.test. IN TXT ( \"v=DKIM1; k=rsa; p=MII");
         assertThat(admin("domains", "dkim", "dkim.test", "--selector", "s2").exit()).isZero();
         String listed = admin("domains", "dkim", "dkim.test", "--list", "--json").out();
         assertThat(listed).contains("\"selector\":\"s2\",\"signing\":true").contains("\"selector\":\"s1\",\"signing\":false");
-        Run again = admin("domains", "dkim", "dkim.test", "--selector", "s1");
+        CliRun.Run again = admin("domains", "dkim", "dkim.test", "--selector", "s1");
         assertThat(again.exit()).isNotZero();
         assertThat(again.err()).contains("already has a key with selector s1");
         assertThat(admin("domains", "dkim", "dkim.test", "--remove", "s1").exit()).isZero();
@@ -359,19 +321,19 @@ class AdminCliIT {
             id = io.cassmail.testing.Mail.send(c, "x@example.org", "dora@pending.test", "Subject: waits\r\n\r\nx\r\n");
         }
         // this stack runs no workers: the recipient stays QUEUED
-        Run listed = admin("queue", "list", "--json", "--since", "1h");
+        CliRun.Run listed = admin("queue", "list", "--json", "--since", "1h");
         assertThat(listed.exit()).as(listed.err()).isZero();
         assertThat(listed.out()).contains("\"id\":\"" + id + "\"").contains("\"recipient\":\"dora@pending.test\"")
                 .contains("\"lane\":\"delivery\"").contains("\"status\":\"QUEUED\"").contains("\"next_attempt\":\"now\"");
         assertThat(admin("queue", "list", "--deferred", "--since", "1h").out()).doesNotContain(id.toString());
-        Run retried = admin("queue", "retry", id.toString());
+        CliRun.Run retried = admin("queue", "retry", id.toString());
         assertThat(retried.exit()).as(retried.err()).isZero();
         assertThat(retried.out()).contains("1 pending recipient(s) queued for another attempt now");
-        Run deleted = admin("queue", "delete", id.toString());
+        CliRun.Run deleted = admin("queue", "delete", id.toString());
         assertThat(deleted.exit()).as(deleted.err()).isZero();
         assertThat(deleted.out()).contains("gave up on 1 recipient(s); the message is deleted");
         assertThat(admin("queue", "list", "--json", "--since", "1h").out()).doesNotContain(id.toString());
-        Run gone = admin("queue", "retry", id.toString());
+        CliRun.Run gone = admin("queue", "retry", id.toString());
         assertThat(gone.exit()).isNotZero();
         assertThat(gone.err()).contains("no such message: " + id);
         assertThat(admin("queue", "delete", "not-an-id").err()).contains("is not a message id");
@@ -380,18 +342,18 @@ class AdminCliIT {
     @Test
     void schemaApplyChangesAKeyspacesReplicationOnlyWhenTheSettingIsGivenAndSaysToRepair() {
         String ks = "repl_" + Long.toHexString(System.nanoTime());
-        Run created = admin("schema", "apply", "--set", "keyspace=" + ks);
+        CliRun.Run created = admin("schema", "apply", "--set", "keyspace=" + ks);
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("keyspace " + ks + " is at schema version");
         assertThat(admin("cluster", "status", "--set", "keyspace=" + ks).out())
                 .contains("keyspace " + ks + ": replication SimpleStrategy:1").doesNotContain("WARNING");
 
-        Run changed = admin("schema", "apply", "--set", "keyspace=" + ks, "--set", "replication=datacenter1:1");
+        CliRun.Run changed = admin("schema", "apply", "--set", "keyspace=" + ks, "--set", "replication=datacenter1:1");
         assertThat(changed.exit()).as(changed.err()).isZero();
         assertThat(changed.out()).contains("replication of keyspace " + ks + " changed from SimpleStrategy:1 to datacenter1:1")
                 .contains("nodetool repair -full " + ks).contains("(nothing to apply)");
 
-        Run kept = admin("schema", "apply", "--set", "keyspace=" + ks);
+        CliRun.Run kept = admin("schema", "apply", "--set", "keyspace=" + ks);
         assertThat(kept.exit()).as(kept.err()).isZero();
         assertThat(kept.out()).contains("keyspace " + ks + " keeps its replication datacenter1:1")
                 .contains("--set replication=SimpleStrategy:1");
