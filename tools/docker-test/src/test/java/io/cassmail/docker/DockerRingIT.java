@@ -53,6 +53,7 @@ class DockerRingIT {
         compose = new ComposeProject(REPO, "cassmaildt", Map.of(
                 "CASSMAIL_TLS_DIR", tls.toString(),
                 "CASSMAIL_PUBLISH", HOST,
+                "CASSMAIL_ADMIN_PUBLISH", HOST,
                 "CASSANDRA_HEAP", "512M",
                 "CASSMAIL_HOSTNAME", "mx.docker.test"));
         compose.run(60, null, "down", "--volumes", "--remove-orphans");
@@ -77,6 +78,28 @@ class DockerRingIT {
         System.out.print(admin(null, "domains", "add", "docker.test"));
         System.out.print(admin("secret-docker\n", "users", "add", "bob@docker.test", "--password-stdin"));
         System.out.print(admin(null, "cluster", "status"));
+        System.out.print(admin("secret-admin\n", "admins", "add", "root", "--password-stdin"));
+    }
+
+    @Test
+    void theAdminApiOfEachFrontEndAnswersOverTlsWithTheSameUsers() throws Exception {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("root:secret-admin".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        for (int port : List.of(8443, 8444)) {
+            // the development certificate names localhost and 127.0.0.1, not the test's 127.0.0.7
+            javax.net.ssl.HttpsURLConnection c = (javax.net.ssl.HttpsURLConnection) java.net.URI.create(
+                    "https://" + HOST + ":" + port + "/api/v1/users?domain=docker.test").toURL().openConnection();
+            c.setSSLSocketFactory(TestCerts.trustingClient().getSocketFactory());
+            c.setHostnameVerifier((host, session) -> true);
+            c.setConnectTimeout(10_000);
+            c.setReadTimeout(30_000);
+            c.setRequestProperty("Authorization", basic);
+            assertThat(c.getResponseCode()).isEqualTo(200);
+            try (java.io.InputStream in = c.getInputStream()) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("\"address\":\"bob@docker.test\"");
+            }
+        }
     }
 
     @AfterAll
