@@ -8,6 +8,7 @@ import io.cassmail.http.admin.AdminHttpServer;
 import io.cassmail.operations.Operations;
 import io.cassmail.operations.QueueOperations;
 import io.cassmail.store.cassandra.CassandraAdminStore;
+import io.cassmail.store.cassandra.UnavailableReplicas;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.QueueDepth;
 import io.cassmail.relay.DkimSigning;
@@ -82,6 +83,7 @@ public final class CassMailServer implements AutoCloseable {
     private final Map<String, ImapListener> imap = new LinkedHashMap<>();
     private Monitoring monitoring;
     private AdminHttpServer admin;
+    private CqlSession session;
 
     private CassMailServer() {
     }
@@ -93,7 +95,13 @@ public final class CassMailServer implements AutoCloseable {
             server.startRoles(config, roles);
             return server;
         } catch (RuntimeException | IOException e) {
+            // a quorum Cassandra cannot reach, in words that name the nodes down (read before the session closes)
+            String unavailable = server.session == null ? null
+                    : UnavailableReplicas.explain(e, UnavailableReplicas.downNodes(server.session));
             server.close();
+            if (unavailable != null) {
+                throw new IllegalStateException(unavailable, e);
+            }
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -109,6 +117,7 @@ public final class CassMailServer implements AutoCloseable {
         CqlSession session = monitoring.driverRegistry() == null ? CassandraConnector.connect(config.cassandra())
                 : CassandraConnector.connect(config.cassandra(), monitoring.driverRegistry());
         resources.push(session);
+        this.session = session;
         monitoring.check("cassandra", () -> {
             session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local")
                     .setTimeout(StatusHttpServer.PROBE_TIMEOUT));

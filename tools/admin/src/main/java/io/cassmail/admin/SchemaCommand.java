@@ -27,6 +27,7 @@ final class SchemaCommand {
         public Integer call() {
             CassMailConfig config = options.load();
             try (CqlSession session = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
+                AdminErrors.downNodesFrom(() -> io.cassmail.store.cassandra.UnavailableReplicas.downNodes(session));
                 String keyspace = config.cassandra().keyspace();
                 SchemaMigrator migrator = new SchemaMigrator(session, keyspace);
                 Replication wanted = config.cassandra().replication();
@@ -71,6 +72,7 @@ final class SchemaCommand {
         public Integer call() {
             CassMailConfig config = options.load();
             try (CqlSession session = CassandraConnector.connectWithoutKeyspace(config.cassandra())) {
+                AdminErrors.downNodesFrom(() -> io.cassmail.store.cassandra.UnavailableReplicas.downNodes(session));
                 SchemaMigrator migrator = new SchemaMigrator(session, config.cassandra().keyspace());
                 List<Migration> pending = migrator.pending();
                 System.out.println("keyspace " + config.cassandra().keyspace() + ": version " + migrator.currentVersion()

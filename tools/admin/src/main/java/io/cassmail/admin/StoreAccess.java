@@ -47,6 +47,7 @@ final class StoreAccess implements AutoCloseable {
     StoreAccess(CassMailConfig config) {
         this.config = config;
         this.session = CassandraConnector.connect(config.cassandra());
+        AdminErrors.downNodesFrom(() -> io.cassmail.store.cassandra.UnavailableReplicas.downNodes(session));
         this.stores = CassandraStores.on(session);
         this.directory = stores.directory();
         MailboxWriter.Settings server = CassMailServer.writerSettings(config);
