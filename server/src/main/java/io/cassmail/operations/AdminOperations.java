@@ -25,12 +25,15 @@ public final class AdminOperations {
     private final PasswordHasher hasher;
     private final AuditTrail audit;
     private final Clock clock;
+    /** Verified against when no such admin exists, so an unknown name costs what a wrong password does. */
+    private final String dummyHash;
 
     public AdminOperations(AdminStore store, PasswordHasher hasher, AuditTrail audit, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
+        this.dummyHash = hasher.hash("cassmail-admin-dummy-password");
     }
 
     /** A token as listed: its id (hash prefix), label and when it was made; never the secret. */
@@ -47,6 +50,17 @@ public final class AdminOperations {
         String hash = hasher.hash(UserOperations.validPassword(password));
         return audit.change(actor, "admin.add", n, () -> {
             store.putAdmin(new AdminStore.AdminAccount(n, hash, clock.instant()));
+            return n;
+        });
+    }
+
+    /** Sets an existing admin's password (their own page, or an operator). */
+    public void setPassword(Actor actor, String name, String password) {
+        String n = validName(name);
+        String hash = hasher.hash(UserOperations.validPassword(password));
+        audit.change(actor, "admin.password", n, () -> {
+            AdminStore.AdminAccount old = store.admin(n).orElseThrow(() -> OperationException.notFound("no such admin: " + n));
+            store.putAdmin(new AdminStore.AdminAccount(n, hash, old.created()));
             return n;
         });
     }
@@ -107,8 +121,10 @@ public final class AdminOperations {
         if (name == null || password == null || password.length() > UserOperations.MAX_PASSWORD) {
             return Optional.empty();
         }
-        return store.admin(name).filter(a -> a.passwordHash() != null && PasswordHasher.matches(password, a.passwordHash()))
-                .map(AdminStore.AdminAccount::name);
+        Optional<AdminStore.AdminAccount> admin = store.admin(name);
+        String hash = admin.map(AdminStore.AdminAccount::passwordHash).orElse(null);
+        boolean matches = PasswordHasher.matches(password, hash != null ? hash : dummyHash);
+        return matches && hash != null ? admin.map(AdminStore.AdminAccount::name) : Optional.empty();
     }
 
     /** The token's admin and id, if the token is one and its admin still exists. */

@@ -9,8 +9,8 @@ import io.cassmail.store.Stores;
 import java.time.Clock;
 
 /** Everything an operator can do, in one place that the CLI and the admin API both call. */
-public record Operations(DomainOperations domains, UserOperations users, DkimOperations dkim, QueueOperations queue,
-                         AdminOperations admins, AuditTrail audit, AdminStore adminStore) {
+public record Operations(DomainOperations domains, UserOperations users, MailboxOperations mailboxes, DkimOperations dkim,
+                         QueueOperations queue, AdminOperations admins, AuditTrail audit, AdminStore adminStore) {
 
     /** The operations on these stores; {@code queue} may be null where RabbitMQ is not used (unit tests). */
     public static Operations on(Stores stores, Mailboxes mailboxes, AdminStore adminStore, PasswordHasher hasher,
@@ -20,7 +20,8 @@ public record Operations(DomainOperations domains, UserOperations users, DkimOpe
         Quotas quotas = new Quotas(stores.directory(), mailboxes.reader(), defaultMaxMessages, defaultMaxBytes);
         UserOperations users = new UserOperations(stores.directory(), new Accounts(stores.directory(), mailboxes),
                 mailboxes.reader(), quotas, hasher, audit);
-        return new Operations(domains, users, new DkimOperations(stores.directory(), domains, audit, clock),
+        return new Operations(domains, users, new MailboxOperations(users, mailboxes.reader(), stores.messages()),
+                new DkimOperations(stores.directory(), domains, audit, clock),
                 queue == null ? null : new QueueOperations(queue.depths(), queue.parking(), queue.reconciler(), audit),
                 new AdminOperations(adminStore, hasher, audit, clock), audit, adminStore);
     }

@@ -133,6 +133,48 @@ public final class UserOperations {
         });
     }
 
+    /** The account's aliases, sorted. */
+    public List<String> aliases(String owner) {
+        String o = existing(owner);
+        List<String> aliases = new ArrayList<>();
+        directory.aliases(o).forEach(aliases::add);
+        aliases.sort(null);
+        return aliases;
+    }
+
+    /** Makes {@code alias} (a free address of a local domain) an address of the account {@code owner}. */
+    public String addAlias(Actor actor, String alias, String owner) {
+        String a = valid(alias);
+        return audit.change(actor, "alias.add", a + " -> " + owner, () -> {
+            String o = existing(owner);
+            String domain = Addresses.domainOf(a);
+            if (!directory.isLocalDomain(domain)) {
+                throw OperationException.notFound("domain " + domain + " is not local; add it first: cassmail-admin"
+                        + " domains add " + domain);
+            }
+            if (directory.userExists(a)) {
+                throw OperationException.conflict(a + " is an account of its own; an alias must be a free address");
+            }
+            directory.aliasOwner(a).filter(current -> !current.equals(o)).ifPresent(current -> {
+                throw OperationException.conflict(a + " is already an alias of " + current
+                        + "; remove it first: cassmail-admin users alias remove " + a);
+            });
+            directory.addAlias(a, o);
+            return o;
+        });
+    }
+
+    /** Removes an alias; mail to it is refused from then on. */
+    public void removeAlias(Actor actor, String alias) {
+        String a = valid(alias);
+        audit.change(actor, "alias.remove", a, () -> {
+            if (!directory.removeAlias(a)) {
+                throw OperationException.notFound("no such alias: " + a);
+            }
+            return a;
+        });
+    }
+
     /** The normalized address, or a refusal. */
     public static String valid(String address) {
         if (address == null || !Addresses.isValid(address)) {

@@ -22,8 +22,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,8 +142,8 @@ public final class AdminHttpServer implements AutoCloseable {
         try (x) {
             String method = x.getRequestMethod();
             try {
-                String path = decodedPath(x).substring(API.length());
-                String[] segments = path.length() <= 1 ? new String[]{""} : path.substring(1).split("/", -1);
+                String path = x.getRequestURI().getRawPath().substring(API.length());
+                String[] segments = segments(path);
                 Route route = null;
                 Map<String, String> params = null;
                 List<String> allowed = new ArrayList<>();
@@ -186,6 +184,19 @@ public final class AdminHttpServer implements AutoCloseable {
                 if (reply.setCookie() != null) {
                     x.getResponseHeaders().add("Set-Cookie", reply.setCookie());
                 }
+                if (reply.body() instanceof Route.Raw raw) {
+                    try (InputStream in = raw.in()) {
+                        x.getResponseHeaders().set("Content-Type", raw.contentType());
+                        x.getResponseHeaders().set("Cache-Control", "no-store");
+                        x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+                        x.getResponseHeaders().set("Content-Disposition", "attachment");
+                        x.sendResponseHeaders(200, 0);
+                        try (OutputStream out = x.getResponseBody()) {
+                            in.transferTo(out);
+                        }
+                    }
+                    return;
+                }
                 byte[] answer;
                 try {
                     answer = reply.body() == null ? null : json.writeValueAsBytes(reply.body());
@@ -218,13 +229,21 @@ public final class AdminHttpServer implements AutoCloseable {
         }
     }
 
-    /** The path with its percent-escapes decoded; a path that cannot be decoded is a 400. */
-    private static String decodedPath(HttpExchange x) {
-        try {
-            return new URI(x.getRequestURI().getRawPath()).getPath();
-        } catch (URISyntaxException e) {
-            throw new ApiError(400, "Bad path", "the request path is not a valid URI path");
+    /**
+     * The path's segments, each with its percent-escapes decoded after splitting, so a folder named {@code a/b} is
+     * one segment ({@code a%2Fb}); {@code +} stays a plus, as in addresses. A bad escape is a 400.
+     */
+    static String[] segments(String rawPath) {
+        String[] raw = rawPath.length() <= 1 ? new String[]{""} : rawPath.substring(1).split("/", -1);
+        String[] decoded = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            try {
+                decoded[i] = java.net.URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "Bad path", "the request path has a bad percent-escape");
+            }
         }
+        return decoded;
     }
 
     /** Refuses a change a browser sends from another site (the Origin header, or Sec-Fetch-Site). */

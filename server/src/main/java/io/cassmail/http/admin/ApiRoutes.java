@@ -76,6 +76,29 @@ final class ApiRoutes {
         add("PUT", "/users/{address}/quota", ADMIN, c -> Reply.ok(ops.users().setQuota(c.actor(), c.param("address"),
                 c.number("max_messages"), c.number("max_bytes"), c.flag("default"))));
 
+        add("GET", "/users/{address}/aliases", ADMIN, c -> Reply.ok(Map.of("items", ops.users().aliases(c.param("address")))));
+        add("POST", "/users/{address}/aliases", ADMIN, c -> {
+            String alias = c.text("alias", true);
+            String owner = ops.users().addAlias(c.actor(), alias, c.param("address"));
+            return Reply.created(Map.of("alias", UserOperations.valid(alias), "owner", owner));
+        });
+        add("DELETE", "/users/{address}/aliases/{alias}", ADMIN, c -> {
+            if (!ops.users().aliases(c.param("address")).contains(UserOperations.valid(c.param("alias")))) {
+                throw new ApiError(404, "Not found", c.param("alias") + " is not an alias of " + c.param("address"));
+            }
+            ops.users().removeAlias(c.actor(), c.param("alias"));
+            return Reply.noContent();
+        });
+        add("GET", "/users/{address}/folders", ADMIN, c -> Reply.ok(Map.of("items",
+                ops.mailboxes().folders(c.param("address")))));
+        add("GET", "/users/{address}/folders/{folder}/messages", ADMIN, c -> Reply.ok(Map.of("items",
+                ops.mailboxes().newest(c.param("address"), c.param("folder"), limit(c.query("limit"))))));
+        add("GET", "/messages/{id}", ADMIN, c -> Reply.ok(summary(ops.mailboxes().message(c.param("id")))));
+        add("GET", "/messages/{id}/raw", ADMIN, c -> {
+            io.cassmail.store.StoredMessage m = ops.mailboxes().message(c.param("id"));
+            return Reply.ok(new Route.Raw("message/rfc822", ops.mailboxes().raw(m)));
+        });
+
         add("GET", "/queue", ADMIN, c -> {
             List<QueueOperations.Queue> queues = ops.queue().status();
             Map<String, Object> body = new LinkedHashMap<>();
@@ -183,7 +206,7 @@ final class ApiRoutes {
             throw new ApiError(403, "Wrong password", "the current password is not right");
         }
         if (p.admin()) {
-            ops.admins().add(c.actor(), p.name(), next);
+            ops.admins().setPassword(c.actor(), p.name(), next);
         } else {
             ops.users().setPassword(c.actor(), p.name(), next);
         }
@@ -213,6 +236,35 @@ final class ApiRoutes {
         }
         return ops.adminStore().audit(day, n).stream().map(e -> new Audit(e.at().toString(), e.actor(), e.action(),
                 e.target(), e.remote(), e.outcome())).toList();
+    }
+
+    private static int limit(String value) {
+        try {
+            int n = value == null ? 50 : Integer.parseInt(value);
+            if (n >= 1 && n <= Page.MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiError(400, "Bad limit", "limit must be a whole number from 1 to " + Page.MAX_LIMIT);
+    }
+
+    /** A stored message's envelope and header summary (no body: /raw streams it). */
+    private static Map<String, Object> summary(io.cassmail.store.StoredMessage m) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", m.id().toString());
+        body.put("received", m.received() == null ? null : m.received().toString());
+        body.put("size", m.size());
+        body.put("envelope_from", m.envelopeFrom());
+        body.put("client_ip", m.clientIp() == null ? null : m.clientIp().getHostAddress());
+        body.put("helo", m.helo());
+        body.put("from", m.headers().from());
+        body.put("to", m.headers().to());
+        body.put("subject", m.headers().subject());
+        body.put("date", m.headers().date());
+        body.put("message_id", m.headers().messageId());
+        return body;
     }
 
     private static Duration duration(String name, String value) {

@@ -30,6 +30,10 @@ record Route(String method, String path, Access access, Handler handler) {
         }
     }
 
+    /** A body that is not JSON: streamed as it is, then closed (a message's stored bytes). */
+    record Raw(String contentType, java.io.InputStream in) {
+    }
+
     /** The path's parameters when {@code segments} match this route's path, else null. */
     Map<String, String> match(String[] segments) {
         String[] mine = path.substring(1).split("/");

@@ -270,6 +270,28 @@ class AdminApiTest {
     }
 
     @Test
+    void aliasesAndFoldersOfAnAccount() throws Exception {
+        ops.domains().add(Actor.cli(), "example.org");
+        ops.users().add(Actor.cli(), "dan@example.org", null);
+        Reply added = send(withToken("/users/dan@example.org/aliases").header("Content-Type", "application/json")
+                .POST(json("{\"alias\": \"Sales+EU@example.org\"}")));
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(send(withToken("/users/dan@example.org/aliases")).body().get("items").get(0).asText())
+                .isEqualTo("sales+eu@example.org");
+        assertProblem(send(withToken("/users/dan@example.org/aliases").header("Content-Type", "application/json")
+                .POST(json("{\"alias\": \"dan@example.org\"}"))), 409);
+        assertThat(send(withToken("/users/dan@example.org/aliases/sales+eu@example.org").DELETE()).status()).isEqualTo(204);
+        assertProblem(send(withToken("/users/dan@example.org/aliases/sales+eu@example.org").DELETE()), 404);
+
+        JsonNode folders = send(withToken("/users/dan@example.org/folders")).body().get("items");
+        assertThat(folders.findValuesAsText("name")).contains("INBOX", "Archive", "Drafts", "Junk", "Sent", "Trash");
+        assertThat(send(withToken("/users/dan@example.org/folders/INBOX/messages")).body().get("items")).isEmpty();
+        assertProblem(send(withToken("/users/dan@example.org/folders/Nowhere/messages")), 404);
+        assertProblem(send(withToken("/messages/not-an-id")), 400);
+        assertProblem(send(withToken("/messages/" + io.cassmail.mail.MessageIds.next())), 404);
+    }
+
+    @Test
     void aUserChangesTheirOwnPasswordOnlyWithTheCurrentOne() throws Exception {
         ops.domains().add(Actor.cli(), "example.org");
         ops.users().add(Actor.cli(), "alice@example.org", "old-one");
@@ -280,6 +302,18 @@ class AdminApiTest {
                 .PUT(json("{\"current_password\": \"old-one\", \"password\": \"new-one\"}"))).status()).isEqualTo(204);
         assertThat(send(request("/me").header("Authorization", basic("alice@example.org", "new-one"))).status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void anAdminChangesTheirOwnPasswordAndTheAuditLogSaysSo() throws Exception {
+        String auth = basic("root", "root-secret");
+        assertThat(send(request("/me/password").header("Authorization", auth).header("Content-Type", "application/json")
+                .PUT(json("{\"current_password\": \"root-secret\", \"password\": \"root-2\"}"))).status()).isEqualTo(204);
+        assertProblem(send(request("/domains").header("Authorization", auth)), 401);
+        assertThat(send(request("/domains").header("Authorization", basic("root", "root-2"))).status()).isEqualTo(200);
+        assertThat(ops.adminStore().audit(java.time.LocalDate.now(java.time.ZoneOffset.UTC), 1).get(0).action())
+                .isEqualTo("admin.password");
+        assertProblem(send(request("/domains").header("Authorization", basic("nobody", "root-2"))), 401);
     }
 
     @Test

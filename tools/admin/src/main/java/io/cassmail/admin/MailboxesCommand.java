@@ -1,5 +1,6 @@
 package io.cassmail.admin;
 
+import io.cassmail.operations.MailboxOperations;
 import io.cassmail.mailbox.SpecialUse;
 import io.cassmail.store.FolderRow;
 import java.util.ArrayList;
@@ -33,20 +34,18 @@ final class MailboxesCommand {
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String a = store.existingUser(address);
-                List<FolderRow> folders = new ArrayList<>(store.mailboxes.reader().folders(a));
-                folders.sort(Comparator.comparing(FolderRow::name));
+                List<MailboxOperations.Folder> folders = store.ops.mailboxes().folders(address);
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (FolderRow f : folders) {
+                for (MailboxOperations.Folder f : folders) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("name", f.name());
                     row.put("special_use", f.specialUse());
                     row.put("messages", f.messages());
                     row.put("unseen", f.unseen());
                     row.put("bytes", f.bytes());
-                    row.put("uidvalidity", f.uidValidity());
-                    row.put("uidnext", f.uidNext());
-                    row.put("highestmodseq", f.highestModseq());
+                    row.put("uidvalidity", f.uidvalidity());
+                    row.put("uidnext", f.uidnext());
+                    row.put("highestmodseq", f.highestmodseq());
                     row.put("subscribed", f.subscribed());
                     rows.add(row);
                 }
@@ -55,10 +54,10 @@ final class MailboxesCommand {
                 } else {
                     System.out.printf("%-30s %-9s %8s %8s %12s %11s %8s %10s%n", "NAME", "USE", "MESSAGES", "UNSEEN",
                             "BYTES", "UIDVALIDITY", "UIDNEXT", "MODSEQ");
-                    for (FolderRow f : folders) {
+                    for (MailboxOperations.Folder f : folders) {
                         System.out.printf("%-30s %-9s %8d %8d %12d %11d %8d %10d%n", Printable.of(f.name()),
                                 f.specialUse() == null ? "" : f.specialUse(), f.messages(), f.unseen(), f.bytes(),
-                                f.uidValidity(), f.uidNext(), f.highestModseq());
+                                f.uidvalidity(), f.uidnext(), f.highestmodseq());
                     }
                 }
             }

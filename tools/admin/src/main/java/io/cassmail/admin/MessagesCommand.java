@@ -1,6 +1,7 @@
 package io.cassmail.admin;
 
 import io.cassmail.mail.HeaderSection;
+import io.cassmail.operations.MailboxOperations;
 import io.cassmail.mail.MessageIds;
 import io.cassmail.store.DeliveryRecord;
 import io.cassmail.mailbox.Flags;
@@ -31,15 +32,7 @@ final class MessagesCommand {
 
     /** Message ids are time-based (version 1) UUIDs, as printed by {@code messages list} and the SMTP 250. */
     static UUID messageId(String id) {
-        try {
-            UUID uuid = UUID.fromString(id);
-            if (uuid.version() == 1) {
-                return uuid;
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("'" + id + "' is not a message id (a time-based UUID as printed by messages list)");
+        return MailboxOperations.messageId(id);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -64,25 +57,22 @@ final class MessagesCommand {
                 throw new IllegalArgumentException("--limit must be at least 1");
             }
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String a = store.existingUser(address);
                 List<Map<String, Object>> rows = new ArrayList<>();
-                FolderRow folder = folder(store, a, mailbox);
-                for (FolderEntry e : store.mailboxes.reader().newest(folder, limit)) {
+                for (MailboxOperations.Message e : store.ops.mailboxes().newest(address, mailbox, limit)) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("uid", e.uid());
-                    row.put("id", e.messageId().toString());
-                    row.put("received", Instant.ofEpochMilli(MessageIds.unixMillis(e.messageId())).toString());
+                    row.put("id", e.id());
+                    row.put("received", e.received());
                     row.put("size", e.size());
-                    row.put("flags", new Flags(e.flags(), e.keywords()).names());
+                    row.put("flags", e.flags());
                     row.put("modseq", e.modseq());
-                    row.put("from", e.sender());
+                    row.put("from", e.from());
                     row.put("subject", e.subject());
                     if (json) {
                         rows.add(row);
                     } else {
-                        System.out.printf("%7d  %s  %s  %9d  %-20s  %-30.30s  %s%n", e.uid(), row.get("id"),
-                                row.get("received"), e.size(), String.join(" ", new Flags(e.flags(), e.keywords()).names()),
-                                Printable.of(e.sender()), Printable.of(e.subject()));
+                        System.out.printf("%7d  %s  %s  %9d  %-20s  %-30.30s  %s%n", e.uid(), e.id(), e.received(),
+                                e.size(), String.join(" ", e.flags()), Printable.of(e.from()), Printable.of(e.subject()));
                     }
                 }
                 if (json) {
@@ -122,10 +112,9 @@ final class MessagesCommand {
         public Integer call() throws IOException {
             UUID messageId = messageId(id);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                StoredMessage m = store.messages.find(messageId)
-                        .orElseThrow(() -> new IllegalArgumentException("no such message: " + id));
+                StoredMessage m = store.ops.mailboxes().message(id);
                 if (format.raw || format.headers) {
-                    try (InputStream in = store.messages.openBody(m)) {
+                    try (InputStream in = store.ops.mailboxes().raw(m)) {
                         OutputStream out = System.out;
                         if (format.raw) {
                             in.transferTo(out);

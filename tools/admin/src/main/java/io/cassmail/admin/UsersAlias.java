@@ -1,9 +1,7 @@
 package io.cassmail.admin;
 
-import io.cassmail.mail.Addresses;
-import java.util.ArrayList;
+import io.cassmail.operations.Actor;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,23 +27,9 @@ final class UsersAlias {
 
         @Override
         public Integer call() {
-            String a = UsersCommand.validAddress(alias);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String o = store.existingUser(owner);
-                if (!store.directory.isLocalDomain(Addresses.domainOf(a))) {
-                    throw new IllegalArgumentException("domain " + Addresses.domainOf(a) + " is not local; add it first:"
-                            + " cassmail-admin domains add " + Addresses.domainOf(a));
-                }
-                if (store.directory.userExists(a)) {
-                    throw new IllegalArgumentException(a + " is an account of its own; an alias must be a free address");
-                }
-                Optional<String> current = store.directory.aliasOwner(a);
-                if (current.isPresent() && !current.get().equals(o)) {
-                    throw new IllegalArgumentException(a + " is already an alias of " + current.get()
-                            + "; remove it first: cassmail-admin users alias remove " + a);
-                }
-                store.directory.addAlias(a, o);
-                System.out.println("alias " + a + " -> " + o);
+                String o = store.ops.users().addAlias(Actor.cli(), alias, owner);
+                System.out.println("alias " + UsersCommand.validAddress(alias) + " -> " + o);
             }
             return 0;
         }
@@ -60,13 +44,10 @@ final class UsersAlias {
 
         @Override
         public Integer call() {
-            String a = UsersCommand.validAddress(alias);
             try (StoreAccess store = new StoreAccess(options.load())) {
-                if (!store.directory.removeAlias(a)) {
-                    throw new IllegalArgumentException("no such alias: " + a);
-                }
-                System.out.println("removed alias " + a);
+                store.ops.users().removeAlias(Actor.cli(), alias);
             }
+            System.out.println("removed alias " + UsersCommand.validAddress(alias));
             return 0;
         }
     }
@@ -83,9 +64,7 @@ final class UsersAlias {
         @Override
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
-                String o = store.existingUser(owner);
-                List<String> aliases = new ArrayList<>();
-                store.directory.aliases(o).forEach(aliases::add);
+                List<String> aliases = store.ops.users().aliases(owner);
                 if (json) {
                     System.out.println(Json.write(aliases));
                 } else {

@@ -122,6 +122,26 @@ class AdminApiIT {
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 call("GET", "/users/full@purge.test", null).body().get("messages").asLong() == 1
                         && call("GET", "/users/other@purge.test", null).body().get("messages").asLong() == 1);
+        // the folders, the listing and the stored bytes are the CLI's too
+        JsonNode folders = call("GET", "/users/full@purge.test/folders", null).body().get("items");
+        JsonNode cliFolders = JSON.readTree(cli("", "mailboxes", "list", "full@purge.test", "--json").out());
+        assertThat(folders).isEqualTo(cliFolders);
+        assertThat(folders.findValuesAsText("name")).contains("INBOX", "Junk", "Sent");
+        JsonNode listed = call("GET", "/users/full@purge.test/folders/INBOX/messages?limit=10", null).body().get("items");
+        assertThat(listed).isEqualTo(JSON.readTree(cli("", "messages", "list", "full@purge.test", "--json").out()));
+        String id = listed.get(0).get("id").asText();
+        HttpResponse<byte[]> raw = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + stack.adminPort()
+                        + "/api/v1/messages/" + id + "/raw")).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(raw.headers().firstValue("Content-Type")).hasValue("message/rfc822");
+        assertThat(raw.body()).isEqualTo(cli("", "messages", "show", id, "--raw").outBytes());
+        assertThat(new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Subject: for purge");
+        assertThat(call("GET", "/messages/" + id, null).body().get("subject").asText()).isEqualTo("for purge");
+        assertThat(cli("", "mailboxes", "create", "full@purge.test", "Lists/cassmail").exit()).isZero();
+        assertThat(call("GET", "/users/full@purge.test/folders/Lists%2Fcassmail/messages", null).body().get("items"))
+                .isEmpty();
+        assertThat(call("GET", "/users/full@purge.test/folders/Nowhere/messages", null).status()).isEqualTo(404);
+
         Reply refused = call("DELETE", "/users/full@purge.test", null);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().get("detail").asText()).contains("still has 1 message(s)");
