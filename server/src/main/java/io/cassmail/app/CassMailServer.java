@@ -8,6 +8,7 @@ import io.cassmail.http.admin.AdminHttpServer;
 import io.cassmail.operations.Operations;
 import io.cassmail.operations.QueueOperations;
 import io.cassmail.store.cassandra.CassandraAdminStore;
+import io.cassmail.store.cassandra.CassandraClusterView;
 import io.cassmail.store.cassandra.UnavailableReplicas;
 import io.cassmail.metrics.CassMailMetrics;
 import io.cassmail.queue.QueueDepth;
@@ -293,7 +294,8 @@ public final class CassMailServer implements AutoCloseable {
                 config.password().hasher(), config.mailbox().maxMessages(), config.mailbox().maxBytes(),
                 new QueueOperations.Parts(queues::depths, queues.parkingLot(), stale -> new Reconciler(stores.accepted(),
                         stores.ledger(), queues.jobs(), queues.relayJobs(), stale, config.delivery().giveUpAfter(),
-                        Clock.systemUTC())), Clock.systemUTC());
+                        Clock.systemUTC())), new CassandraClusterView(session, config.cassandra().keyspace()),
+                Clock.systemUTC());
         AdminHttpServer admin = new AdminHttpServer(config.admin(), tls, operations, authenticator, penalty,
                 config.reconcile().staleAfter(), monitoring.http(), Clock.systemUTC());
         admin.start();

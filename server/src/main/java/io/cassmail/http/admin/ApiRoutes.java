@@ -121,6 +121,7 @@ final class ApiRoutes {
         add("POST", "/queue/reconcile", ADMIN, c -> Reply.ok(ops.queue().reconcile(c.actor(), defaultStaleAfter,
                 c.query("since") == null ? null : duration("since", c.query("since")))));
 
+        add("GET", "/cluster", ADMIN, c -> Reply.ok(ops.cluster().status()));
         add("GET", "/audit", ADMIN, c -> Reply.ok(Map.of("items", audit(c))));
     }
 

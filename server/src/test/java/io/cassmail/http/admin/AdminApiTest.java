@@ -57,6 +57,8 @@ class AdminApiTest {
         PasswordHasher hasher = new PasswordHasher(64, 1);
         ops = Operations.on(stores, mailboxes, new MemoryAdminStore(Clock.systemUTC()), hasher, 1000, 1 << 30,
                 new QueueOperations.Parts(() -> List.of(new QueueDepth("cassmail.delivery", 3L, 0L)), parking, null),
+                () -> new io.cassmail.store.ClusterView.Status("test", true, List.of(new io.cassmail.store.ClusterView.Node(
+                        "127.0.0.1:9042", "UP", "dc1", "rack1", "5.0.9", null)), "cassmail", "dc1:1", List.of()),
                 Clock.systemUTC());
         server = new AdminHttpServer(new CassMailConfig.AdminConfig("127.0.0.1", 0, Duration.ofHours(1), 64 * 1024), null,
                 ops, new PasswordAuthenticator(stores.directory(), hasher), new LoginPenalty(5, Duration.ofMinutes(5),
@@ -289,6 +291,14 @@ class AdminApiTest {
         assertProblem(send(withToken("/users/dan@example.org/folders/Nowhere/messages")), 404);
         assertProblem(send(withToken("/messages/not-an-id")), 400);
         assertProblem(send(withToken("/messages/" + io.cassmail.mail.MessageIds.next())), 404);
+    }
+
+    @Test
+    void theClusterAsTheStoreSeesIt() throws Exception {
+        JsonNode cluster = send(withToken("/cluster")).body();
+        assertThat(cluster.get("schema_agreement").asBoolean()).isTrue();
+        assertThat(cluster.get("nodes").get(0).get("state").asText()).isEqualTo("UP");
+        assertThat(cluster.get("replication").asText()).isEqualTo("dc1:1");
     }
 
     @Test

@@ -1,12 +1,10 @@
 package io.cassmail.admin;
 
-import com.datastax.oss.driver.api.core.metadata.Node;
-import io.cassmail.config.CassMailConfig;
+import io.cassmail.store.ClusterView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,54 +24,44 @@ final class ClusterCommand {
 
         @Override
         public Integer call() {
-            CassMailConfig config = options.load();
-            try (StoreAccess store = new StoreAccess(config)) {
+            try (StoreAccess store = new StoreAccess(options.load())) {
+                ClusterView.Status status = store.ops.cluster().status();
                 List<Map<String, Object>> nodes = new ArrayList<>();
-                for (Node n : store.session.getMetadata().getNodes().values()) {
+                for (ClusterView.Node n : status.nodes()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("address", address(n));
-                    row.put("state", n.getState().name());
-                    row.put("datacenter", n.getDatacenter());
-                    row.put("rack", n.getRack());
-                    row.put("version", n.getCassandraVersion() == null ? null : n.getCassandraVersion().toString());
-                    row.put("host_id", n.getHostId() == null ? null : n.getHostId().toString());
+                    row.put("address", n.address());
+                    row.put("state", n.state());
+                    row.put("datacenter", n.datacenter());
+                    row.put("rack", n.rack());
+                    row.put("version", n.version());
+                    row.put("host_id", n.hostId());
                     nodes.add(row);
                 }
-                boolean agreement = store.session.checkSchemaAgreement();
-                String keyspace = config.cassandra().keyspace();
-                Optional<ReplicationCheck> replication = ReplicationCheck.of(store.session, keyspace);
                 if (json) {
                     Map<String, Object> all = new LinkedHashMap<>();
-                    all.put("cluster", store.session.getMetadata().getClusterName().orElse(null));
-                    all.put("schema_agreement", agreement);
+                    all.put("cluster", status.cluster());
+                    all.put("schema_agreement", status.schemaAgreement());
                     all.put("nodes", nodes);
-                    replication.ifPresent(r -> {
-                        all.put("keyspace", keyspace);
-                        all.put("replication", r.replication().toSetting());
-                        all.put("warnings", r.warnings());
-                    });
+                    if (status.replication() != null) {
+                        all.put("keyspace", status.keyspace());
+                        all.put("replication", status.replication());
+                        all.put("warnings", status.warnings());
+                    }
                     System.out.println(Json.write(all));
                 } else {
-                    System.out.println("cluster: " + store.session.getMetadata().getClusterName().orElse("?")
-                            + "   schema agreement: " + (agreement ? "yes" : "NO"));
-                    for (Map<String, Object> n : nodes) {
-                        System.out.printf("%-5s %-22s dc=%s rack=%s version=%s%n", n.get("state"), n.get("address"),
-                                n.get("datacenter"), n.get("rack"), n.get("version"));
+                    System.out.println("cluster: " + (status.cluster() == null ? "?" : status.cluster())
+                            + "   schema agreement: " + (status.schemaAgreement() ? "yes" : "NO"));
+                    for (ClusterView.Node n : status.nodes()) {
+                        System.out.printf("%-5s %-22s dc=%s rack=%s version=%s%n", n.state(), n.address(),
+                                n.datacenter(), n.rack(), n.version());
                     }
-                    replication.ifPresent(r -> {
-                        System.out.println("keyspace " + keyspace + ": replication " + r.replication().toSetting());
-                        r.warnings().forEach(w -> System.out.println("WARNING: " + w));
-                    });
+                    if (status.replication() != null) {
+                        System.out.println("keyspace " + status.keyspace() + ": replication " + status.replication());
+                        status.warnings().forEach(w -> System.out.println("WARNING: " + w));
+                    }
                 }
             }
             return 0;
         }
-    }
-
-    /** The node's CQL address as it broadcasts it (a contact point given by name shows unresolved otherwise). */
-    private static String address(Node n) {
-        return n.getBroadcastRpcAddress()
-                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
-                .orElseGet(() -> n.getEndPoint().toString().replaceFirst("^/", ""));
     }
 }

@@ -1,5 +1,6 @@
 package io.cassmail.admin;
 
+import io.cassmail.store.cassandra.ReplicationCheck;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassmail.config.CassMailConfig;
 import io.cassmail.schema.Migration;

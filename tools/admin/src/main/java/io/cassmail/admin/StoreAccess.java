@@ -13,6 +13,7 @@ import io.cassmail.operations.QueueOperations;
 import io.cassmail.queue.BrokerConnection;
 import io.cassmail.queue.RabbitQueues;
 import io.cassmail.store.cassandra.CassandraAdminStore;
+import io.cassmail.store.cassandra.CassandraClusterView;
 import java.time.Clock;
 import io.cassmail.queue.RabbitWriterLink;
 import io.cassmail.store.AcceptedLog;
@@ -70,7 +71,8 @@ final class StoreAccess implements AutoCloseable {
                 config.mailbox().maxMessages(), config.mailbox().maxBytes(), queues == null ? null
                         : new QueueOperations.Parts(queues::depths, queues.parkingLot(), stale -> new Reconciler(accepted,
                         ledger, queues.jobs(), queues.relayJobs(), stale, config.delivery().giveUpAfter(),
-                        Clock.systemUTC())), Clock.systemUTC());
+                        Clock.systemUTC())), new CassandraClusterView(session, config.cassandra().keyspace()),
+                Clock.systemUTC());
     }
 
     /** Fails with a sentence unless the account exists. */

@@ -142,21 +142,27 @@ class WebAdminBrowserIT {
         shot("06-queue-requeued");
         assertThat(CliRun.run(stack.settings, "", "queue", "parked").out()).doesNotContain(parked.toString());
 
+        click("nav-cluster");
+        page("cluster");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cluster-nodes"), "UP"));
+        assertThat(browser.findElement(By.id("cluster-summary")).getText()).contains("schema agreement: yes");
+        shot("07-cluster");
+
         click("nav-audit");
         page("audit");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit"), "queue.requeue " + parked));
         assertThat(browser.findElement(By.id("audit")).getText()).contains("admin:ops").contains("domain.add web.test");
-        shot("07-audit");
+        shot("08-audit");
 
         click("nav-status");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "cassandra"));
-        shot("08-status");
+        shot("09-status");
         browser.navigate().back();
         page("audit");
 
         click("logout");
         page("login");
-        shot("09-signed-out");
+        shot("10-signed-out");
         assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
 
         // what the browser did is there for the CLI
@@ -173,7 +179,7 @@ class WebAdminBrowserIT {
         type("me-new", "amy-second");
         click("me-save");
         wait.until(ExpectedConditions.textToBe(By.id("message"), "password changed"));
-        shot("10-my-account");
+        shot("11-my-account");
         assertThat(stack.directory.passwordHash("amy@web.test")).hasValueSatisfying(h ->
                 assertThat(io.cassmail.auth.PasswordHasher.matches("amy-second", h)).isTrue());
     }

@@ -144,6 +144,23 @@ const pages = {
       pbody.appendChild(tr);
     }
   },
+  async cluster() {
+    const c = await api("GET", "/cluster");
+    $("cluster-summary").textContent = "Cluster " + (c.cluster || "?") + ", schema agreement: "
+      + (c.schema_agreement ? "yes" : "NO") + (c.replication ? "; keyspace " + c.keyspace + " replication " + c.replication : "");
+    $("cluster-warnings").replaceChildren(...c.warnings.map((w) => { const li = document.createElement("li"); li.textContent = w; return li; }));
+    const tbody = $("cluster-nodes");
+    tbody.replaceChildren();
+    for (const n of c.nodes) {
+      const tr = document.createElement("tr");
+      cell(tr, n.state);
+      cell(tr, n.address);
+      cell(tr, n.datacenter);
+      cell(tr, n.rack);
+      cell(tr, n.version);
+      tbody.appendChild(tr);
+    }
+  },
   async audit() {
     const entries = (await api("GET", "/audit?limit=200")).items;
     const tbody = $("audit");

@@ -1,4 +1,4 @@
-package io.cassmail.admin;
+package io.cassmail.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.Node;
@@ -10,18 +10,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The live keyspace's replication against the ring's nodes per datacenter, and what an operator should hear about it. */
-record ReplicationCheck(String keyspace, Replication replication, Map<String, Integer> nodesPerDc) {
+public record ReplicationCheck(String keyspace, Replication replication, Map<String, Integer> nodesPerDc) {
 
     /** Most replicas worth asking for: three survives one node down at LOCAL_QUORUM. */
-    static final int ENOUGH = 3;
+    public static final int ENOUGH = 3;
 
-    static Optional<ReplicationCheck> of(CqlSession session, String keyspace) {
+    public static Optional<ReplicationCheck> of(CqlSession session, String keyspace) {
         return session.getMetadata().getKeyspace(keyspace).map(ks ->
                 new ReplicationCheck(keyspace, Replication.fromMetadata(ks.getReplication()), nodesPerDc(session)));
     }
 
     /** The ring's nodes (up or down) per datacenter, as the driver knows them. */
-    static Map<String, Integer> nodesPerDc(CqlSession session) {
+    public static Map<String, Integer> nodesPerDc(CqlSession session) {
         Map<String, Integer> nodes = new TreeMap<>();
         for (Node n : session.getMetadata().getNodes().values()) {
             nodes.merge(String.valueOf(n.getDatacenter()), 1, Integer::sum);
@@ -29,7 +29,7 @@ record ReplicationCheck(String keyspace, Replication replication, Map<String, In
         return nodes;
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         List<String> out = new ArrayList<>();
         nodesPerDc.forEach((dc, nodes) -> {
             int rf = replication.factorIn(dc);

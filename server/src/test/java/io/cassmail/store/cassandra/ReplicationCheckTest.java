@@ -1,4 +1,4 @@
-package io.cassmail.admin;
+package io.cassmail.store.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
