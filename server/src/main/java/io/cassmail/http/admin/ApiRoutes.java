@@ -61,7 +61,15 @@ final class ApiRoutes {
             return Reply.noContent();
         });
 
-        add("GET", "/users", ADMIN, c -> Reply.ok(Page.of(addresses(ops.users().list(c.query("domain"))), Address::address, c)));
+        add("GET", "/users", ADMIN, c -> {
+            Page page = Page.of(addresses(ops.users().list(c.query("domain"))), Address::address, c);
+            if (!c.queryFlag("usage")) {
+                return Reply.ok(page);
+            }
+            // one usage read per user of this page only
+            return Reply.ok(new Page(page.items().stream().map(a -> ops.users().get(((Address) a).address())).toList(),
+                    page.next()));
+        });
         add("POST", "/users", ADMIN, c -> {
             String a = ops.users().add(c.actor(), c.text("address", true), c.text("password", false));
             return Reply.created(ops.users().get(a));

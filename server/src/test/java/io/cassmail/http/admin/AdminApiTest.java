@@ -266,6 +266,8 @@ class AdminApiTest {
         assertThat(quota.body().get("own_limits").asBoolean()).isTrue();
         assertThat(send(withToken("/users?domain=example.org")).body().get("items").get(0).get("address").asText())
                 .isEqualTo("bob@example.org");
+        assertThat(send(withToken("/users?domain=example.org&usage=true")).body().get("items").get(0).get("max_messages")
+                .asLong()).isEqualTo(50);
         Reply removed = send(withToken("/users/bob@example.org").DELETE());
         assertThat(removed.status()).isEqualTo(200);
         assertThat(ops.users().list(null)).isEmpty();

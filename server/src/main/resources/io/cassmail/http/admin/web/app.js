@@ -72,10 +72,9 @@ const pages = {
   },
   async users() {
     const tbody = $("users");
-    const users = await allPages("/users");
+    const users = await allPages("/users?usage=true");
     tbody.replaceChildren();
-    for (const u of users) {
-      const info = await api("GET", "/users/" + encodeURIComponent(u.address));
+    for (const info of users) {
       const tr = document.createElement("tr");
       cell(tr, info.address);
       cell(tr, info.messages, "number");
