@@ -228,6 +228,17 @@ class AdminApiIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"root\", \"password\": \"root-password\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(201);
-        assertThat(login.headers().firstValue("Set-Cookie").orElseThrow()).contains("Secure").contains("HttpOnly");
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("Secure").contains("HttpOnly");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        HttpResponse<String> noCsrf = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + stack.adminPort() + "/api/v1/domains")).timeout(Duration.ofSeconds(10)).header("Cookie", cookie)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"csrf.test\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/domains", "{\"name\": ").status()).isEqualTo(400);
+        assertThat(call("POST", "/domains", "{\"name\": \"" + "x".repeat(200_000) + "\"}").status()).isEqualTo(413);
+        assertThat(JSON.readValue(cli("", "domains", "list", "--json").out(), String[].class)).doesNotContain("csrf.test");
     }
 }
