@@ -25,15 +25,17 @@ public final class AdminOperations {
     private final PasswordHasher hasher;
     private final AuditTrail audit;
     private final Clock clock;
-    /** Verified against when no such admin exists, so an unknown name costs what a wrong password does. */
-    private final String dummyHash;
+    /**
+     * Verified against when no such admin exists, so an unknown name costs what a wrong password does; made at the
+     * first such login (a CLI command that signs no one in never pays for it).
+     */
+    private volatile String dummyHash;
 
     public AdminOperations(AdminStore store, PasswordHasher hasher, AuditTrail audit, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
-        this.dummyHash = hasher.hash("cassmail-admin-dummy-password");
     }
 
     /** A token as listed: its id (hash prefix), label and when it was made; never the secret. */
@@ -123,7 +125,7 @@ public final class AdminOperations {
         }
         Optional<AdminStore.AdminAccount> admin = store.admin(name);
         String hash = admin.map(AdminStore.AdminAccount::passwordHash).orElse(null);
-        boolean matches = PasswordHasher.matches(password, hash != null ? hash : dummyHash);
+        boolean matches = PasswordHasher.matches(password, hash != null ? hash : dummyHash());
         return matches && hash != null ? admin.map(AdminStore.AdminAccount::name) : Optional.empty();
     }
 
@@ -134,6 +136,15 @@ public final class AdminOperations {
         }
         return store.token(sha256(token)).filter(t -> store.admin(t.admin()).isPresent())
                 .map(t -> new Token(t.hash().substring(0, 12), t.admin(), t.label(), String.valueOf(t.created())));
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = hasher.hash("cassmail-admin-dummy-password");
+            dummyHash = h;
+        }
+        return h;
     }
 
     static String validName(String name) {
