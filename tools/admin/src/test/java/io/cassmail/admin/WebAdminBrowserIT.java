@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web admin in a real headless Chromium (Debian's chromium and chromedriver, through Selenium) over HTTPS on a
- * real server: sign in, add a domain and a user, make a DKIM key and see its record, requeue a parked job, look at
+ * real server: sign in, add a domain and a user (an alias, limits, a new password), make a DKIM key and see its record, requeue a parked job, look at
  * the status page, sign out; then a user signs in to their own page. Each page's screenshot is saved under
  * {@code target/web-admin/}.
  */
@@ -119,7 +119,21 @@ class WebAdminBrowserIT {
         type("user-password", "amy-first");
         click("user-add");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), "amy@web.test"));
+        browser.findElements(By.cssSelector("#users tr")).stream().filter(row -> row.getText().contains("amy@web.test"))
+                .findFirst().orElseThrow().findElement(By.cssSelector("button.user-details")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-address"), "amy@web.test"));
+        type("alias-address", "team@web.test");
+        click("alias-add");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-aliases"), "team@web.test"));
+        type("quota-messages", "500");
+        click("quota-save");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-usage"), "0 of 500 messages"));
+        type("reset-password", "amy-reset");
+        click("reset-save");
+        wait.until(ExpectedConditions.textToBe(By.id("message"), "password set for amy@web.test"));
         shot("03-users");
+        assertThat(CliRun.run(stack.settings, "", "users", "alias", "list", "amy@web.test").out()).contains("team@web.test");
+        assertThat(CliRun.run(stack.settings, "", "users", "quota", "amy@web.test").out()).contains("0 of 500 messages");
 
         click("nav-dkim");
         page("dkim");
@@ -170,12 +184,12 @@ class WebAdminBrowserIT {
         assertThat(CliRun.run(stack.settings, "", "users", "list", "--domain", "web.test").out()).contains("amy@web.test");
 
         type("login-name", "amy@web.test");
-        type("login-password", "amy-first");
+        type("login-password", "amy-reset");
         click("login-submit");
         page("me");
-        assertThat(browser.findElement(By.id("me-quota")).getText()).startsWith("amy@web.test: 0 of ");
+        assertThat(browser.findElement(By.id("me-quota")).getText()).startsWith("amy@web.test: 0 of 500 messages");
         assertThat(browser.findElement(By.id("nav-domains")).isDisplayed()).isFalse();
-        type("me-current", "amy-first");
+        type("me-current", "amy-reset");
         type("me-new", "amy-second");
         click("me-save");
         wait.until(ExpectedConditions.textToBe(By.id("message"), "password changed"));

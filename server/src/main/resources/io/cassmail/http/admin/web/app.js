@@ -1,7 +1,7 @@
 // The web admin: plain JavaScript on /api/v1, no build step. Every change sends the session's CSRF token.
 "use strict";
 
-const state = { csrf: null, kind: null, name: null };
+const state = { csrf: null, kind: null, name: null, detail: null };
 const $ = (id) => document.getElementById(id);
 
 function show(message, ok) {
@@ -79,7 +79,8 @@ const pages = {
       cell(tr, info.address);
       cell(tr, info.messages, "number");
       cell(tr, info.bytes, "number");
-      cell(tr, info.max_messages + " messages, " + info.max_bytes + " bytes");
+      cell(tr, info.max_messages + " messages, " + bytes(info.max_bytes) + (info.own_limits ? " (own)" : ""));
+      button(tr, "Details", "user-details", () => { state.detail = info.address; pages.users(); });
       button(tr, "Remove with mail", "remove-user", () => {
         if (confirm("Delete " + info.address + " and all of its mail?")) {
           act(() => api("DELETE", "/users/" + encodeURIComponent(info.address) + "?purge=true"), "removed " + info.address);
@@ -87,6 +88,7 @@ const pages = {
       });
       tbody.appendChild(tr);
     }
+    await userDetail();
   },
   async dkim() {
     const select = $("dkim-domain");
@@ -177,10 +179,49 @@ const pages = {
   async me() {
     const me = await api("GET", "/me");
     $("me-quota").textContent = state.kind === "admin" ? "Signed in as admin " + me.name + "."
-      : me.address + ": " + me.messages + " of " + me.max_messages + " messages, " + me.bytes + " of "
-        + me.max_bytes + " bytes.";
+      : me.address + ": " + me.messages + " of " + me.max_messages + " messages, " + bytes(me.bytes) + " of "
+        + bytes(me.max_bytes) + ".";
   }
 };
+
+function bytes(n) {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1 && n % 1024 === 0) { n /= 1024; i++; }
+  return n + " " + units[i];
+}
+
+/** The users page's panel for one account: usage, aliases, limits, a new password. */
+async function userDetail() {
+  const panel = $("user-detail");
+  if (!state.detail) { panel.hidden = true; return; }
+  let u;
+  try {
+    u = await api("GET", "/users/" + encodeURIComponent(state.detail));
+  } catch (e) {
+    state.detail = null;
+    panel.hidden = true;
+    return;
+  }
+  panel.hidden = false;
+  $("detail-address").textContent = u.address;
+  $("detail-usage").textContent = u.messages + " of " + u.max_messages + " messages, " + bytes(u.bytes) + " of "
+    + bytes(u.max_bytes) + (u.own_limits ? " (limits of its own)" : " (the configured limits)");
+  const list = $("detail-aliases");
+  list.replaceChildren();
+  for (const alias of u.aliases) {
+    const li = document.createElement("li");
+    li.textContent = alias + " ";
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Remove";
+    b.className = "remove-alias";
+    b.addEventListener("click", () => act(() => api("DELETE", "/users/" + encodeURIComponent(u.address) + "/aliases/"
+      + encodeURIComponent(alias)), "removed alias " + alias));
+    li.appendChild(b);
+    list.appendChild(li);
+  }
+}
 
 async function act(change, done) {
   try {
@@ -251,6 +292,27 @@ async function start() {
     const address = $("user-address").value, password = $("user-password").value;
     act(() => api("POST", "/users", password ? { address, password } : { address }), "added user " + address)
       .then(() => { $("user-address").value = ""; $("user-password").value = ""; });
+  });
+  $("alias-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const alias = $("alias-address").value;
+    act(() => api("POST", "/users/" + encodeURIComponent(state.detail) + "/aliases", { alias }),
+      "added alias " + alias).then(() => { $("alias-address").value = ""; });
+  });
+  $("quota-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = {};
+    if ($("quota-messages").value) body.max_messages = Number($("quota-messages").value);
+    if ($("quota-bytes").value) body.max_bytes = Number($("quota-bytes").value);
+    act(() => api("PUT", "/users/" + encodeURIComponent(state.detail) + "/quota", body), "limits set for " + state.detail)
+      .then(() => { $("quota-messages").value = ""; $("quota-bytes").value = ""; });
+  });
+  $("quota-default").addEventListener("click", () => act(() => api("PUT", "/users/" + encodeURIComponent(state.detail)
+    + "/quota", { default: true }), "configured limits for " + state.detail));
+  $("reset-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(() => api("PUT", "/users/" + encodeURIComponent(state.detail) + "/password", { password: $("reset-password").value }),
+      "password set for " + state.detail).then(() => { $("reset-password").value = ""; });
   });
   $("dkim-domain").addEventListener("change", () => render());
   $("dkim-form").addEventListener("submit", (event) => {
