@@ -178,12 +178,13 @@ public final class CassMailServer implements AutoCloseable {
         Quotas quotas = new Quotas(lookups, mailboxes.reader(), config.mailbox().maxMessages(),
                 config.mailbox().maxBytes(), config.mailbox().usageCacheTtl());
         ServerTls tls = null;
-        if (roles.contains(Role.SMTP) || roles.contains(Role.POP3) || roles.contains(Role.IMAP)) {
+        boolean listeners = roles.contains(Role.SMTP) || roles.contains(Role.POP3) || roles.contains(Role.IMAP);
+        if (listeners || config.admin().port() != CassMailConfig.OFF) {
             if (config.tls().enabled()) {
                 tls = new ServerTls(config.tls().cert(), config.tls().key());
                 log.info("TLS certificate {}: {}, valid until {}", config.tls().cert(),
                         tls.certificate().getSubjectX500Principal(), tls.certificate().getNotAfter().toInstant());
-            } else {
+            } else if (listeners) {
                 log.warn("no tls.cert/tls.key: STARTTLS and STLS are not offered, and the submission and POP3S"
                         + " listeners do not run");
             }
@@ -286,10 +287,8 @@ public final class CassMailServer implements AutoCloseable {
 
     /** The admin API and web admin on the operations layer (README "Admin API and web admin"). */
     private void startAdmin(CassMailConfig config, CqlSession session, Stores stores, Mailboxes mailboxes,
-                            RabbitQueues queues, ServerTls listenerTls, PasswordAuthenticator authenticator,
+                            RabbitQueues queues, ServerTls tls, PasswordAuthenticator authenticator,
                             LoginPenalty penalty) throws IOException {
-        ServerTls tls = listenerTls != null || !config.tls().enabled() ? listenerTls
-                : new ServerTls(config.tls().cert(), config.tls().key());
         Operations operations = Operations.on(stores, mailboxes, new CassandraAdminStore(session),
                 config.password().hasher(), config.mailbox().maxMessages(), config.mailbox().maxBytes(),
                 new QueueOperations.Parts(queues::depths, queues.parkingLot(), stale -> new Reconciler(stores.accepted(),

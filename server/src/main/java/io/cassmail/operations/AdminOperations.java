@@ -81,9 +81,7 @@ public final class AdminOperations {
     /** Makes a token for the admin and returns its secret: the only time anyone sees it. */
     public String newToken(Actor actor, String name, String label) {
         String n = validName(name);
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = TOKEN_PREFIX + secret();
         String hash = sha256(token);
         audit.change(actor, "admin.token.add", n + "/" + hash.substring(0, 12), () -> {
             if (store.admin(n).isEmpty()) {
@@ -153,6 +151,13 @@ public final class AdminOperations {
                     + " got '" + (name == null ? "" : name) + "'");
         }
         return name;
+    }
+
+    /** 32 random bytes, base64url: a token's secret, a session cookie, a CSRF token. */
+    public static String secret() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** Hex SHA-256 of a secret (tokens, session cookies): what the store keeps instead of it. */

@@ -62,9 +62,9 @@ public final class MailboxOperations {
         return list;
     }
 
-    /** A stored message by its id. */
-    public StoredMessage message(String id) {
-        return messages.find(messageId(id)).orElseThrow(() -> OperationException.notFound("no such message: " + id));
+    /** A stored message by its id ({@link #messageId} parses one). */
+    public StoredMessage message(UUID id) {
+        return messages.find(id).orElseThrow(() -> OperationException.notFound("no such message: " + id));
     }
 
     /** The stored RFC 5322 bytes, streamed from their chunks; the caller closes the stream. */

@@ -24,7 +24,7 @@ public record Operations(DomainOperations domains, UserOperations users, Mailbox
         AuditTrail audit = new AuditTrail(adminStore, clock);
         DomainOperations domains = new DomainOperations(stores.directory(), audit);
         Quotas quotas = new Quotas(stores.directory(), mailboxes.reader(), defaultMaxMessages, defaultMaxBytes);
-        UserOperations users = new UserOperations(stores.directory(), new Accounts(stores.directory(), mailboxes),
+        UserOperations users = new UserOperations(stores.directory(), domains, new Accounts(stores.directory(), mailboxes),
                 mailboxes.reader(), quotas, hasher, audit);
         return new Operations(domains, users, new MailboxOperations(users, mailboxes.reader(), stores.messages()),
                 new DkimOperations(stores.directory(), domains, audit, clock),

@@ -17,15 +17,17 @@ public final class UserOperations {
     public static final int MAX_PASSWORD = 1024;
 
     private final Directory directory;
+    private final DomainOperations domains;
     private final Accounts accounts;
     private final MailboxReader reader;
     private final Quotas quotas;
     private final PasswordHasher hasher;
     private final AuditTrail audit;
 
-    public UserOperations(Directory directory, Accounts accounts, MailboxReader reader, Quotas quotas,
-                          PasswordHasher hasher, AuditTrail audit) {
+    public UserOperations(Directory directory, DomainOperations domains, Accounts accounts, MailboxReader reader,
+                          Quotas quotas, PasswordHasher hasher, AuditTrail audit) {
         this.directory = directory;
+        this.domains = domains;
         this.accounts = accounts;
         this.reader = reader;
         this.quotas = quotas;
@@ -65,11 +67,7 @@ public final class UserOperations {
         String a = valid(address);
         String hash = password == null ? null : hasher.hash(validPassword(password));
         return audit.change(actor, "user.add", a, () -> {
-            String domain = Addresses.domainOf(a);
-            if (!directory.isLocalDomain(domain)) {
-                throw OperationException.notFound("domain " + domain + " is not local; add it first: cassmail-admin"
-                        + " domains add " + domain);
-            }
+            domains.requireLocal(Addresses.domainOf(a));
             if (directory.userExists(a)) {
                 throw OperationException.conflict("user " + a + " already exists");
             }
@@ -127,7 +125,8 @@ public final class UserOperations {
             if (left.messages() > 0 && !purge) {
                 throw OperationException.conflict(a + " still has " + left.messages() + " message(s) in "
                         + left.mailboxes() + " mailbox(es); removing the account alone would leave them for whoever"
-                        + " gets the address next. Remove it with purge to delete them with the account");
+                        + " gets the address next. Remove it with purge (cassmail-admin users remove --purge, or ?purge=true"
+                        + " in the API) to delete them with the account");
             }
             return accounts.purge(a);
         });
@@ -147,11 +146,7 @@ public final class UserOperations {
         String a = valid(alias);
         return audit.change(actor, "alias.add", a + " -> " + owner, () -> {
             String o = existing(owner);
-            String domain = Addresses.domainOf(a);
-            if (!directory.isLocalDomain(domain)) {
-                throw OperationException.notFound("domain " + domain + " is not local; add it first: cassmail-admin"
-                        + " domains add " + domain);
-            }
+            domains.requireLocal(Addresses.domainOf(a));
             if (directory.userExists(a)) {
                 throw OperationException.conflict(a + " is an account of its own; an alias must be a free address");
             }

@@ -186,9 +186,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 }
                 if (reply.body() instanceof Route.Raw raw) {
                     try (InputStream in = raw.in()) {
-                        x.getResponseHeaders().set("Content-Type", raw.contentType());
-                        x.getResponseHeaders().set("Cache-Control", "no-store");
-                        x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+                        headers(x, raw.contentType());
                         x.getResponseHeaders().set("Content-Disposition", "attachment");
                         x.sendResponseHeaders(200, 0);
                         try (OutputStream out = x.getResponseBody()) {
@@ -426,12 +424,17 @@ public final class AdminHttpServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+    /** The type and the headers every answer of this listener carries. */
+    private static void headers(HttpExchange x, String type) {
         x.getResponseHeaders().set("Content-Type", type);
         x.getResponseHeaders().set("Cache-Control", "no-store");
         x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         x.getResponseHeaders().set("X-Frame-Options", "DENY");
         x.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    }
+
+    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+        headers(x, type);
         boolean none = body == null || status == 204 || x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(status, none ? -1 : body.length);
         if (!none) {

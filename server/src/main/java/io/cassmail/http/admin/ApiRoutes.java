@@ -9,6 +9,7 @@ import io.cassmail.http.admin.Route.Reply;
 import io.cassmail.auth.PasswordAuthenticator;
 import io.cassmail.config.Settings;
 import io.cassmail.operations.DkimOperations;
+import io.cassmail.operations.MailboxOperations;
 import io.cassmail.operations.Operations;
 import io.cassmail.operations.QueueOperations;
 import io.cassmail.operations.UserOperations;
@@ -100,10 +101,11 @@ final class ApiRoutes {
         add("GET", "/users/{address}/folders", ADMIN, c -> Reply.ok(Map.of("items",
                 ops.mailboxes().folders(c.param("address")))));
         add("GET", "/users/{address}/folders/{folder}/messages", ADMIN, c -> Reply.ok(Map.of("items",
-                ops.mailboxes().newest(c.param("address"), c.param("folder"), limit(c.query("limit"))))));
-        add("GET", "/messages/{id}", ADMIN, c -> Reply.ok(summary(ops.mailboxes().message(c.param("id")))));
+                ops.mailboxes().newest(c.param("address"), c.param("folder"), Page.limit(c.query("limit"), 50)))));
+        add("GET", "/messages/{id}", ADMIN, c -> Reply.ok(summary(ops.mailboxes().message(
+                MailboxOperations.messageId(c.param("id"))))));
         add("GET", "/messages/{id}/raw", ADMIN, c -> {
-            io.cassmail.store.StoredMessage m = ops.mailboxes().message(c.param("id"));
+            io.cassmail.store.StoredMessage m = ops.mailboxes().message(MailboxOperations.messageId(c.param("id")));
             return Reply.ok(new Route.Raw("message/rfc822", ops.mailboxes().raw(m)));
         });
 
@@ -233,30 +235,8 @@ final class ApiRoutes {
         } catch (DateTimeParseException e) {
             throw new ApiError(400, "Bad day", "day must be a date like 2026-12-07");
         }
-        String limit = c.query("limit");
-        int n;
-        try {
-            n = limit == null ? Page.DEFAULT_LIMIT : Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > Page.MAX_LIMIT) {
-            throw new ApiError(400, "Bad limit", "limit must be a whole number from 1 to " + Page.MAX_LIMIT);
-        }
-        return ops.adminStore().audit(day, n).stream().map(e -> new Audit(e.at().toString(), e.actor(), e.action(),
+        return ops.adminStore().audit(day, Page.limit(c.query("limit"), Page.DEFAULT_LIMIT)).stream().map(e -> new Audit(e.at().toString(), e.actor(), e.action(),
                 e.target(), e.remote(), e.outcome())).toList();
-    }
-
-    private static int limit(String value) {
-        try {
-            int n = value == null ? 50 : Integer.parseInt(value);
-            if (n >= 1 && n <= Page.MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new ApiError(400, "Bad limit", "limit must be a whole number from 1 to " + Page.MAX_LIMIT);
     }
 
     /** A stored message's envelope and header summary (no body: /raw streams it). */

@@ -16,7 +16,7 @@ record Page(List<?> items, String next) {
 
     /** The page of {@code sorted} (ascending by {@code key}) after the call's cursor, at most its limit long. */
     static <T> Page of(List<T> sorted, Function<T, String> key, ApiCall call) {
-        int limit = limit(call.query("limit"));
+        int limit = limit(call.query("limit"), DEFAULT_LIMIT);
         String after = cursor(call.query("cursor"));
         int from = 0;
         if (after != null) {
@@ -31,9 +31,10 @@ record Page(List<?> items, String next) {
         return new Page(items, next);
     }
 
-    private static int limit(String value) {
+    /** A {@code limit} query parameter: 1 to {@link #MAX_LIMIT}, {@code defaultLimit} when absent, else a 400. */
+    static int limit(String value, int defaultLimit) {
         if (value == null) {
-            return DEFAULT_LIMIT;
+            return defaultLimit;
         }
         try {
             int n = Integer.parseInt(value);

@@ -2,10 +2,8 @@ package io.cassmail.http.admin;
 
 import io.cassmail.operations.AdminOperations;
 import io.cassmail.store.AdminStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,7 +14,6 @@ import java.util.Optional;
  */
 final class WebSessions {
     static final String COOKIE = "cassmail_session";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AdminStore store;
     private final Duration ttl;
@@ -35,8 +32,8 @@ final class WebSessions {
     }
 
     Created create(Principal.Kind kind, String name) {
-        String id = random();
-        String csrf = random();
+        String id = AdminOperations.secret();
+        String csrf = AdminOperations.secret();
         store.putSession(AdminOperations.sha256(id), new AdminStore.WebSession(name, kind.name().toLowerCase(Locale.ROOT),
                 csrf, clock.instant()), ttl);
         return new Created(COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + ttl.toSeconds()
@@ -61,11 +58,5 @@ final class WebSessions {
     /** A header that makes the browser forget the cookie. */
     String clear() {
         return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "");
-    }
-
-    private static String random() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

@@ -4,7 +4,6 @@ import io.cassmail.operations.MailboxOperations;
 import io.cassmail.mailbox.SpecialUse;
 import io.cassmail.store.FolderRow;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,17 +2,13 @@ package io.cassmail.admin;
 
 import io.cassmail.mail.HeaderSection;
 import io.cassmail.operations.MailboxOperations;
-import io.cassmail.mail.MessageIds;
 import io.cassmail.store.DeliveryRecord;
-import io.cassmail.mailbox.Flags;
-import io.cassmail.mailbox.MailboxException;
 import io.cassmail.store.FolderEntry;
 import io.cassmail.store.FolderRow;
 import io.cassmail.store.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +25,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "messages", description = "List, show or delete messages.", mixinStandardHelpOptions = true,
         subcommands = {MessagesCommand.ListMessages.class, MessagesCommand.Show.class, MessagesCommand.Delete.class})
 final class MessagesCommand {
-
-    /** Message ids are time-based (version 1) UUIDs, as printed by {@code messages list} and the SMTP 250. */
-    static UUID messageId(String id) {
-        return MailboxOperations.messageId(id);
-    }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List messages of a folder of ADDRESS, newest first: UID, id, received, size, flags, from,"
@@ -110,9 +101,9 @@ final class MessagesCommand {
 
         @Override
         public Integer call() throws IOException {
-            UUID messageId = messageId(id);
+            UUID messageId = MailboxOperations.messageId(id); // before connecting: a bad id fails at once
             try (StoreAccess store = new StoreAccess(options.load())) {
-                StoredMessage m = store.ops.mailboxes().message(id);
+                StoredMessage m = store.ops.mailboxes().message(messageId);
                 if (format.raw || format.headers) {
                     try (InputStream in = store.ops.mailboxes().raw(m)) {
                         OutputStream out = System.out;
@@ -185,7 +176,7 @@ final class MessagesCommand {
         @Override
         public Integer call() {
             boolean byUid = id.matches("[0-9]{1,10}");
-            UUID messageId = byUid ? null : messageId(id);
+            UUID messageId = byUid ? null : MailboxOperations.messageId(id);
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = store.existingUser(address);
                 FolderRow folder = folder(store, a, mailbox);

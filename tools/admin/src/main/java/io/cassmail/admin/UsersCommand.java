@@ -1,7 +1,6 @@
 package io.cassmail.admin;
 
 import io.cassmail.operations.Actor;
-import io.cassmail.operations.OperationException;
 import io.cassmail.operations.UserOperations;
 import io.cassmail.store.MailboxUsage;
 import java.io.BufferedReader;
@@ -119,13 +118,7 @@ final class UsersCommand {
         public Integer call() {
             try (StoreAccess store = new StoreAccess(options.load())) {
                 String a = UserOperations.valid(address);
-                long removed;
-                try {
-                    removed = store.ops.users().remove(Actor.cli(), a, purge);
-                } catch (OperationException e) {
-                    throw e.kind() == OperationException.Kind.CONFLICT
-                            ? new IllegalArgumentException(e.getMessage().replace("Remove it with purge", "Use --purge")) : e;
-                }
+                long removed = store.ops.users().remove(Actor.cli(), a, purge);
                 System.out.println("removed user " + a + (removed > 0 ? " and " + removed + " message(s)" : ""));
             }
             return 0;
