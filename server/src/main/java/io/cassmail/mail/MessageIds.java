@@ -21,7 +21,16 @@ public final class MessageIds {
     /** A new id, later than every id this process made before. */
     public static UUID next() {
         long now = System.currentTimeMillis() * 10_000 + GREGORIAN_TO_UNIX;
-        long ts = LAST.updateAndGet(last -> Math.max(now, last + 1));
+        return of(LAST.updateAndGet(last -> Math.max(now, last + 1)));
+    }
+
+    /** An id made at {@code unixMillis} by another process (tests of rules that compare ids with clocks). */
+    public static UUID at(long unixMillis) {
+        return new UUID(of(unixMillis * 10_000 + GREGORIAN_TO_UNIX).getMostSignificantBits(),
+                clockSeqAndNode(new SecureRandom()));
+    }
+
+    private static UUID of(long ts) {
         long msb = (ts & 0xFFFF_FFFFL) << 32 | ((ts >>> 32) & 0xFFFFL) << 16 | 0x1000L | ((ts >>> 48) & 0x0FFFL);
         return new UUID(msb, CLOCK_SEQ_AND_NODE);
     }

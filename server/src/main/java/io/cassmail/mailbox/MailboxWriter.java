@@ -296,6 +296,8 @@ public final class MailboxWriter {
         final List<CompletableFuture<Void>> submitted = new ArrayList<>();
         /** Messages listed by groups in flight, whose body references a store read may not find yet. */
         final Map<UUID, Appended> listing = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What this epoch listed, oldest first, and what that says of newer messages: see {@link EpochListings}. */
+        final EpochListings listed = new EpochListings();
 
         /** How long a new epoch waits for the writes of the last one to be answered. */
         final Duration patience;
@@ -312,6 +314,7 @@ public final class MailboxWriter {
             folders = null;
             fenced.clear();
             live.clear();
+            listed.forget();
         }
 
     }
@@ -396,6 +399,8 @@ public final class MailboxWriter {
                     "another CassMail process writes this mailbox now (" + holder + "); try again shortly");
         }
         acc.lease = taken.get();
+        // everything an earlier epoch listed was accepted before this moment by any clock within grace of ours
+        acc.listed.begin(clock.millis() + settings.grace().toMillis());
         org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).info("mailbox {}: writer {} holds it from epoch {}",
                 acc.address, settings.owner(), acc.lease.epoch());
         acc.epochStartNanos = now;
@@ -859,13 +864,20 @@ public final class MailboxWriter {
             Set<UUID> ids = group.stream().map(w -> w.request.message().messageId())
                     .collect(java.util.stream.Collectors.toSet());
             Map<UUID, Appended> inFlight = new HashMap<>();
+            Set<UUID> unknown = new HashSet<>();
             for (UUID message : ids) {
                 Appended listed = acc.listing.get(message);
+                if (listed == null) {
+                    listed = acc.listed.where(message);
+                }
                 if (listed != null) {
                     inFlight.put(message, listed);
+                } else if (!acc.listed.certainlyUnlisted(message)) {
+                    unknown.add(message);
                 }
             }
-            Map<UUID, List<BodyRef>> refs = store.refs(ids);
+            // a new message needs no read: only the epoch listing it now could have listed it
+            Map<UUID, List<BodyRef>> refs = unknown.isEmpty() ? Map.of() : store.refs(unknown);
             for (Waiting w : group) {
                 UUID message = w.request.message().messageId();
                 Waiting same = first.putIfAbsent(message, w);
@@ -873,7 +885,7 @@ public final class MailboxWriter {
                     continue; // the same message twice (an alias and its owner): one copy, answered below
                 }
                 Appended listed = inFlight.get(message);
-                if (listed == null) {
+                if (listed == null && unknown.contains(message)) {
                     listed = listedAlready(acc, message, refs.get(message));
                 }
                 if (listed != null) {
@@ -931,6 +943,10 @@ public final class MailboxWriter {
 
     /** Where the account lists a message already, or null. */
     private Appended listedAlready(Account acc, UUID messageId) {
+        Appended listed = acc.listed.where(messageId);
+        if (listed != null || acc.listed.certainlyUnlisted(messageId)) {
+            return listed;
+        }
         return listedAlready(acc, messageId, store.refs(messageId));
     }
 
@@ -1017,6 +1033,11 @@ public final class MailboxWriter {
                 removal = removal(acc, acc.folders.get(removeFrom.id()), chunk.stream().map(FolderEntry::uid).toList(), c);
             }
             commit.accept(acc, c);
+            long now = clock.millis();
+            for (int k = 0; k < chunk.size(); k++) {
+                Appended a = result.get(result.size() - chunk.size() + k);
+                acc.listed.add(chunk.get(k).messageId(), new Appended(a.uidValidity(), a.uid(), true), now);
+            }
             acc.folders.put(next.id(), next);
             acc.live.put(row.id(), live);
             if (removal != null) {

@@ -43,13 +43,38 @@ public abstract class MailboxModelContract {
 
     protected abstract DeliveryLedger ledger();
 
+    /** Switches the folder store off (or on again) to simulate an outage; false where the store cannot (a real one). */
+    protected boolean folderStoreDown(boolean down) {
+        return false;
+    }
+
     private final String owner = "u" + UUID.randomUUID().toString().substring(0, 8) + "@cassmail.test";
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     private MailboxWriter writer(String id) {
-        return new MailboxWriter(folders(), new BodyLifetime(folders(), ledger(), messages()),
+        return writer(id, folders());
+    }
+
+    private MailboxWriter writer(String id, FolderStore store) {
+        return new MailboxWriter(store, new BodyLifetime(store, ledger(), messages()),
                 MailboxWriter.Settings.of(id).waiting(Duration.ZERO), clock, nanos::get);
+    }
+
+    /** The store, counting the body-reference reads made through it. */
+    private FolderStore countingRefReads(AtomicLong reads) {
+        FolderStore store = folders();
+        return (FolderStore) java.lang.reflect.Proxy.newProxyInstance(FolderStore.class.getClassLoader(),
+                new Class<?>[] {FolderStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("refs")) {
+                        reads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private MailboxReader reader() {
@@ -62,7 +87,10 @@ public abstract class MailboxModelContract {
 
     /** Stores a small body and returns it as a message to list. */
     private NewMessage body(String subject) {
-        UUID id = MessageIds.next();
+        return body(subject, MessageIds.next());
+    }
+
+    private NewMessage body(String subject, UUID id) {
         byte[] bytes = ("Subject: " + subject + "\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII);
         try {
             BodyWriter w = messages().newBody(id);
@@ -126,6 +154,50 @@ public abstract class MailboxModelContract {
         assertThat(w.deliver(owner, m).existed()).isTrue();
         assertThat(uids("INBOX")).isEmpty();
         assertThat(uids("Archive")).hasSize(1);
+        assertThat(verifier().verify(owner)).isEmpty();
+    }
+
+    @Test
+    void aDeliveryReadsTheStoreOnlyForMessagesAcceptedBeforeItsWriterTookTheAccount() {
+        AtomicLong reads = new AtomicLong();
+        MailboxWriter a = writer("a", countingRefReads(reads));
+        a.deliver(owner, body("takes the account")); // made now: within the grace of the epoch's start, so read
+        assertThat(reads.get()).isEqualTo(1);
+        NewMessage before = body("accepted a minute before", MessageIds.at(clock.millis() - 60_000));
+        NewMessage after = body("accepted a minute after", MessageIds.at(clock.millis() + 60_000));
+        reads.set(0);
+        MailboxWriter.Appended listed = a.deliver(owner, after);
+        assertThat(listed.existed()).isFalse();
+        assertThat(a.deliver(owner, after)).as("a redelivery, answered from the epoch's memory")
+                .isEqualTo(new MailboxWriter.Appended(listed.uidValidity(), listed.uid(), true));
+        assertThat(reads.get()).as("no read for a message only this epoch could have listed").isZero();
+        assertThat(a.deliver(owner, before).existed()).isFalse();
+        assertThat(reads.get()).as("an older message is looked up in the store").isEqualTo(1);
+        assertThat(a.deliver(owner, before).existed()).isTrue();
+        // another process takes the account over: what the earlier epoch listed is found in the store
+        clock.advance(Duration.ofSeconds(50));
+        nanos.addAndGet(Duration.ofSeconds(50).toNanos());
+        MailboxWriter b = writer("b", countingRefReads(reads));
+        reads.set(0);
+        assertThat(b.deliver(owner, after).existed()).isTrue();
+        assertThat(b.deliver(owner, before).existed()).isTrue();
+        assertThat(reads.get()).isEqualTo(2);
+        assertThat(uids("INBOX")).hasSize(3).doesNotHaveDuplicates();
+        assertThat(verifier().verify(owner)).isEmpty();
+    }
+
+    @Test
+    void aNewMessageWhoseWriteFailedIsListedByTheRetry() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(folderStoreDown(false), "needs a store that can be switched off");
+        MailboxWriter w = writer("a");
+        w.deliver(owner, body("takes the account"));
+        NewMessage m = body("new", MessageIds.at(clock.millis() + 60_000));
+        folderStoreDown(true);
+        assertThatThrownBy(() -> w.deliver(owner, m)).isInstanceOf(io.cassmail.store.StoreUnavailableException.class);
+        folderStoreDown(false);
+        assertThat(w.deliver(owner, m).existed()).as("what the failed epoch meant to list is forgotten").isFalse();
+        assertThat(w.deliver(owner, m).existed()).isTrue();
+        assertThat(uids("INBOX")).hasSize(2);
         assertThat(verifier().verify(owner)).isEmpty();
     }
 
