@@ -12,11 +12,12 @@ seeds=${CASSANDRA_SEEDS:-$broadcast}
 snitch=${CASSANDRA_ENDPOINT_SNITCH:-SimpleSnitch}
 [ -n "${CASSANDRA_DC:-}${CASSANDRA_RACK:-}" ] && [ "$snitch" = SimpleSnitch ] && snitch=GossipingPropertyFileSnitch
 # group (the default): a write is on disk before it is acknowledged, as one node needs; a ring at RF 3 may choose
-# periodic (docker/compose.yaml does), where two other replicas hold each write in their commit logs
+# periodic (docker/compose.yaml does), where two other replicas hold each write in their commit logs; group and
+# batch hold a write thread per write until its fsync, so they get 128 of them (tools/cassandra-local says why)
 case "${CASSANDRA_COMMITLOG_SYNC:-group}" in
-  group) sync=$'commitlog_sync: group\ncommitlog_sync_group_window: 15ms' ;;
+  group) sync=$'commitlog_sync: group\ncommitlog_sync_group_window: 15ms\nconcurrent_writes: 128' ;;
   periodic) sync=$'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms' ;;
-  batch) sync='commitlog_sync: batch' ;;
+  batch) sync=$'commitlog_sync: batch\nconcurrent_writes: 128' ;;
   *) echo "CASSANDRA_COMMITLOG_SYNC must be group, periodic or batch" >&2; exit 2 ;;
 esac
 conf=/etc/cassandra

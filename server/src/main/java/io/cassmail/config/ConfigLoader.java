@@ -170,7 +170,7 @@ public final class ConfigLoader {
         d.put("directory.cache-ttl", "30s");
         d.put("password.argon2-memory", "19M");
         d.put("password.argon2-iterations", "2");
-        d.put("worker.threads", "32");
+        d.put("worker.threads", "64");
         d.put("worker.prefetch", "4");
         d.put("delivery.retry-delays", "1m,5m,30m,2h,6h");
         d.put("delivery.give-up-after", "5d");
