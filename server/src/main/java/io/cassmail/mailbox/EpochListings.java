@@ -5,47 +5,72 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one writer epoch of an account listed, so that a delivery of a new message needs no store read to know it
  * is not listed yet. Listings of an account come only from its writer, one epoch at a time, and a message can be
  * listed only after it was accepted; so a message accepted after the epoch began (its time-based id above the
  * {@linkplain #begin horizon}) is listed somewhere in the account exactly when this epoch listed it, which this
- * remembers (README "Data model", idempotent delivery). Older messages, and ids that are not time-based, are left
- * to the store's body references. Bounded: past {@link #MAX} listings, or for listings older than {@link #KEEP_MILLIS},
- * the oldest are forgotten and the horizon moves up over them. Guarded by the account's monitor.
+ * remembers (docs/design.md, "Delivery stays idempotent"). Older messages, ids that are not time-based and ids
+ * from a clock running ahead are left to the store's body references. Bounded per account ({@link #MAX}, and
+ * {@link #KEEP_MILLIS}) and per process ({@link #PROCESS_MAX}): what is forgotten moves the horizon up over it.
+ * Guarded by the account's monitor.
  */
 final class EpochListings {
-    /** Listings remembered per account at most (about 100 bytes each). */
+    private static final Logger log = LoggerFactory.getLogger(EpochListings.class);
+    /** Listings remembered per account at most (about 110 bytes each). */
     static final int MAX = 20_000;
+    /** Listings remembered by all accounts of this process at most (about 11 MB). */
+    static final int PROCESS_MAX = 100_000;
     /** How long a listing is remembered: a delivery later than that is a retry, which may read the store. */
     static final long KEEP_MILLIS = 10 * 60 * 1000;
+    /**
+     * The clock skew allowed between the process that accepted a message (its id's time) and the writer: the
+     * reconciler allows intake clocks the same. An id further ahead of the writer's clock than this is not trusted.
+     */
+    static final long SKEW_MILLIS = 2 * 60 * 1000;
+    private static final AtomicInteger HELD = new AtomicInteger();
 
     private final Map<UUID, MailboxWriter.Appended> listed = new LinkedHashMap<>();
     /** Unix millis; a message made after this and not in {@link #listed} is listed nowhere in the account. */
     private long horizon = Long.MAX_VALUE;
+    private boolean skewReported;
 
     /**
-     * A new epoch: nothing listed yet, and a horizon of {@code horizonMillis}, which must be no earlier than the
-     * moment the epoch began plus the clock skew allowed between the process that accepts a message and this one.
+     * A new epoch, taken at {@code takenMillis} by the writer's clock: nothing listed yet, and a horizon the
+     * allowed clock skew (or the lease grace, if that is longer) after it.
      */
-    void begin(long horizonMillis) {
-        listed.clear();
-        horizon = horizonMillis;
+    void begin(long takenMillis, long graceMillis) {
+        clear();
+        horizon = takenMillis + Math.max(SKEW_MILLIS, graceMillis);
+        skewReported = false;
     }
 
     /** The epoch ended (a failed write, a lost or given back lease): nothing is known until the next begins. */
     void forget() {
-        listed.clear();
+        clear();
         horizon = Long.MAX_VALUE;
     }
 
     /** This epoch listed {@code messageId} (its write landed, or is in flight: a failure ends the epoch). */
     void add(UUID messageId, MailboxWriter.Appended where, long nowMillis) {
-        if (horizon == Long.MAX_VALUE || messageId.version() != 1 || MessageIds.unixMillis(messageId) <= horizon) {
+        if (horizon == Long.MAX_VALUE || messageId.version() != 1) {
+            return;
+        }
+        long made = MessageIds.unixMillis(messageId);
+        if (made <= horizon) {
             return; // the store's references answer for it
         }
-        listed.put(messageId, where);
+        if (!listed.containsKey(messageId) && HELD.get() >= PROCESS_MAX) {
+            horizon = made; // not remembered, so no longer certain about anything made up to it
+            return;
+        }
+        if (listed.put(messageId, where) == null) {
+            HELD.incrementAndGet();
+        }
         prune(nowMillis);
     }
 
@@ -54,10 +79,25 @@ final class EpochListings {
         return listed.get(messageId);
     }
 
-    /** Whether the message is certainly listed nowhere in the account: made after the horizon and not listed by this epoch. */
-    boolean certainlyUnlisted(UUID messageId) {
-        return horizon != Long.MAX_VALUE && messageId.version() == 1 && MessageIds.unixMillis(messageId) > horizon
-                && !listed.containsKey(messageId);
+    /**
+     * Whether the message is certainly listed nowhere in the account: made after the horizon, not listed by this
+     * epoch, and not made in the writer's future by more than the allowed skew (then the clocks disagree).
+     */
+    boolean certainlyUnlisted(UUID messageId, long nowMillis) {
+        if (horizon == Long.MAX_VALUE || messageId.version() != 1 || listed.containsKey(messageId)) {
+            return false;
+        }
+        long made = MessageIds.unixMillis(messageId);
+        if (made > nowMillis + SKEW_MILLIS) {
+            if (!skewReported) {
+                skewReported = true;
+                log.warn("message {} was accepted {} s ahead of this writer's clock: the clocks of CassMail hosts "
+                        + "differ by more than {} s (run NTP); deliveries of such messages read the store",
+                        messageId, (made - nowMillis) / 1000, SKEW_MILLIS / 1000);
+            }
+            return false;
+        }
+        return made > horizon;
     }
 
     private void prune(long nowMillis) {
@@ -69,8 +109,14 @@ final class EpochListings {
                 return;
             }
             oldest.remove();
+            HELD.decrementAndGet();
             horizon = Math.max(horizon, made);
         }
+    }
+
+    private void clear() {
+        HELD.addAndGet(-listed.size());
+        listed.clear();
     }
 
     int size() {

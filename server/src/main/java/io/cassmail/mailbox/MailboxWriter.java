@@ -399,8 +399,8 @@ public final class MailboxWriter {
                     "another CassMail process writes this mailbox now (" + holder + "); try again shortly");
         }
         acc.lease = taken.get();
-        // everything an earlier epoch listed was accepted before this moment by any clock within grace of ours
-        acc.listed.begin(clock.millis() + settings.grace().toMillis());
+        // everything an earlier epoch listed was accepted before this moment, by any clock within the skew of ours
+        acc.listed.begin(clock.millis(), settings.grace().toMillis());
         org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).info("mailbox {}: writer {} holds it from epoch {}",
                 acc.address, settings.owner(), acc.lease.epoch());
         acc.epochStartNanos = now;
@@ -872,7 +872,7 @@ public final class MailboxWriter {
                 }
                 if (listed != null) {
                     inFlight.put(message, listed);
-                } else if (!acc.listed.certainlyUnlisted(message)) {
+                } else if (!acc.listed.certainlyUnlisted(message, clock.millis())) {
                     unknown.add(message);
                 }
             }
@@ -944,7 +944,7 @@ public final class MailboxWriter {
     /** Where the account lists a message already, or null. */
     private Appended listedAlready(Account acc, UUID messageId) {
         Appended listed = acc.listed.where(messageId);
-        if (listed != null || acc.listed.certainlyUnlisted(messageId)) {
+        if (listed != null || acc.listed.certainlyUnlisted(messageId, clock.millis())) {
             return listed;
         }
         return listedAlready(acc, messageId, store.refs(messageId));

@@ -161,10 +161,12 @@ public abstract class MailboxModelContract {
     void aDeliveryReadsTheStoreOnlyForMessagesAcceptedBeforeItsWriterTookTheAccount() {
         AtomicLong reads = new AtomicLong();
         MailboxWriter a = writer("a", countingRefReads(reads));
-        a.deliver(owner, body("takes the account")); // made now: within the grace of the epoch's start, so read
+        long taken = clock.millis();
+        a.deliver(owner, body("takes the account")); // made now: within the clock skew allowed, so read
         assertThat(reads.get()).isEqualTo(1);
-        NewMessage before = body("accepted a minute before", MessageIds.at(clock.millis() - 60_000));
-        NewMessage after = body("accepted a minute after", MessageIds.at(clock.millis() + 60_000));
+        clock.advance(Duration.ofMinutes(3)); // the lease lives on by the writer's monotonic clock
+        NewMessage before = body("accepted a minute before", MessageIds.at(taken - 60_000));
+        NewMessage after = body("accepted 150 s after", MessageIds.at(taken + 150_000));
         reads.set(0);
         MailboxWriter.Appended listed = a.deliver(owner, after);
         assertThat(listed.existed()).isFalse();
@@ -190,8 +192,10 @@ public abstract class MailboxModelContract {
     void aNewMessageWhoseWriteFailedIsListedByTheRetry() {
         org.junit.jupiter.api.Assumptions.assumeTrue(folderStoreDown(false), "needs a store that can be switched off");
         MailboxWriter w = writer("a");
+        long taken = clock.millis();
         w.deliver(owner, body("takes the account"));
-        NewMessage m = body("new", MessageIds.at(clock.millis() + 60_000));
+        clock.advance(Duration.ofMinutes(3));
+        NewMessage m = body("new", MessageIds.at(taken + 150_000)); // certainly unlisted: not looked up
         folderStoreDown(true);
         assertThatThrownBy(() -> w.deliver(owner, m)).isInstanceOf(io.cassmail.store.StoreUnavailableException.class);
         folderStoreDown(false);
