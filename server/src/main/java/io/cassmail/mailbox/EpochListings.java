@@ -27,25 +27,24 @@ final class EpochListings {
     static final int PROCESS_MAX = 100_000;
     /** How long a listing is remembered: a delivery later than that is a retry, which may read the store. */
     static final long KEEP_MILLIS = 10 * 60 * 1000;
-    /**
-     * The clock skew allowed between the process that accepted a message (its id's time) and the writer: the
-     * reconciler allows intake clocks the same. An id further ahead of the writer's clock than this is not trusted.
-     */
-    static final long SKEW_MILLIS = 2 * 60 * 1000;
     private static final AtomicInteger HELD = new AtomicInteger();
 
     private final Map<UUID, MailboxWriter.Appended> listed = new LinkedHashMap<>();
     /** Unix millis; a message made after this and not in {@link #listed} is listed nowhere in the account. */
     private long horizon = Long.MAX_VALUE;
+    /** The clock skew allowed between the host that accepted a message (its id's time) and the writer's. */
+    private long skew;
     private boolean skewReported;
 
     /**
-     * A new epoch, taken at {@code takenMillis} by the writer's clock: nothing listed yet, and a horizon the
-     * allowed clock skew (or the lease grace, if that is longer) after it.
+     * A new epoch, taken at {@code takenMillis} by the writer's clock: nothing listed yet, and a horizon
+     * {@code skewMillis} after it, the clock skew allowed between CassMail hosts (the lease grace, which the
+     * lease rules already ask clocks to keep within).
      */
-    void begin(long takenMillis, long graceMillis) {
+    void begin(long takenMillis, long skewMillis) {
         clear();
-        horizon = takenMillis + Math.max(SKEW_MILLIS, graceMillis);
+        skew = skewMillis;
+        horizon = takenMillis + skewMillis;
         skewReported = false;
     }
 
@@ -88,12 +87,12 @@ final class EpochListings {
             return false;
         }
         long made = MessageIds.unixMillis(messageId);
-        if (made > nowMillis + SKEW_MILLIS) {
+        if (made > nowMillis + skew) {
             if (!skewReported) {
                 skewReported = true;
                 log.warn("message {} was accepted {} s ahead of this writer's clock: the clocks of CassMail hosts "
                         + "differ by more than {} s (run NTP); deliveries of such messages read the store",
-                        messageId, (made - nowMillis) / 1000, SKEW_MILLIS / 1000);
+                        messageId, (made - nowMillis) / 1000, skew / 1000);
             }
             return false;
         }

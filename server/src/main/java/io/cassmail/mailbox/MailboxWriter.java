@@ -399,7 +399,7 @@ public final class MailboxWriter {
                     "another CassMail process writes this mailbox now (" + holder + "); try again shortly");
         }
         acc.lease = taken.get();
-        // everything an earlier epoch listed was accepted before this moment, by any clock within the skew of ours
+        // everything an earlier epoch listed was accepted before this moment, by any clock within grace of ours
         acc.listed.begin(clock.millis(), settings.grace().toMillis());
         org.slf4j.LoggerFactory.getLogger(MailboxWriter.class).info("mailbox {}: writer {} holds it from epoch {}",
                 acc.address, settings.owner(), acc.lease.epoch());

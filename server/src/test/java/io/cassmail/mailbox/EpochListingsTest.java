@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class EpochListingsTest {
     private static final long TAKEN = 1_800_000_000_000L;
+    private static final long SKEW = 15_000;
     /** The first instant whose messages only this epoch can have listed. */
-    private static final long HORIZON = TAKEN + EpochListings.SKEW_MILLIS;
+    private static final long HORIZON = TAKEN + SKEW;
     private static final MailboxWriter.Appended WHERE = new MailboxWriter.Appended(1, 1, true);
 
     @Test
@@ -17,7 +18,7 @@ class EpochListingsTest {
         EpochListings l = new EpochListings();
         UUID later = MessageIds.at(HORIZON + 1000);
         assertThat(l.certainlyUnlisted(later, HORIZON + 1000)).isFalse();
-        l.begin(TAKEN, 15_000);
+        l.begin(TAKEN, SKEW);
         assertThat(l.certainlyUnlisted(later, HORIZON + 1000)).isTrue();
         l.add(later, WHERE, HORIZON + 1000);
         assertThat(l.certainlyUnlisted(later, HORIZON + 1000)).isFalse();
@@ -30,24 +31,24 @@ class EpochListingsTest {
     @Test
     void messagesFromBeforeTheHorizonOrFromAClockRunningAheadAreLeftToTheStore() {
         EpochListings l = new EpochListings();
-        l.begin(TAKEN, 15_000);
+        l.begin(TAKEN, SKEW);
         UUID older = MessageIds.at(HORIZON - 1);
         l.add(older, WHERE, HORIZON);
         assertThat(l.where(older)).isNull();
         assertThat(l.certainlyUnlisted(older, HORIZON)).isFalse();
         assertThat(l.certainlyUnlisted(UUID.randomUUID(), HORIZON)).as("an id that is not time-based").isFalse();
         long now = HORIZON + 10_000;
-        assertThat(l.certainlyUnlisted(MessageIds.at(now + EpochListings.SKEW_MILLIS + 1), now))
+        assertThat(l.certainlyUnlisted(MessageIds.at(now + SKEW + 1), now))
                 .as("made further ahead of the writer's clock than the skew allowed").isFalse();
         l.begin(TAKEN, 10 * 60_000);
-        assertThat(l.certainlyUnlisted(MessageIds.at(HORIZON + 1), HORIZON + 1)).as("a longer lease grace counts")
+        assertThat(l.certainlyUnlisted(MessageIds.at(HORIZON + 1), HORIZON + 1)).as("a longer skew allowed counts")
                 .isFalse();
     }
 
     @Test
     void forgettingTheOldestMovesTheHorizonOverThem() {
         EpochListings l = new EpochListings();
-        l.begin(TAKEN, 15_000);
+        l.begin(TAKEN, SKEW);
         UUID first = MessageIds.at(HORIZON + 1);
         l.add(first, WHERE, HORIZON + 1);
         for (int i = 0; i < EpochListings.MAX; i++) {
@@ -71,13 +72,13 @@ class EpochListingsTest {
     void pastTheProcessBudgetAListingIsNotRememberedAndNothingUpToItIsCertain() {
         java.util.List<EpochListings> full = new java.util.ArrayList<>();
         EpochListings l = new EpochListings();
-        l.begin(TAKEN, 15_000);
+        l.begin(TAKEN, SKEW);
         try {
             long t = HORIZON + 1;
             for (int a = 0; a < EpochListings.PROCESS_MAX / EpochListings.MAX; a++) {
                 EpochListings account = new EpochListings();
                 full.add(account);
-                account.begin(TAKEN, 15_000);
+                account.begin(TAKEN, SKEW);
                 for (int i = 0; i < EpochListings.MAX; i++) {
                     account.add(MessageIds.at(t), WHERE, t);
                     t++;
