@@ -43,11 +43,6 @@ public abstract class MailboxModelContract {
 
     protected abstract DeliveryLedger ledger();
 
-    /** Switches the folder store off (or on again) to simulate an outage; false where the store cannot (a real one). */
-    protected boolean folderStoreDown(boolean down) {
-        return false;
-    }
-
     private final String owner = "u" + UUID.randomUUID().toString().substring(0, 8) + "@cassmail.test";
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -63,12 +58,28 @@ public abstract class MailboxModelContract {
 
     /** The store, counting the body-reference reads made through it. */
     private FolderStore countingRefReads(AtomicLong reads) {
+        return watched(call -> {
+            if (call.equals("refs")) {
+                reads.incrementAndGet();
+            }
+        });
+    }
+
+    /** The store, failing every call made through it while {@code down} is set (an outage, on either store). */
+    private FolderStore switchable(java.util.concurrent.atomic.AtomicBoolean down) {
+        return watched(call -> {
+            if (down.get()) {
+                throw new io.cassmail.store.StoreUnavailableException("store switched off (simulated outage)", null);
+            }
+        });
+    }
+
+    /** The store, with {@code before} told the name of every call made through it first (it may throw). */
+    private FolderStore watched(java.util.function.Consumer<String> before) {
         FolderStore store = folders();
         return (FolderStore) java.lang.reflect.Proxy.newProxyInstance(FolderStore.class.getClassLoader(),
                 new Class<?>[] {FolderStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("refs")) {
-                        reads.incrementAndGet();
-                    }
+                    before.accept(method.getName());
                     try {
                         return method.invoke(store, args);
                     } catch (java.lang.reflect.InvocationTargetException e) {
@@ -190,15 +201,15 @@ public abstract class MailboxModelContract {
 
     @Test
     void aNewMessageWhoseWriteFailedIsListedByTheRetry() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(folderStoreDown(false), "needs a store that can be switched off");
-        MailboxWriter w = writer("a");
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        MailboxWriter w = writer("a", switchable(down));
         long taken = clock.millis();
         w.deliver(owner, body("takes the account"));
         clock.advance(Duration.ofMinutes(3));
         NewMessage m = body("new", MessageIds.at(taken + 150_000)); // certainly unlisted: not looked up
-        folderStoreDown(true);
+        down.set(true);
         assertThatThrownBy(() -> w.deliver(owner, m)).isInstanceOf(io.cassmail.store.StoreUnavailableException.class);
-        folderStoreDown(false);
+        down.set(false);
         assertThat(w.deliver(owner, m).existed()).as("what the failed epoch meant to list is forgotten").isFalse();
         assertThat(w.deliver(owner, m).existed()).isTrue();
         assertThat(uids("INBOX")).hasSize(2);

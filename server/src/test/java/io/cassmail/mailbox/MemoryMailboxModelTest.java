@@ -28,10 +28,4 @@ class MemoryMailboxModelTest extends MailboxModelContract {
     protected DeliveryLedger ledger() {
         return ledger;
     }
-
-    @Override
-    protected boolean folderStoreDown(boolean down) {
-        folders.unavailable(down);
-        return true;
-    }
 }
